@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages redirlint needs, only those that are missing (DESIGN.md §8).
+set -euo pipefail
+pkgs=(build-essential cmake pkg-config tao-pegtl-dev libcli11-dev libyaml-cpp-dev libyaml-dev doctest-dev
+      libpcre2-dev nlohmann-json3-dev libaugeas-dev apache2 nginx-light curl python3 graphviz pre-commit git clang)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# nginx: any flavour will do.
+if [[ " ${missing[*]} " == *" nginx-light "* ]] && command -v nginx >/dev/null 2>&1; then
+  missing=("${missing[@]/nginx-light}")
+fi
+missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  # Never start the distro's services: the tests run their own throw-away instances.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod +x /usr/sbin/policy-rc.d
+    trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

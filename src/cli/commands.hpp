@@ -1,0 +1,16 @@
+#pragma once
+/// One file per subcommand (STYLE.md layout): each adds itself to the app and sets `exit_code`
+/// from its callback. Exit codes (DESIGN §7): 0 clean, 1 findings / inexact conversion,
+/// 2 unreadable or unparseable input, 3 usage error.
+#include <CLI/CLI.hpp>
+
+namespace rl::cli {
+
+constexpr int kExitClean = 0, kExitFindings = 1, kExitBadInput = 2, kExitUsage = 3;
+
+void setup_check(CLI::App& app, int& exit_code);
+void setup_dump(CLI::App& app, int& exit_code);
+void setup_list_checks(CLI::App& app, int& exit_code);
+void setup_explain(CLI::App& app, int& exit_code);
+
+}  // namespace rl::cli

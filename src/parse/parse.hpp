@@ -1,0 +1,43 @@
+#pragma once
+/// Parsers: one per format, each turning one file into a RuleSet. Parse errors are diagnostics in
+/// RuleSet::parse_diags (RL0xx), never exceptions escaping a parser (STYLE.md 9).
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/model.hpp"
+#include "model/source.hpp"
+
+namespace rl {
+
+struct ParseOptions {
+  std::optional<Format> format;   ///< --format; nullopt = detect
+  std::string htaccess_dir = "/"; ///< --htaccess-dir: URL path of the .htaccess directory, '/'-terminated
+  std::size_t max_file_bytes = 256u << 20;  ///< larger files are refused with RL001
+  int max_depth = 256;            ///< block nesting / include depth limit
+};
+
+/// Detects the format from the file name, then the content. Returns false when it cannot tell
+/// (the caller skips unrecognised files found by walking a directory, and errors on named ones).
+bool detect_format(std::string_view path, std::string_view text, Format& out);
+
+/// True when a file found while walking a directory has a name redirlint reads.
+bool is_recognised_name(std::string_view path);
+
+/// Parses file `id` (already loaded into `files`) in format `format`. nginx may load includes into `files`.
+RuleSet parse_apache(SourceFiles& files, FileId id, Format format, const ParseOptions& opts);
+RuleSet parse_nginx(SourceFiles& files, FileId id, const ParseOptions& opts);
+RuleSet parse_yaml(SourceFiles& files, FileId id, const ParseOptions& opts);
+RuleSet parse_netlify(SourceFiles& files, FileId id, const ParseOptions& opts);
+
+/// Detects (unless opts.format) and parses; a file whose format cannot be told gives RL001 at 1:1.
+RuleSet parse_file(SourceFiles& files, FileId id, const ParseOptions& opts);
+
+/// Reads `# redirlint: ...` comments of the file (disable=, disable-file=, until=, note=) and attaches
+/// them to the rules on the same or next line. Unknown codes give a warning diagnostic (RL002).
+void apply_comment_annotations(RuleSet& rs, const SourceFiles& files);
+
+/// Normalises a --htaccess-dir value to "/x/y/" form.
+std::string normalise_dir(std::string_view dir);
+
+}  // namespace rl
