@@ -220,6 +220,11 @@ struct RuleSet {
   Context context = Context::server;
   FileId file = 0;
   std::string dir = "/";  ///< per-directory context: URL path of the directory (htaccess), '/'-terminated
+  // Settings of the top-level context (outside any Block); blocks carry their own.
+  std::optional<bool> rewrite_engine;       ///< Apache RewriteEngine at top level
+  std::optional<std::string> rewrite_base;  ///< Apache RewriteBase at top level (.htaccess)
+  std::vector<std::string> rewrite_options; ///< Apache RewriteOptions at top level
+  std::optional<bool> absolute_redirect, port_in_redirect, server_name_in_redirect;  ///< nginx http{}/fragment level
   std::vector<Rule> rules;   ///< in source order (include files expanded in place)
   std::vector<Block> blocks;
   std::vector<Unmodelled> unmodelled;
