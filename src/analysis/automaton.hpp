@@ -1,0 +1,67 @@
+#pragma once
+/// Regular languages of URL paths (DESIGN §5): the regular subset of PCRE translated exactly into
+/// libfa automata (`<fa.h>`), for inclusion proofs (shadowing) and example strings (witnesses).
+///
+/// A Language is the set of whole subject strings a pattern accepts, with PCRE search semantics made
+/// explicit: an unanchored pattern `a` is the language `.*a.*`. Anything we cannot translate exactly
+/// (back-references, look-around, \b, possessive quantifiers, patterns that are too large) gives
+/// nullopt: callers make no claim then. Alphabet: bytes 0x01..0xFF (paths never contain NUL).
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct fa;
+
+namespace rl::analysis {
+
+/// Limits that keep automata small: beyond them translation gives up (no claim, never a hang).
+struct AutomatonLimits {
+  std::size_t max_pattern_bytes = 4096;
+  int max_repeat = 32;           ///< largest n/m in {n,m}
+  std::size_t max_fa_regex = 20000;  ///< bytes of the translated libfa regex
+  std::size_t max_states = 4000;     ///< states of the compiled automaton
+};
+
+/// Translates a PCRE2 pattern into libfa's regex syntax, with search semantics made explicit
+/// (unanchored ends become `[\x01-\xff]*`). nullopt (+ `why`) when not exactly translatable.
+std::optional<std::string> pcre_to_fa(std::string_view pcre, bool ignore_case, std::string* why = nullptr,
+                                      const AutomatonLimits& limits = {});
+
+/// An immutable regular language (shared libfa automaton).
+class Language {
+ public:
+  /// The language of a PCRE2 pattern as a search on the whole subject (see pcre_to_fa).
+  static std::optional<Language> from_pcre(std::string_view pcre, bool ignore_case, std::string* why = nullptr,
+                                           const AutomatonLimits& limits = {});
+  /// Exactly the string `s`.
+  static std::optional<Language> literal(std::string_view s, bool ignore_case = false);
+  /// `p` followed by anything (nginx prefix location, string prefix).
+  static std::optional<Language> string_prefix(std::string_view p, bool ignore_case = false);
+  /// mod_alias whole-segment prefix: `p` itself, or `p` then '/' then anything ('/'-terminated p: p then anything).
+  static std::optional<Language> segment_prefix(std::string_view p, bool ignore_case = false);
+  /// Every string.
+  static Language total();
+
+  /// L(this) ∩ L(other); nullopt on allocation failure.
+  std::optional<Language> intersect(const Language& other) const;
+  /// L(this) \ L(other).
+  std::optional<Language> minus(const Language& other) const;
+  /// True when L(this) ⊆ L(other) (false also when libfa fails: no claim).
+  bool subset_of(const Language& other) const;
+  bool empty() const;
+  /// True when `s` is in the language.
+  bool accepts(std::string_view s) const;
+  /// Some string of the language, preferring printable ones; nullopt when empty.
+  std::optional<std::string> example() const;
+  /// A string of the language that looks like a URL path (starts with '/', URL-safe characters) when
+  /// there is one, else any example.
+  std::optional<std::string> path_example() const;
+
+ private:
+  explicit Language(std::shared_ptr<::fa> a) : fa_(std::move(a)) {}
+  static std::optional<Language> compile(const std::string& fa_regex, const AutomatonLimits& limits = {});
+  std::shared_ptr<::fa> fa_;
+};
+
+}  // namespace rl::analysis
