@@ -1,12 +1,620 @@
-// Placeholder until the nginx simulator lands (issue 4); replaced wholesale by its owner.
+// The nginx simulator (SEMANTICS.md §0 and §3): server selection, server-level rewrite directives,
+// location selection, location-level rewrite/return/if/break, the 10-change limit, and the Location
+// header exactly as ngx_http_header_filter_module writes it.
+//
+// How the model is read (parser: src/parse/nginx.cpp):
+// - Blocks: `server` (server_names, ports, https, default_server), `location` (mod + path, nested
+//   through Block::parent), `condition` for `if` (its rules carry the condition in Rule::conds).
+// - Rule::origin.directive says what a rule is: "rewrite" (Rule::match = its regex), "return",
+//   "break"; anything else (e.g. "set") is skipped. A return/break whose Rule::match is not its
+//   location's own pattern comes from a `map` the parser unrolled (one rule per entry): its match
+//   and conditions are then tested like a rewrite's.
+// - A rule belongs to the server or location that contains it, through at most one `if` block.
+// - `return ... $is_args$args` arrives as QueryMode::keep with the suffix removed.
+#include <algorithm>
+#include <charconv>
+
+#include "simulate/nginx_detail.hpp"
 #include "simulate/simulate.hpp"
+#include "simulate/template.hpp"
+#include "simulate/url.hpp"
 
 namespace rl {
 
-Outcome simulate_nginx(const RuleSet&, const Request&, const SimOptions&) {
-  Outcome o;
-  o.note = "the nginx simulator is not built yet";
-  return o;
+namespace {
+
+using nginx_sim::CaptureSet;
+
+constexpr int kMaxUriChanges = 10;  // NGX_HTTP_MAX_URI_CHANGES: the 11th change answers 500
+
+bool is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
+
+/// The nearest enclosing server or location block of `block` (skipping `if` and other blocks), -1 = none.
+int container_of(const RuleSet& rs, int block) {
+  while (block >= 0 && block < static_cast<int>(rs.blocks.size())) {
+    BlockKind k = rs.blocks[block].kind;
+    if (k == BlockKind::server || k == BlockKind::location) return block;
+    block = rs.blocks[block].parent;
+  }
+  return -1;
+}
+
+/// The server block that owns `block`, -1 = none (the implicit server of a fragment).
+int server_of(const RuleSet& rs, int block) {
+  while (block >= 0 && block < static_cast<int>(rs.blocks.size())) {
+    if (rs.blocks[block].kind == BlockKind::server) return block;
+    block = rs.blocks[block].parent;
+  }
+  return -1;
+}
+
+enum class Step { done, last, brk, answered };
+
+bool same_conds(const std::vector<Condition>& a, const std::vector<Condition>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const Condition& x, const Condition& y) {
+    return x.test == y.test && x.op == y.op && x.pattern.text == y.pattern.text &&
+           x.pattern.negated == y.pattern.negated && x.pattern.ignore_case == y.pattern.ignore_case;
+  });
+}
+
+/// The pattern the parser gives a return/break of location `loc` (-1 = server level).
+Pattern location_pattern(const RuleSet& rs, int loc) {
+  Pattern p;
+  p.kind = MatchKind::regex;
+  p.text = "^/";
+  if (loc < 0) return p;
+  const Block& b = rs.blocks[loc];
+  switch (b.mod) {
+    case LocationMod::exact:
+    case LocationMod::named: p.kind = MatchKind::exact, p.text = b.path; break;
+    case LocationMod::none:
+    case LocationMod::prefix_noregex: p.text = "^" + regex_escape(b.path); break;
+    case LocationMod::regex:
+    case LocationMod::regex_nocase: p.text = b.path; break;
+  }
+  return p;
+}
+
+class Engine {
+ public:
+  Engine(const RuleSet& rs, const Request& req, const SimOptions& opts) : rs_(rs), req_(req), opts_(opts) {}
+
+  Outcome run();
+
+ private:
+  int select_server();
+  int find_location(int parent, bool& done, int& rc);
+  Step run_rules(int container);
+  Step run_rule(const Rule& r);
+  bool eval_conds(const std::vector<Condition>& conds);
+  bool own_pattern(const Rule& r) const;
+  bool match_rule(const Rule& r, bool& matched);
+  bool eval_cond(const Condition& c);
+  Step do_return(const Rule& r);
+  Step do_rewrite(const Rule& r);
+
+  std::string var(std::string_view name) const;
+  std::string header(std::string_view name) const;
+  std::string arg(std::string_view name) const;
+  bool path_exists(std::string_view path, bool files, bool dirs) const;
+  std::string expand_plain(std::string_view tpl) const;
+  std::string absolute_location(const Rule& r, const std::string& loc) const;
+  std::optional<bool> setting(int block, std::optional<bool> Block::*field, std::optional<bool> RuleSet::*top) const;
+  const std::string& server_name() const;
+  int effective_port() const;
+
+  /// Matches `re` on `subject`; a match replaces the captures. False + outcome `limit` on a limit.
+  bool regex_match(const Regex& re, std::string_view subject, bool& matched, const Rule* rule);
+  void set_limit(const Rule* rule);
+  void fire(const Rule& r, std::string url_after) { out_.fired.push_back({r.id, r.where, std::move(url_after)}); }
+  std::string current_url() const { return args_.empty() ? uri_ : uri_ + "?" + args_; }
+
+  const RuleSet& rs_;
+  const Request& req_;
+  const SimOptions& opts_;
+  Outcome out_;
+  int server_ = -1;
+  std::string host_;  ///< $host from the Host header ("" when none)
+  std::string uri_, args_;
+  bool quoted_uri_ = false, plus_in_uri_ = false, uri_changed_ = false;
+  CaptureSet caps_;
+};
+
+const std::string& Engine::server_name() const {
+  static const std::string none;
+  if (server_ < 0 || rs_.blocks[server_].server_names.empty()) return none;
+  return rs_.blocks[server_].server_names.front();
+}
+
+int Engine::effective_port() const { return req_.port ? req_.port : url::default_port(req_.scheme); }
+
+int Engine::select_server() {
+  std::vector<int> servers;
+  for (int i = 0; i < static_cast<int>(rs_.blocks.size()); ++i)
+    if (rs_.blocks[i].kind == BlockKind::server) servers.push_back(i);
+  if (servers.empty()) return -1;
+  // Servers listening on the request's port; when none does (a config tested on another port than
+  // it was written for), all of them.
+  const int port = effective_port();
+  std::vector<int> on_port;
+  for (int s : servers) {
+    const Block& b = rs_.blocks[s];
+    bool listens = b.ports.empty() ? port == 80 : std::find(b.ports.begin(), b.ports.end(), port) != b.ports.end();
+    if (listens) on_port.push_back(s);
+  }
+  if (on_port.empty()) on_port = servers;
+
+  int best = -1, best_rank = 0;
+  for (int s : on_port)
+    for (const std::string& name : rs_.blocks[s].server_names) {
+      int rank = nginx_sim::server_name_rank(name, host_);
+      if (rank > best_rank) best = s, best_rank = rank;
+    }
+  if (best >= 0) return best;
+  if (!host_.empty())
+    for (int s : on_port)
+      for (const std::string& name : rs_.blocks[s].server_names) {
+        if (name.empty() || name[0] != '~') continue;
+        auto re = nginx_sim::cached_regex(std::string_view(name).substr(1), true);
+        if (!re) continue;
+        bool matched = false;
+        if (!regex_match(*re, host_, matched, nullptr)) return s;  // limit: outcome already set
+        if (matched) return s;
+      }
+  for (int s : on_port)
+    if (rs_.blocks[s].default_server) return s;
+  return on_port.front();
+}
+
+bool Engine::regex_match(const Regex& re, std::string_view subject, bool& matched, const Rule* rule) {
+  Captures caps;
+  MatchStatus st = re.match(subject, &caps);
+  matched = st == MatchStatus::match;
+  if (matched) {
+    caps_.caps = std::move(caps);
+    caps_.names = re.names();
+  }
+  if (st == MatchStatus::limit) {
+    set_limit(rule);
+    return false;
+  }
+  return true;
+}
+
+void Engine::set_limit(const Rule* rule) {
+  out_.kind = OutcomeKind::limit;
+  out_.status = 0;
+  out_.location.clear();
+  out_.note = rule ? "regex match limit reached in rule at line " + std::to_string(rule->where.line)
+                   : "regex match limit reached while selecting the server or location";
+}
+
+// ngx_http_core_find_location: `=` exact stops; the longest prefix is remembered (and its nested
+// locations searched); `^~` on it skips this level's regexes; regexes in file order, first match wins.
+// rc: 0 = found and final (exact or regex), 1 = a prefix was found (not final), -1 = nothing.
+int Engine::find_location(int parent, bool& done, int& rc) {
+  int best = -1;
+  std::size_t best_len = 0;
+  for (int i = 0; i < static_cast<int>(rs_.blocks.size()); ++i) {
+    const Block& b = rs_.blocks[i];
+    if (b.kind != BlockKind::location || container_of(rs_, b.parent) != parent) continue;
+    if (parent < 0 && server_ >= 0) continue;
+    if (b.mod == LocationMod::exact && uri_ == b.path) {
+      rc = 0;
+      return i;
+    }
+    if ((b.mod == LocationMod::none || b.mod == LocationMod::prefix_noregex) && uri_.starts_with(b.path) &&
+        (best < 0 || b.path.size() > best_len))
+      best = i, best_len = b.path.size();
+  }
+  int found = best;
+  rc = best >= 0 ? 1 : -1;
+  bool noregex = false;
+  if (best >= 0) {
+    noregex = rs_.blocks[best].mod == LocationMod::prefix_noregex;
+    int inner_rc = -1;
+    int inner = find_location(best, done, inner_rc);
+    if (done) return -1;
+    if (inner_rc == 0) {
+      rc = 0;
+      return inner;
+    }
+    if (inner >= 0) found = inner;
+  }
+  if (noregex) return found;
+  for (int i = 0; i < static_cast<int>(rs_.blocks.size()); ++i) {
+    const Block& b = rs_.blocks[i];
+    if (b.kind != BlockKind::location || container_of(rs_, b.parent) != parent) continue;
+    if (parent < 0 && server_ >= 0) continue;
+    if (b.mod != LocationMod::regex && b.mod != LocationMod::regex_nocase) continue;
+    auto re = nginx_sim::cached_regex(b.path, b.mod == LocationMod::regex_nocase);
+    if (!re) continue;
+    bool matched = false;
+    if (!regex_match(*re, uri_, matched, nullptr)) {
+      done = true;
+      return -1;
+    }
+    if (!matched) continue;
+    int inner_rc = -1;
+    int inner = find_location(i, done, inner_rc);
+    if (done) return -1;
+    rc = 0;
+    return inner >= 0 ? inner : i;
+  }
+  return found;
+}
+
+Outcome Engine::run() {
+  nginx_sim::ParsedTarget t = nginx_sim::parse_target(req_.target);
+  if (t.error_status) {
+    out_.kind = OutcomeKind::answer;
+    out_.status = t.error_status;
+    out_.note = "nginx rejects the request-target before any rule runs";
+    return out_;
+  }
+  uri_ = std::move(t.uri);
+  args_ = std::move(t.args);
+  quoted_uri_ = t.quoted_uri;
+  plus_in_uri_ = t.plus_in_uri;
+  host_ = url::split_host(req_.host).name;
+  while (host_.ends_with('.')) host_.pop_back();
+
+  server_ = select_server();
+  if (out_.kind == OutcomeKind::limit) return out_;
+
+  // NGX_HTTP_SERVER_REWRITE_PHASE: once, before the first location search; its URI changes do not count.
+  Step step = run_rules(server_);
+  if (step == Step::answered) return out_;
+  if (step == Step::brk) {
+    out_.final_path = uri_;
+    return out_;
+  }
+  for (int changes = 0;;) {
+    bool done = false;
+    int rc = -1;
+    int loc = find_location(server_, done, rc);
+    if (done) return out_;
+    uri_changed_ = false;
+    // No location matched: nginx skips the location rewrite phase for the server's null location.
+    step = loc >= 0 ? run_rules(loc) : Step::done;
+    if (step == Step::answered) return out_;
+    if (!uri_changed_ || step == Step::brk) break;
+    if (++changes > kMaxUriChanges) {
+      out_.kind = OutcomeKind::answer;
+      out_.status = 500;
+      out_.note = "rewrite or internal redirection cycle: more than 10 URI changes";
+      return out_;
+    }
+  }
+  out_.final_path = uri_;
+  if (out_.note.empty() && !out_.fired.empty()) out_.note = "internally rewritten; no rule answered";
+  return out_;
+}
+
+Step Engine::run_rules(int container) {
+  int current_if = -1;
+  const std::vector<Condition>* if_conds = nullptr;
+  bool if_ok = false;
+  for (const Rule& r : rs_.rules) {
+    if (container_of(rs_, r.scope.block) != container) continue;
+    if (container < 0 && (server_ >= 0 || server_of(rs_, r.scope.block) >= 0)) continue;
+    int b = r.scope.block;
+    bool in_if = b >= 0 && b < static_cast<int>(rs_.blocks.size()) && rs_.blocks[b].kind == BlockKind::condition;
+    if (in_if && b == current_if && same_conds(r.conds, *if_conds)) {
+      // The `if` condition is evaluated once, where the block starts; the rules inside then run in
+      // order (a rewrite inside may change $uri or the captures without re-testing the condition).
+      if (!if_ok) continue;
+    } else if (in_if) {
+      current_if = b;
+      if_conds = &r.conds;
+      if_ok = eval_conds(r.conds);
+      if (out_.kind == OutcomeKind::limit) return Step::answered;
+      if (!if_ok) continue;
+    } else {
+      current_if = -1;
+      if (!r.conds.empty() && !eval_conds(r.conds)) {
+        if (out_.kind == OutcomeKind::limit) return Step::answered;
+        continue;
+      }
+    }
+    Step s = run_rule(r);
+    if (s != Step::done) return s;
+  }
+  return Step::done;
+}
+
+bool Engine::own_pattern(const Rule& r) const {
+  int loc = container_of(rs_, r.scope.block);
+  if (loc >= 0 && rs_.blocks[loc].kind != BlockKind::location) loc = -1;
+  Pattern own = location_pattern(rs_, loc);
+  return own.kind == r.match.kind && own.text == r.match.text;
+}
+
+// Tests Rule::match on $uri; a regex match replaces the captures. False when a limit was reached.
+bool Engine::match_rule(const Rule& r, bool& matched) {
+  const Pattern& p = r.match;
+  switch (p.kind) {
+    case MatchKind::exact: matched = p.ignore_case ? url::iequals(uri_, p.text) : uri_ == p.text; break;
+    case MatchKind::prefix:
+      matched = uri_.starts_with(p.text) &&
+                (uri_.size() == p.text.size() || p.text.ends_with('/') || uri_[p.text.size()] == '/');
+      break;
+    case MatchKind::regex: {
+      auto re = nginx_sim::cached_regex(p.text, p.ignore_case);
+      matched = false;
+      if (re && !regex_match(*re, uri_, matched, &r)) return false;
+      break;
+    }
+  }
+  if (p.negated) matched = !matched;
+  return true;
+}
+
+Step Engine::run_rule(const Rule& r) {
+  const std::string& d = r.origin.directive;
+  if ((d == "return" || d == "break") && !own_pattern(r)) {
+    bool matched = false;
+    if (!match_rule(r, matched)) return Step::answered;
+    if (!matched) return Step::done;
+  }
+  if (d == "return") return do_return(r);
+  if (d == "rewrite") return do_rewrite(r);
+  if (d == "break") {
+    fire(r, current_url());
+    uri_changed_ = false;  // ngx_http_script_break_code: stay in this location
+    return Step::brk;
+  }
+  return Step::done;
+}
+
+std::optional<bool> Engine::setting(int block, std::optional<bool> Block::*field,
+                                    std::optional<bool> RuleSet::*top) const {
+  for (; block >= 0 && block < static_cast<int>(rs_.blocks.size()); block = rs_.blocks[block].parent)
+    if (auto v = rs_.blocks[block].*field) return v;
+  return rs_.*top;
+}
+
+// ngx_http_header_filter: a Location starting with '/' gets scheme://host[:port] unless
+// absolute_redirect off; host = Host without port (server_name_in_redirect: the first server_name);
+// the listening port is added unless it is the scheme's default (port_in_redirect off: never).
+std::string Engine::absolute_location(const Rule& r, const std::string& loc) const {
+  if (loc.empty() || loc[0] != '/') return loc;
+  int b = r.scope.block;
+  if (!setting(b, &Block::absolute_redirect, &RuleSet::absolute_redirect).value_or(true)) return loc;
+  std::string host = host_;
+  if (setting(b, &Block::server_name_in_redirect, &RuleSet::server_name_in_redirect).value_or(false))
+    host = server_name();
+  else if (host.empty())
+    host = server_name().empty() ? "localhost" : server_name();
+  int port = setting(b, &Block::port_in_redirect, &RuleSet::port_in_redirect).value_or(true) ? effective_port() : 0;
+  return url::absolute_url(req_.scheme, host, port, loc);
+}
+
+std::string Engine::expand_plain(std::string_view tpl) const {
+  return expand_template(parse_template(tpl), [&](const TemplatePart& p) {
+    return p.kind == PartKind::variable ? var(p.text) : caps_.group(p.index);
+  });
+}
+
+// ngx_http_script_return_code: only 301/302/303/307/308 send a Location (text as expanded: captures
+// and variables are not escaped, the query is never appended); any other code answers without one.
+Step Engine::do_return(const Rule& r) {
+  out_.status = r.status;
+  if (is_redirect_status(r.status) && r.target) {
+    out_.kind = OutcomeKind::redirect;
+    std::string loc = expand_plain(r.target->url);
+    if (r.target->query == QueryMode::keep && !args_.empty()) loc += "?" + args_;
+    out_.location = absolute_location(r, loc);
+    fire(r, out_.location);
+  } else {
+    out_.kind = OutcomeKind::answer;
+    if (r.target) out_.note = "body: " + expand_plain(r.target->url);
+    fire(r, current_url());
+  }
+  return Step::answered;
+}
+
+// ngx_http_script_regex_start/end_code. Captures are %-escaped (args style) when the request's path
+// had a '%' escape or a '+', and only in a redirect or after the replacement's own '?'; a redirect is
+// then partially unescaped up to its first '?' and gets the request's args ('?' or '&') unless the
+// replacement ended with '?'. An internal rewrite's new URI is NOT decoded again.
+Step Engine::do_rewrite(const Rule& r) {
+  if (!r.target) return Step::done;
+  bool matched = false;
+  if (!match_rule(r, matched)) return Step::answered;
+  if (!matched) return Step::done;
+
+  const bool redirect = r.action == Action::redirect;
+  const bool add_args = r.target->query == QueryMode::keep || r.target->query == QueryMode::append;
+  std::vector<TemplatePart> parts = parse_template(r.target->url);
+  // A trailing '?' that the parser left in place means "drop the request's args" (already in QueryMode).
+  if (!add_args && !parts.empty() && parts.back().kind == PartKind::literal && parts.back().text.ends_with('?'))
+    parts.back().text.pop_back();
+  const bool escape = quoted_uri_ || plus_in_uri_;
+  std::string buf;
+  std::optional<std::size_t> args_at;  // where the replacement's own '?' is in buf
+  for (const TemplatePart& p : parts) {
+    if (p.kind == PartKind::literal) {
+      std::size_t q = p.text.find('?');
+      if (!args_at && q != std::string::npos) args_at = buf.size() + q;
+      buf += p.text;
+    } else if (p.kind == PartKind::variable) {
+      buf += var(p.text);
+    } else {
+      std::string v = caps_.group(p.index);
+      buf += (redirect || args_at) && escape ? nginx_sim::escape_args(v) : v;
+    }
+  }
+  if (redirect) {
+    std::string loc = nginx_sim::unescape_redirect(buf);
+    if (add_args && !args_.empty()) loc += (args_at ? "&" : "?") + args_;
+    out_.kind = OutcomeKind::redirect;
+    out_.status = r.status ? r.status : 302;
+    out_.location = absolute_location(r, loc);
+    fire(r, out_.location);
+    return Step::answered;
+  }
+  if (args_at) {
+    std::string new_args = buf.substr(*args_at + 1);
+    if (add_args && !args_.empty()) new_args += "&" + args_;
+    args_ = std::move(new_args);
+    buf.resize(*args_at);
+  } else if (!add_args) {
+    args_.clear();
+  }
+  if (buf.empty()) {
+    out_.kind = OutcomeKind::answer;
+    out_.status = 500;
+    out_.note = "the rewritten URI has a zero length";
+    fire(r, "");
+    return Step::answered;
+  }
+  uri_ = std::move(buf);
+  fire(r, current_url());
+  if (r.flow == Flow::end) {
+    uri_changed_ = false;  // `break`: serve the new URI from this location
+    return Step::brk;
+  }
+  uri_changed_ = true;
+  return r.flow == Flow::restart || r.flow == Flow::stop ? Step::last : Step::done;
+}
+
+bool Engine::eval_conds(const std::vector<Condition>& conds) {
+  bool result = true, pending_or = false;
+  for (const Condition& c : conds) {
+    bool v;
+    if (pending_or && result) {
+      v = true;  // (a OR b): b not evaluated once a held
+    } else {
+      v = eval_cond(c);
+      if (out_.kind == OutcomeKind::limit) return false;
+    }
+    if (pending_or)
+      result = result || v;
+    else if (!result)
+      return false;
+    else
+      result = v;
+    pending_or = c.or_next;
+    if (!pending_or && !result) return false;
+  }
+  return result;
+}
+
+bool Engine::eval_cond(const Condition& c) {
+  std::string test = expand_plain(c.test);
+  const std::string& pat = c.pattern.text;
+  bool v = false;
+  switch (c.op) {
+    case CondOp::regex: {
+      auto re = nginx_sim::cached_regex(pat, c.pattern.ignore_case);
+      if (!re) return false;
+      if (!regex_match(*re, test, v, nullptr)) return false;
+      break;
+    }
+    case CondOp::equal: v = test == pat; break;
+    case CondOp::lt: v = test < pat; break;
+    case CondOp::gt: v = test > pat; break;
+    case CondOp::le: v = test <= pat; break;
+    case CondOp::ge: v = test >= pat; break;
+    case CondOp::truthy: v = !test.empty() && test != "0"; break;
+    case CondOp::file_exists:
+    case CondOp::executable:
+    case CondOp::size_nonzero: v = path_exists(test, true, false); break;
+    case CondOp::dir_exists: v = path_exists(test, false, true); break;
+    case CondOp::exists: v = path_exists(test, true, true); break;
+    default: {
+      long long a = 0, b = 0;
+      std::from_chars(test.data(), test.data() + test.size(), a);
+      std::from_chars(pat.data(), pat.data() + pat.size(), b);
+      switch (c.op) {
+        case CondOp::int_eq: v = a == b; break;
+        case CondOp::int_ne: v = a != b; break;
+        case CondOp::int_lt: v = a < b; break;
+        case CondOp::int_gt: v = a > b; break;
+        case CondOp::int_le: v = a <= b; break;
+        case CondOp::int_ge: v = a >= b; break;
+        default: v = false; break;
+      }
+    }
+  }
+  return v != c.pattern.negated;
+}
+
+bool Engine::path_exists(std::string_view path, bool files, bool dirs) const {
+  std::string_view root = opts_.document_root;
+  while (root.ends_with('/')) root.remove_suffix(1);
+  if (!root.empty() && path.starts_with(root)) path.remove_prefix(root.size());
+  auto same = [](std::string_view a, std::string_view b) {
+    while (a.size() > 1 && a.ends_with('/')) a.remove_suffix(1);
+    while (b.size() > 1 && b.ends_with('/')) b.remove_suffix(1);
+    return a == b;
+  };
+  if (files)
+    for (const std::string& f : opts_.existing_files)
+      if (same(f, path)) return true;
+  if (dirs)
+    for (const std::string& d : opts_.existing_dirs)
+      if (same(d, path)) return true;
+  return false;
+}
+
+std::string Engine::header(std::string_view name) const {
+  auto norm = [](std::string_view s) {
+    std::string out = url::lower(s);
+    std::replace(out.begin(), out.end(), '_', '-');
+    return out;
+  };
+  std::string want = norm(name);
+  if (want == "host") return req_.host;
+  for (const auto& [n, v] : req_.headers)
+    if (norm(n) == want) return v;
+  return {};
+}
+
+// ngx_http_arg: the first NAME=value of $args, NAME compared case-insensitively.
+std::string Engine::arg(std::string_view name) const {
+  std::string_view a = args_;
+  while (!a.empty()) {
+    std::size_t amp = a.find('&');
+    std::string_view pair = a.substr(0, amp);
+    std::size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && url::iequals(pair.substr(0, eq), name)) return std::string(pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    a.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+std::string Engine::var(std::string_view name) const {
+  if (name.starts_with("var:")) name.remove_prefix(4);
+  if (auto v = caps_.named(name)) return *v;
+  if (name == "scheme") return req_.scheme;
+  if (name == "host") return host_.empty() ? server_name() : host_;
+  if (name == "http_host") return req_.host;
+  if (name == "server_name") return server_name();
+  if (name == "server_port") return std::to_string(effective_port());
+  if (name == "uri" || name == "document_uri") return uri_;
+  if (name == "request_uri") return req_.target;
+  if (name == "query" || name == "args" || name == "query_string") return args_;
+  if (name == "is_args") return args_.empty() ? "" : "?";
+  if (name == "method" || name == "request_method") return req_.method;
+  if (name == "https") return req_.scheme == "https" ? "on" : "";
+  if (name == "the_request" || name == "request") return req_.method + " " + req_.target + " HTTP/1.1";
+  if (name == "request_filename") return opts_.document_root + uri_;
+  if (name == "document_root") return opts_.document_root;
+  if (name == "remote_addr" || name == "server_addr") return "127.0.0.1";
+  for (std::string_view p : {"http:", "http_"})
+    if (name.starts_with(p)) return header(name.substr(p.size()));
+  for (std::string_view p : {"arg:", "arg_"})
+    if (name.starts_with(p)) return arg(name.substr(p.size()));
+  return {};
+}
+
+}  // namespace
+
+Outcome simulate_nginx(const RuleSet& rs, const Request& req, const SimOptions& opts) {
+  return Engine(rs, req, opts).run();
 }
 
 }  // namespace rl

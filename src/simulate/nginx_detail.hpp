@@ -1,0 +1,54 @@
+#pragma once
+/// Internals of the nginx simulator (nginx.cpp), exposed for its unit tests. Byte-exact copies of
+/// the nginx 1.22 string routines the simulator needs (SEMANTICS.md §0, §3.5).
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "util/regex.hpp"
+
+namespace rl::nginx_sim {
+
+/// A request-target as nginx's request-line parser leaves it.
+struct ParsedTarget {
+  std::string uri;           ///< $uri: %-decoded (%2F too), dot segments resolved, slashes merged
+  std::string args;          ///< $args: the raw query after the first '?' ("" when none)
+  bool quoted_uri = false;   ///< r->quoted_uri: a '%' escape in the path (captures then get escaped)
+  bool plus_in_uri = false;  ///< r->plus_in_uri: a '+' in the path before any '%'
+  int error_status = 0;      ///< 400 when nginx rejects the target (bad escape, %00, ".." above root)
+};
+/// Parses a raw request-target ("/p?q") like ngx_http_parse_request_line + ngx_http_parse_complex_uri.
+ParsedTarget parse_target(std::string_view raw, bool merge_slashes = true);
+
+/// ngx_escape_uri(..., NGX_ESCAPE_ARGS): upper-case %XX for controls, space, `"#%&+;<>?\^`{|}`, DEL
+/// and bytes >= 0x80 (the set observed on nginx 1.22.1).
+std::string escape_args(std::string_view s);
+
+/// ngx_unescape_uri(..., NGX_UNESCAPE_REDIRECT): decodes %XX only for bytes '&'..'~', keeps the other
+/// escapes as written, and stops decoding at the first literal '?'.
+std::string unescape_redirect(std::string_view s);
+
+/// The compiled regex for (pattern, ignore_case), compiled once per thread; nullptr when PCRE2
+/// refuses the pattern (nginx would refuse the config).
+std::shared_ptr<const Regex> cached_regex(std::string_view pattern, bool ignore_case);
+
+/// nginx's one set of regex captures ($1..$9 and named groups): the last regex that matched
+/// (server_name, location, if, rewrite) sets it.
+struct CaptureSet {
+  Captures caps;
+  std::vector<std::pair<std::string, int>> names;
+  /// Group `n` ("" when absent).
+  std::string group(int n) const { return caps.group(static_cast<std::size_t>(n)); }
+  /// Named group `name`; nullopt when no group has that name.
+  std::optional<std::string> named(std::string_view name) const;
+};
+
+/// Whether `host` (lower-case, no port, no trailing dot) matches server_name entry `name` and how
+/// well: 0 = no match; otherwise a rank where higher wins (exact > longest `*.x` > longest `x.*`).
+/// Regex names (`~...`) are not handled here (they rank below every wildcard, in file order).
+int server_name_rank(std::string_view name, std::string_view host);
+
+}  // namespace rl::nginx_sim

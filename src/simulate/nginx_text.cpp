@@ -1,0 +1,139 @@
+// nginx string routines for the simulator (see nginx_detail.hpp).
+#include <cstring>
+#include <unordered_map>
+
+#include "simulate/nginx_detail.hpp"
+#include "simulate/url.hpp"
+
+namespace rl::nginx_sim {
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+void append_hex(std::string& out, unsigned char c) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  out += '%';
+  out += digits[c >> 4];
+  out += digits[c & 15];
+}
+
+}  // namespace
+
+ParsedTarget parse_target(std::string_view raw, bool merge_slashes) {
+  ParsedTarget t;
+  url::SplitTarget split = url::split_target(raw);
+  t.args = split.query.value_or("");
+  const std::string& path = split.path;
+  // ngx_http_parse_request_line notices '%' and '+' only until it enters its generic "uri" state,
+  // which the first '%', '#', "/." or "//" switches to: `/./a%20b` does not set quoted_uri.
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    char c = path[i];
+    if (c == '%') {
+      t.quoted_uri = true;
+      break;
+    }
+    if (c == '#' || (i > 0 && path[i - 1] == '/' && (c == '.' || c == '/'))) break;
+    if (c == '+') t.plus_in_uri = true;
+  }
+  if (path.empty() || path[0] != '/') {
+    t.error_status = 400;
+    return t;
+  }
+  std::string decoded;
+  if (!url::percent_decode(path, decoded) || decoded.find('\0') != std::string::npos) {
+    t.error_status = 400;
+    return t;
+  }
+  if (!url::normalise_path(decoded, merge_slashes, t.uri)) {
+    t.error_status = 400;
+    return t;
+  }
+  if (t.uri.empty()) t.uri.push_back('/');  // (not `= "/"`: GCC 12 -Wrestrict false positive)
+  return t;
+}
+
+std::string escape_args(std::string_view s) {
+  static constexpr std::string_view special = " \"#%&+;<>?\\^`{|}";
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x7f || special.find(ch) != std::string_view::npos)
+      append_hex(out, c);
+    else
+      out += ch;
+  }
+  return out;
+}
+
+std::string unescape_redirect(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '?') break;
+    if (c == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+      int v = hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]);
+      if (v > '%' && v < 0x7f)
+        out += static_cast<char>(v);
+      else
+        out.append(s.substr(i, 3));
+      i += 2;
+      continue;
+    }
+    out += c;
+  }
+  out.append(s.substr(i));
+  return out;
+}
+
+std::shared_ptr<const Regex> cached_regex(std::string_view pattern, bool ignore_case) {
+  // A per-thread compile cache: `trace --urls` runs the same few hundred patterns on 100k requests,
+  // and compiling each time would dominate. Bounded so that hostile inputs cannot grow it forever.
+  thread_local std::unordered_map<std::string, std::shared_ptr<const Regex>> cache;
+  std::string key;
+  key.reserve(pattern.size() + 1);
+  key += ignore_case ? 'i' : 'c';
+  key += pattern;
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  if (cache.size() > 8192) cache.clear();
+  std::shared_ptr<const Regex> re;
+  if (auto compiled = Regex::compile(pattern, ignore_case)) re = std::make_shared<const Regex>(std::move(*compiled));
+  cache.emplace(std::move(key), re);
+  return re;
+}
+
+std::optional<std::string> CaptureSet::named(std::string_view name) const {
+  for (const auto& [n, index] : names)
+    if (n == name) return group(index);
+  return std::nullopt;
+}
+
+int server_name_rank(std::string_view name, std::string_view host) {
+  constexpr int exact = 3 << 20, leading = 2 << 20, trailing = 1 << 20;
+  auto capped = [](std::size_t n) { return static_cast<int>(n > 0xfffff ? 0xfffff : n); };
+  if (name.empty()) return host.empty() ? exact : 0;
+  if (name[0] == '~') return 0;
+  if (name.starts_with("*.")) {
+    std::string_view suffix = name.substr(1);  // ".example.org"
+    return host.size() > suffix.size() && host.ends_with(suffix) ? leading + capped(suffix.size()) : 0;
+  }
+  if (name[0] == '.') {  // ".example.org" = "example.org" + "*.example.org"
+    if (host == name.substr(1)) return exact;
+    return host.size() > name.size() && host.ends_with(name) ? leading + capped(name.size()) : 0;
+  }
+  if (name.ends_with(".*")) {
+    std::string_view prefix = name.substr(0, name.size() - 1);  // "mail."
+    return host.size() > prefix.size() && host.starts_with(prefix) ? trailing + capped(prefix.size()) : 0;
+  }
+  return url::iequals(name, host) ? exact : 0;
+}
+
+}  // namespace rl::nginx_sim
