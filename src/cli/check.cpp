@@ -46,11 +46,7 @@ int run_check(const CheckArgs& a) {
     diags.insert(diags.end(), ds.begin(), ds.end());
   }
   sort_diagnostics(diags, files);
-  if (a.output == "json") std::cout << render_json(diags, files);
-  else {
-    std::cout << render_gcc(diags, files);
-    if (a.output == "text") std::cerr << render_summary(diags, in.sets.size()) << "\n";
-  }
+  print_diagnostics(a.output, diags, files, in.sets.size());
   if (bad_input) return kExitBadInput;
   for (const Diagnostic& d : diags)
     if (static_cast<int>(d.severity) <= static_cast<int>(fail)) return kExitFindings;
@@ -63,7 +59,7 @@ void setup_check(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<CheckArgs>();
   CLI::App* cmd = app.add_subcommand("check", "lint redirect rules (files or directories)");
   add_input_options(*cmd, args->input);
-  cmd->add_option("--output", args->output, "text, gcc or json")->check(CLI::IsMember({"text", "gcc", "json"}));
+  add_output_options(*cmd, args->output);
   cmd->add_option("--fail-level", args->fail_level, "lowest severity that makes the exit code 1 (error|warning|info)");
   cmd->add_option("--select", args->select, "only these codes or slugs")->delimiter(',');
   cmd->add_option("--ignore", args->ignore, "skip these codes or slugs")->delimiter(',');

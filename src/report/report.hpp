@@ -1,6 +1,8 @@
 #pragma once
 /// Renderers of vector<Diagnostic>. Each returns the whole text; only cli/ prints it.
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/diagnostic.hpp"
@@ -8,13 +10,74 @@
 
 namespace rl {
 
+/// Where each code's documentation page lives: helpUri (SARIF), codeDescription (LSP) = base + CODE + ".md".
+inline constexpr std::string_view kDocsUrlBase = "https://github.com/redirlint/redirlint/blob/main/docs/checks/";
+/// informationUri of the tool (SARIF).
+inline constexpr std::string_view kHomepageUrl = "https://github.com/redirlint/redirlint";
+
+/// The page of `code` under kDocsUrlBase.
+std::string doc_url(std::string_view code);
+
+/// How `render` draws text output.
+struct RenderOptions {
+  bool pretty = false;            ///< text: source line and a caret/underline under the range
+  bool color = false;             ///< ANSI colours (pretty only)
+  std::size_t files_checked = 0;  ///< for the summary line
+};
+
+/// Output formats `render` accepts: "text" (pretty when `opts.pretty`, else gcc lines), "gcc", "json", "sarif".
+inline constexpr std::string_view kOutputFormats[] = {"text", "gcc", "json", "sarif"};
+
+/// Decides pretty/colour for `--output text` from `--color` (auto|always|never), NO_COLOR and whether
+/// stdout is a terminal: pretty on a terminal or with `always`; colour unless NO_COLOR or `never`.
+RenderOptions text_render_options(std::string_view color_choice, bool stdout_is_tty, bool no_color_env);
+
+/// Renders `diags` in `format` (one of kOutputFormats; unknown = gcc). Pretty text ends with the summary line.
+std::string render(std::string_view format, const std::vector<Diagnostic>& diags, const SourceFiles& files,
+                   const RenderOptions& opts);
+
 /// gcc style, one line per diagnostic plus `note:` lines: `file:line:col: severity: message [RL201]`.
 std::string render_gcc(const std::vector<Diagnostic>& diags, const SourceFiles& files);
+
+/// Compiler style for people: the gcc line, the source line, a caret/underline under the range, the notes,
+/// the fix and the example request; then the summary line. ANSI colours when `color`.
+std::string render_text(const std::vector<Diagnostic>& diags, const SourceFiles& files, bool color,
+                        std::size_t files_checked);
 
 /// JSON of DESIGN §7 / docs/json-format.md (version 1). Pretty-printed, stable key order.
 std::string render_json(const std::vector<Diagnostic>& diags, const SourceFiles& files);
 
+/// SARIF 2.1.0 (docs/sarif.md): one run, every registered check as a rule, columns in Unicode code points.
+std::string render_sarif(const std::vector<Diagnostic>& diags, const SourceFiles& files);
+
 /// One-line summary: "3 warnings, 1 error in 2 files" ("no problems found in N files").
 std::string render_summary(const std::vector<Diagnostic>& diags, std::size_t files_checked);
 
+/// Column conversions for clients that do not count bytes. `line` is the line's text, columns are 1-based.
+/// A byte column past the end of the line maps past the end of the converted line.
+std::uint32_t codepoint_column(std::string_view line, std::uint32_t byte_column);
+std::uint32_t utf16_column(std::string_view line, std::uint32_t byte_column);
+/// The inverse of utf16_column (a column inside a surrogate pair maps to the next character).
+std::uint32_t byte_column_from_utf16(std::string_view line, std::uint32_t utf16_col);
+
 }  // namespace rl
+
+namespace CLI {
+class App;
+}
+
+// The command-line side of the renderers (implemented in src/cli/output.cpp; declared here so that every
+// command that includes report.hpp can route its output through them).
+namespace rl::cli {
+
+/// Adds `--output text|gcc|json|sarif` (stored in `output`) and `--color auto|always|never`. After parsing,
+/// an `output` of "text" carries the colour choice as "text:auto", "text:always" or "text:never".
+void add_output_options(CLI::App& cmd, std::string& output);
+
+/// Prints `diags` to stdout in `output` (as left by add_output_options). Text is pretty on a terminal
+/// or with --color always (colours off with NO_COLOR or --color never), else gcc lines with the summary
+/// on stderr.
+void print_diagnostics(std::string_view output, const std::vector<Diagnostic>& diags, const SourceFiles& files,
+                       std::size_t files_checked);
+
+}  // namespace rl::cli

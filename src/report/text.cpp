@@ -1,0 +1,100 @@
+#include <sstream>
+
+#include "report/report.hpp"
+
+namespace rl {
+
+namespace {
+
+struct Style {
+  bool on;
+  std::string operator()(std::string_view code, std::string_view text) const {
+    if (!on) return std::string(text);
+    return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
+  }
+};
+
+constexpr std::string_view kBold = "1", kRed = "1;31", kMagenta = "1;35", kCyan = "1;36", kGreen = "1;32";
+
+std::string_view severity_colour(Severity s) {
+  switch (s) {
+    case Severity::error: return kRed;
+    case Severity::warning: return kMagenta;
+    case Severity::info: return kCyan;
+  }
+  return kBold;
+}
+
+std::string location(const SourceFiles& files, const SourceRange& r) {
+  std::string s = r.file < files.size() ? files.path(r.file) : std::string("<unknown>");
+  if (r.valid()) s += ":" + std::to_string(r.line) + ":" + std::to_string(r.column);
+  return s;
+}
+
+// Control bytes from hostile input must not reach the terminal as escape sequences.
+std::string printable(std::string_view line) {
+  std::string out(line);
+  for (char& c : out)
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) c = '?';
+  return out;
+}
+
+// Blanks that line up with `line` up to byte column `column`: tabs stay tabs, one space per character.
+std::string pad_to(std::string_view line, std::uint32_t column) {
+  std::string pad;
+  std::uint32_t cps = codepoint_column(line, column) - 1;
+  std::uint32_t i = 0;
+  for (char c : line) {
+    if (i >= cps) break;
+    if ((static_cast<unsigned char>(c) & 0xC0) == 0x80) continue;  // UTF-8 continuation byte
+    pad += c == '\t' ? '\t' : ' ';
+    ++i;
+  }
+  pad.append(cps > i ? cps - i : 0, ' ');
+  return pad;
+}
+
+// The source line of `r` and a caret/underline under the range (first line of a multi-line range).
+void snippet(std::ostringstream& o, const SourceFiles& files, const SourceRange& r, const Style& st) {
+  if (!r.valid() || r.file >= files.size() || r.line > files.get(r.file).line_starts.size()) return;
+  std::string_view line = files.line_text(r.file, r.line);
+  std::string num = std::to_string(r.line);
+  std::string gutter(num.size(), ' ');
+  std::uint32_t end = r.end_line == r.line ? r.end_column : static_cast<std::uint32_t>(line.size() + 1);
+  std::uint32_t start_cp = codepoint_column(line, r.column), end_cp = codepoint_column(line, end);
+  std::uint32_t width = end_cp > start_cp ? end_cp - start_cp : 1;
+  o << " " << st(kBold, num) << " | " << printable(line) << "\n";
+  o << " " << gutter << " | " << pad_to(line, r.column) << st(kGreen, "^" + std::string(width - 1, '~')) << "\n";
+}
+
+}  // namespace
+
+std::string render_text(const std::vector<Diagnostic>& diags, const SourceFiles& files, bool color,
+                        std::size_t files_checked) {
+  Style st{color};
+  std::ostringstream o;
+  for (const Diagnostic& d : diags) {
+    o << st(kBold, location(files, d.range) + ":") << " "
+      << st(severity_colour(d.severity), std::string(to_string(d.severity)) + ":") << " " << st(kBold, d.message)
+      << " [" << d.code << "]\n";
+    snippet(o, files, d.range, st);
+    for (const Related& r : d.related) {
+      o << st(kBold, location(files, r.range) + ":") << " " << st(kCyan, "note:") << " " << r.message << "\n";
+      snippet(o, files, r.range, st);
+    }
+    if (d.example) {
+      o << "  = example: " << d.example->request;
+      for (const Hop& h : d.example->hops) {
+        o << " -> " << h.status;
+        if (!h.location.empty()) o << " " << h.location;
+      }
+      o << "\n";
+    }
+    if (d.fix) o << "  = fix" << (d.fix->safe ? "" : " (unsafe)") << ": " << d.fix->title << "\n";
+    o << "  = see: redirlint explain " << d.code << "\n\n";
+  }
+  o << st(kBold, render_summary(diags, files_checked)) << "\n";
+  return o.str();
+}
+
+}  // namespace rl
