@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""redirlint benchmark driver (issue 8): generates rule sets with bench/gen.py, runs redirlint and the
+peers side by side in one run, and prints a table:
+
+    rules  format  command  median s  peak MiB  rules/s  ratio
+
+`ratio` = redirlint's median time / the peer's median time on the same file (≤ 1.0 = faster).
+Peers: `apache2 -t` on a private config that includes the generated Apache rules, and `nginx -t` on a
+private config including the nginx rules (nginx is superlinear: it is only run up to --nginx-max).
+Times are wall-clock medians of --repeat runs; peak RSS comes from wait4() of each child.
+
+    python3 bench/run.py --build build                     # 10k and 100k, all formats
+    python3 bench/run.py --build build --sizes 1000000     # the 1M row
+    python3 bench/run.py --build build --smoke             # tiny sizes: checks the driver works (CI)
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXT = {"apache": "conf", "htaccess": "htaccess", "nginx": "conf", "netlify": "redirects", "yaml": "yaml"}
+
+
+def run_measured(cmd, cwd=None, timeout=3600):
+    """Runs cmd, returns (wall seconds, peak RSS MiB, exit code). Output is discarded."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = start + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            proc.kill()
+            pid, status, usage = os.wait4(proc.pid, 0)
+            break
+        time.sleep(0.002)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024.0, code
+
+
+def measure(cmd, repeat, cwd=None):
+    walls, peaks, codes = [], [], []
+    for _ in range(repeat):
+        w, p, c = run_measured(cmd, cwd)
+        walls.append(w)
+        peaks.append(p)
+        codes.append(c)
+    return statistics.median(walls), max(peaks), codes[-1]
+
+
+def generate(n, fmt, workdir):
+    path = os.path.join(workdir, f"rules-{n}.{EXT[fmt]}")
+    if fmt == "htaccess":
+        path = os.path.join(workdir, f"rules-{n}.htaccess")
+    if not os.path.exists(path):
+        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen.py"), "--rules", str(n), "--format", fmt,
+                        "--seed", "1", "-o", path], check=True)
+    return path
+
+
+def apache_peer(rules_path, workdir):
+    """A private httpd.conf that loads the generated rules: `apache2 -t` parses and compiles them."""
+    root = tempfile.mkdtemp(dir=workdir)
+    mods = "/usr/lib/apache2/modules"
+    conf = os.path.join(root, "httpd.conf")
+    with open(conf, "w") as f:
+        f.write(f"""ServerRoot {root}
+PidFile {root}/httpd.pid
+ErrorLog {root}/error.log
+Mutex file:{root}
+LoadModule mpm_event_module {mods}/mod_mpm_event.so
+LoadModule authz_core_module {mods}/mod_authz_core.so
+LoadModule alias_module {mods}/mod_alias.so
+LoadModule rewrite_module {mods}/mod_rewrite.so
+Listen 127.0.0.1:18999
+ServerName bench.example
+DocumentRoot {root}
+Include {rules_path}
+""")
+    return ["apache2", "-t", "-f", conf]
+
+
+def nginx_peer(rules_path, workdir):
+    root = tempfile.mkdtemp(dir=workdir)
+    conf = os.path.join(root, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""pid {root}/nginx.pid;
+error_log {root}/error.log;
+events {{}}
+http {{
+  client_body_temp_path {root}/b; proxy_temp_path {root}/p; fastcgi_temp_path {root}/f;
+  uwsgi_temp_path {root}/u; scgi_temp_path {root}/s; access_log off;
+  include {rules_path};
+}}
+""")
+    return ["nginx", "-t", "-p", root, "-c", conf]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--formats", default="apache,nginx,netlify,yaml")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--nginx-max", type=int, default=20000, help="largest size given to `nginx -t`")
+    ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--commands", default="check", help="check,convert,trace")
+    ap.add_argument("--smoke", action="store_true", help="tiny sizes, one repeat: checks the driver works")
+    ap.add_argument("--keep", help="directory for generated files (kept between runs)")
+    args = ap.parse_args()
+    if args.smoke:
+        args.sizes, args.repeat, args.nginx_max = "200", 1, 200
+        args.commands = "check,convert,trace"
+    binary = os.path.join(ROOT, args.build, "redirlint") if not os.path.isabs(args.build) else os.path.join(args.build, "redirlint")
+    if not os.path.exists(binary):
+        print(f"no binary at {binary}: run make build first", file=sys.stderr)
+        return 2
+    workdir = args.keep or tempfile.mkdtemp(prefix="rl-bench-")
+    os.makedirs(workdir, exist_ok=True)
+    rows = []
+    failures = 0
+    try:
+        for n in [int(s) for s in args.sizes.split(",")]:
+            for fmt in args.formats.split(","):
+                path = generate(n, fmt, workdir)
+                ours = {}
+                for command in args.commands.split(","):
+                    if command == "check":
+                        cmd = [binary, "check", "--output", "gcc", path]
+                    elif command == "convert":
+                        to = "nginx" if fmt != "nginx" else "apache"
+                        cmd = [binary, "convert", "--to", to, path]
+                    else:
+                        urls = os.path.join(workdir, f"urls-{n}.txt")
+                        if not os.path.exists(urls):
+                            with open(urls, "w") as f:
+                                for i in range(n):
+                                    f.write(f"/page-{i}/x?q={i}\n")
+                        cmd = [binary, "trace", "--output", "tsv", "--urls", urls, path]
+                    wall, peak, code = measure(cmd, args.repeat)
+                    if code not in (0, 1):  # 1 = findings / approximations: fine for a benchmark
+                        print(f"FAIL redirlint {command} on {fmt} {n}: exit {code}", file=sys.stderr)
+                        failures += 1
+                    ours[command] = wall
+                    rows.append((n, fmt, f"redirlint {command}", wall, peak, n / wall if wall else 0, None))
+                if args.no_peers:
+                    continue
+                peer = None
+                if fmt == "apache" and shutil.which("apache2"):
+                    peer = ("apache2 -t", apache_peer(path, workdir))
+                elif fmt == "nginx" and shutil.which("nginx") and n <= args.nginx_max:
+                    peer = ("nginx -t", nginx_peer(path, workdir))
+                if peer:
+                    wall, peak, code = measure(peer[1], args.repeat)
+                    if code != 0:
+                        print(f"note: {peer[0]} exited {code} on {path}", file=sys.stderr)
+                    rows.append((n, fmt, peer[0], wall, peak, n / wall if wall else 0, None))
+                    if "check" in ours and wall:
+                        r = rows[-1 - 1 - (len(args.commands.split(",")) - 1)]
+                        idx = rows.index(r)
+                        rows[idx] = r[:6] + (ours["check"] / wall,)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(f"{'rules':>9}  {'format':8}  {'command':20}  {'median s':>9}  {'peak MiB':>9}  {'rules/s':>10}  {'ratio':>6}")
+    for n, fmt, cmd, wall, peak, rate, ratio in rows:
+        r = f"{ratio:6.2f}" if ratio is not None else "     -"
+        print(f"{n:9d}  {fmt:8}  {cmd:20}  {wall:9.3f}  {peak:9.1f}  {rate:10.0f}  {r}")
+    print(f"bench: {len(rows) - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
