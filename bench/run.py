@@ -130,7 +130,7 @@ def main():
         for n in [int(s) for s in args.sizes.split(",")]:
             for fmt in args.formats.split(","):
                 path = generate(n, fmt, workdir)
-                ours = {}
+                check_row = None
                 for command in args.commands.split(","):
                     if command == "check":
                         cmd = [binary, "check", "--output", "gcc", path]
@@ -148,7 +148,8 @@ def main():
                     if code not in (0, 1):  # 1 = findings / approximations: fine for a benchmark
                         print(f"FAIL redirlint {command} on {fmt} {n}: exit {code}", file=sys.stderr)
                         failures += 1
-                    ours[command] = wall
+                    if command == "check":
+                        check_row = len(rows)
                     rows.append((n, fmt, f"redirlint {command}", wall, peak, n / wall if wall else 0, None))
                 if args.no_peers:
                     continue
@@ -162,10 +163,8 @@ def main():
                     if code != 0:
                         print(f"note: {peer[0]} exited {code} on {path}", file=sys.stderr)
                     rows.append((n, fmt, peer[0], wall, peak, n / wall if wall else 0, None))
-                    if "check" in ours and wall:
-                        r = rows[-1 - 1 - (len(args.commands.split(",")) - 1)]
-                        idx = rows.index(r)
-                        rows[idx] = r[:6] + (ours["check"] / wall,)
+                    if check_row is not None and wall:
+                        rows[check_row] = rows[check_row][:6] + (rows[check_row][3] / wall,)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
