@@ -17,7 +17,7 @@ struct ParsedTarget {
   std::string uri;           ///< $uri: %-decoded (%2F too), dot segments resolved, slashes merged
   std::string args;          ///< $args: the raw query after the first '?' ("" when none)
   bool quoted_uri = false;   ///< r->quoted_uri: a '%' escape in the path (captures then get escaped)
-  bool plus_in_uri = false;  ///< r->plus_in_uri: a '+' in the path before any '%'
+  bool plus_in_uri = false;  ///< r->plus_in_uri: a '+' in the path
   int error_status = 0;      ///< 400 when nginx rejects the target (bad escape, %00, ".." above root)
 };
 /// Parses a raw request-target ("/p?q") like ngx_http_parse_request_line + ngx_http_parse_complex_uri.

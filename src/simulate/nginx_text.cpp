@@ -30,17 +30,10 @@ ParsedTarget parse_target(std::string_view raw, bool merge_slashes) {
   url::SplitTarget split = url::split_target(raw);
   t.args = split.query.value_or("");
   const std::string& path = split.path;
-  // ngx_http_parse_request_line notices '%' and '+' only until it enters its generic "uri" state,
-  // which the first '%', '#', "/." or "//" switches to: `/./a%20b` does not set quoted_uri.
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    char c = path[i];
-    if (c == '%') {
-      t.quoted_uri = true;
-      break;
-    }
-    if (c == '#' || (i > 0 && path[i - 1] == '/' && (c == '.' || c == '/'))) break;
-    if (c == '+') t.plus_in_uri = true;
-  }
+  // Set by the request-line parser and again by ngx_http_parse_complex_uri (which runs on any path
+  // with a '%', "/." or "//"): in effect, any '%' or '+' in the path.
+  t.quoted_uri = path.find('%') != std::string::npos;
+  t.plus_in_uri = path.find('+') != std::string::npos;
   if (path.empty() || path[0] != '/') {
     t.error_status = 400;
     return t;
