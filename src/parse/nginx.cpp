@@ -1,15 +1,1038 @@
-// Placeholder until the nginx parser lands (issue 2/3); replaced wholesale by its owner.
+// The nginx reader: tokens (nginx_lex) -> statements and blocks (explicit stack) -> the model.
+// Semantics follow SEMANTICS.md §3 and nginx 1.22.1's ngx_http_rewrite_module / ngx_http_core_module.
+#include <glob.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <unordered_map>
+
+#include "grammar/nginx_errors.hpp"
+#include "parse/nginx_lex.hpp"
+#include "parse/nginx_vars.hpp"
 #include "parse/parse.hpp"
+#include "util/regex.hpp"
 
 namespace rl {
 
-RuleSet parse_nginx(SourceFiles& files, FileId id, const ParseOptions&) {
-  RuleSet rs;
-  rs.format = Format::nginx;
-  rs.file = id;
-  rs.files.push_back(id);
-  rs.parse_diags.push_back(make_diagnostic("RL001", files.range(id, 0, 0), "the nginx parser is not built yet"));
-  return rs;
+namespace {
+
+using nginx::Token;
+using nginx::TokKind;
+namespace msg = grammar::nginx::errors;
+
+/// What the statements of a block are.
+enum class Ctx {
+  main,      ///< top of a file: whole nginx.conf, a bare server{}, or a server-body fragment
+  http,
+  server,
+  location,
+  cond,      ///< if (...) { }
+  map,       ///< map $a $b { key value; }
+  data,      ///< events, upstream, types, geo ...: contents not interpreted
+  broken,    ///< a block opened by an error (or too deep): contents skipped
+};
+
+struct Frame {
+  Ctx ctx = Ctx::main;
+  int block = -1;     ///< this frame's Block index (-1 for http/data/broken/main)
+  std::string directive;
+  FileId file = 0;
+  std::size_t begin = 0;  ///< offset of the directive that opened it
+  int map = -1;       ///< Ctx::map: index in Reader::maps_
+};
+
+struct MapEntry {
+  std::string key;
+  bool regex = false, icase = false;
+  std::string value;  ///< as written (nginx value)
+  std::string original;
+};
+
+struct MapDef {
+  std::string source;  ///< nginx source string (usually one variable)
+  std::string var;     ///< resulting variable, lower-cased, without '$'
+  std::vector<MapEntry> entries;
+  std::optional<std::string> fallback;  ///< `default`
+  bool hostnames = false;
+};
+
+/// A rule plus what the end-of-file pass needs to expand map uses.
+struct Pending {
+  Rule rule;
+  bool match_is_all = false;  ///< the rule's own match adds nothing to its block (return/break, `rewrite ^ ...`)
+};
+
+bool is_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+std::string lower(std::string_view s) {
+  std::string o(s);
+  for (char& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return o;
+}
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool ends_with(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
+
+bool has_glob(std::string_view s) { return s.find_first_of("*?[") != std::string_view::npos; }
+
+/// Simple (non-block) directives redirlint interprets; `{` after them is an error.
+bool is_simple_known(std::string_view d) {
+  static constexpr std::string_view kSimple[] = {"return", "rewrite", "break", "set", "include", "listen",
+                                                 "server_name", "absolute_redirect", "port_in_redirect",
+                                                 "server_name_in_redirect", "root", "index", "try_files",
+                                                 "proxy_pass", "error_page", "ssl"};
+  return std::find(std::begin(kSimple), std::end(kSimple), d) != std::end(kSimple);
+}
+
+class Reader {
+ public:
+  Reader(SourceFiles& files, FileId root, const ParseOptions& opts) : files_(files), opts_(opts), root_(root) {
+    rs_.format = Format::nginx;
+    rs_.context = Context::server;
+    rs_.file = root;
+    rs_.files.push_back(root);
+    root_dir_ = std::filesystem::path(files.path(root)).parent_path().string();
+  }
+
+  RuleSet run() {
+    Frame top;
+    top.ctx = Ctx::main;
+    top.file = root_;
+    stack_.push_back(top);
+    read_file(root_);
+    finish();
+    return std::move(rs_);
+  }
+
+ private:
+  SourceFiles& files_;
+  const ParseOptions& opts_;
+  FileId root_;
+  std::string root_dir_;
+  RuleSet rs_;
+  std::vector<Frame> stack_;
+  std::vector<FileId> include_chain_;
+  std::size_t includes_read_ = 0;
+  bool reported_depth_ = false;
+  std::vector<MapDef> maps_;
+  std::vector<Pending> pending_;
+  /// Per Block: the pattern a `return` inside it matches, and its capture context.
+  std::map<int, Pattern> loc_match_;
+  std::map<int, nginx::Captures> loc_caps_;
+  /// Per Block (an `if`): its conditions and capture context.
+  std::map<int, std::vector<Condition>> if_conds_;
+  std::map<int, nginx::Captures> if_caps_;
+  std::unordered_map<std::string, FileId> loaded_;
+  /// Per server Block: has a plain (http) listen, has an ssl listen, `ssl on;` seen.
+  struct Listens {
+    bool plain = false, ssl = false, ssl_on = false;
+  };
+  std::map<int, Listens> listens_;
+
+  // ---- diagnostics -------------------------------------------------------------------------
+  void diag(std::string_view code, FileId f, std::size_t b, std::size_t e, std::string message) {
+    rs_.parse_diags.push_back(make_diagnostic(code, files_.range(f, b, std::max(b, e)), std::move(message)));
+  }
+  void error(FileId f, std::size_t b, std::size_t e, std::string message) { diag("RL001", f, b, e, std::move(message)); }
+  void error_at(FileId f, const Token& t, std::string message) { error(f, t.begin, t.end, std::move(message)); }
+
+  const std::string& text(FileId f) const { return files_.get(f).text; }
+  std::string raw(FileId f, std::size_t b, std::size_t e) const { return text(f).substr(b, e - b); }
+
+  // ---- statements and blocks -----------------------------------------------------------------
+  void read_file(FileId f) {
+    nginx::Lexed lx = nginx::lex(text(f));
+    for (const auto& e : lx.errors) error(f, e.begin, e.end, e.message);
+    std::vector<Token>& toks = lx.tokens;
+    std::size_t base = stack_.size();
+    std::vector<Token> args;
+    for (std::size_t i = 0; i < toks.size(); ++i) {
+      Token& t = toks[i];
+      switch (t.kind) {
+        case TokKind::word: args.push_back(std::move(t)); break;
+        case TokKind::semicolon:
+          if (args.empty()) error_at(f, t, msg::unexpected(';'));
+          else statement(f, args, t.end, false);
+          args.clear();
+          break;
+        case TokKind::open: {
+          if (args.empty()) {
+            error_at(f, t, msg::unexpected('{'));
+            push_broken(f, t.begin, "{");
+            break;
+          }
+          // `\d{4}` unquoted: nginx ends the argument at `{` and starts a block. Report it once and
+          // read the argument as the user meant it (the brace and the rest of the glued word).
+          if (i + 1 < toks.size() && toks[i + 1].kind == TokKind::word && args.back().end == t.begin &&
+              toks[i + 1].begin == t.end && !toks[i + 1].quoted &&
+              toks[i + 1].value.find('}') != std::string::npos) {
+            error_at(f, t, msg::brace_in_argument(args[0].value));
+            Token& last = args.back();
+            last.value += "{" + toks[i + 1].value;
+            last.end = toks[i + 1].end;
+            ++i;
+            break;
+          }
+          statement(f, args, t.end, true);
+          args.clear();
+          break;
+        }
+        case TokKind::close:
+          if (!args.empty()) {
+            error(f, args.back().end, t.end, msg::missing_semicolon_before_close(args[0].value));
+            statement(f, args, args.back().end, false);
+            args.clear();
+          }
+          if (stack_.size() <= base) {
+            error_at(f, t, msg::unexpected_close_without_block());
+          } else {
+            close_block(f, t);
+          }
+          break;
+      }
+    }
+    std::size_t eof = text(f).size();
+    if (!args.empty()) error(f, args[0].begin, args.back().end, msg::eof_in_directive(args[0].value));
+    while (stack_.size() > base) {
+      const Frame& fr = stack_.back();
+      if (fr.file == f && fr.directive != "{")
+        error(f, fr.begin, fr.begin + fr.directive.size(), msg::eof_in_block(fr.directive));
+      Token end;
+      end.begin = end.end = eof;
+      close_block(f, end);
+    }
+  }
+
+  Frame& top() { return stack_.back(); }
+
+  void push_broken(FileId f, std::size_t begin, std::string directive) {
+    Frame fr;
+    fr.ctx = Ctx::broken;
+    fr.file = f;
+    fr.begin = begin;
+    fr.directive = std::move(directive);
+    stack_.push_back(std::move(fr));
+  }
+
+  int enclosing_block() const {
+    for (auto it = stack_.rbegin(); it != stack_.rend(); ++it)
+      if (it->block >= 0) return it->block;
+    return -1;
+  }
+  int enclosing(BlockKind kind) const {
+    for (auto it = stack_.rbegin(); it != stack_.rend(); ++it)
+      if (it->block >= 0 && rs_.blocks[static_cast<std::size_t>(it->block)].kind == kind) return it->block;
+    return -1;
+  }
+
+  int new_block(FileId f, const std::vector<Token>& args, std::size_t end, BlockKind kind) {
+    Block b;
+    b.kind = kind;
+    b.parent = enclosing_block();
+    b.directive = args[0].value;
+    if (args.size() > 1) b.argument = raw(f, args[1].begin, args.back().end);
+    b.where = files_.range(f, args[0].begin, end);
+    rs_.blocks.push_back(std::move(b));
+    return static_cast<int>(rs_.blocks.size() - 1);
+  }
+
+  void open(FileId f, const std::vector<Token>& args, Ctx ctx, int block, int map = -1) {
+    if (static_cast<int>(stack_.size()) > opts_.max_depth) {
+      if (!reported_depth_) error(f, args[0].begin, args[0].end, msg::too_deep(opts_.max_depth));
+      reported_depth_ = true;
+      push_broken(f, args[0].begin, args[0].value);
+      return;
+    }
+    Frame fr;
+    fr.ctx = ctx;
+    fr.block = block;
+    fr.file = f;
+    fr.begin = args[0].begin;
+    fr.directive = args[0].value;
+    fr.map = map;
+    stack_.push_back(std::move(fr));
+  }
+
+  void close_block(FileId f, const Token& close) {
+    const Frame& fr = stack_.back();
+    if (fr.block >= 0) rs_.blocks[static_cast<std::size_t>(fr.block)].end = files_.range(f, close.begin, close.end);
+    stack_.pop_back();
+  }
+
+  void unmodelled(FileId f, const std::vector<Token>& args, std::size_t end, bool relevant = false) {
+    Unmodelled u;
+    u.where = files_.range(f, args[0].begin, end);
+    u.directive = args[0].value;
+    u.text = raw(f, args[0].begin, end);
+    u.block = enclosing_block();
+    u.relevant = relevant;
+    rs_.unmodelled.push_back(std::move(u));
+  }
+
+  void statement(FileId f, std::vector<Token>& args, std::size_t end, bool block) {
+    Ctx ctx = top().ctx;
+    const std::string& name = args[0].value;
+    if (ctx == Ctx::broken || ctx == Ctx::data) {
+      if (block) open(f, args, ctx, -1);
+      return;
+    }
+    if (ctx == Ctx::map && name != "include") {
+      if (block) {
+        error(f, args[0].begin, end, msg::unexpected('{'));
+        push_broken(f, args[0].begin, name);
+        return;
+      }
+      map_entry(f, args, end);
+      return;
+    }
+    if (block) {
+      open_statement(f, args, end);
+      return;
+    }
+    if (name == "server" || name == "location" || name == "if" || name == "http" || name == "map") {
+      error(f, args[0].begin, end, msg::no_opening_brace(name));
+      return;
+    }
+    if (name == "return") do_return(f, args, end);
+    else if (name == "rewrite") do_rewrite(f, args, end);
+    else if (name == "break") do_break(f, args, end);
+    else if (name == "include") do_include(f, args, end);
+    else if (name == "listen") do_listen(f, args, end);
+    else if (name == "server_name") do_server_name(f, args, end);
+    else if (name == "absolute_redirect" || name == "port_in_redirect" || name == "server_name_in_redirect")
+      do_flag(f, args, end);
+    else if (name == "ssl" && args.size() == 2 && args[1].value == "on") set_https();
+    else unmodelled(f, args, end, name == "set" || (name == "error_page" && has_url(args)));
+  }
+
+  static bool has_url(const std::vector<Token>& args) {
+    return std::any_of(args.begin(), args.end(),
+                       [](const Token& t) { return starts_with(t.value, "http://") || starts_with(t.value, "https://"); });
+  }
+
+  void open_statement(FileId f, std::vector<Token>& args, std::size_t end) {
+    const std::string& name = args[0].value;
+    Ctx ctx = top().ctx;
+    if (is_simple_known(name)) {
+      error(f, args[0].begin, end, msg::not_terminated(name));
+      push_broken(f, args[0].begin, name);
+      return;
+    }
+    if (name == "http") {
+      if (ctx != Ctx::main) return not_allowed(f, args, end, "here");
+      open(f, args, Ctx::http, -1);
+    } else if (name == "server") {
+      if (ctx != Ctx::main && ctx != Ctx::http) return not_allowed(f, args, end, "here");
+      if (args.size() != 1) {
+        error(f, args[0].begin, end, msg::arg_count(name));
+      }
+      open(f, args, Ctx::server, new_block(f, args, end, BlockKind::server));
+    } else if (name == "location") {
+      if (ctx != Ctx::main && ctx != Ctx::server && ctx != Ctx::location) return not_allowed(f, args, end, "here");
+      do_location(f, args, end);
+    } else if (name == "if") {
+      if (ctx != Ctx::main && ctx != Ctx::server && ctx != Ctx::location) return not_allowed(f, args, end, "here");
+      do_if(f, args, end);
+    } else if (name == "map") {
+      do_map(f, args, end);
+    } else {
+      unmodelled(f, args, end);
+      open(f, args, Ctx::data, -1);
+    }
+  }
+
+  void not_allowed(FileId f, const std::vector<Token>& args, std::size_t end, std::string_view where) {
+    std::string in = top().directive.empty() ? std::string("at the top level") : "inside \"" + top().directive + "\"";
+    error(f, args[0].begin, end, msg::not_allowed_here(args[0].value, where == "here" ? in : where));
+    push_broken(f, args[0].begin, args[0].value);
+  }
+
+  // ---- regexes -----------------------------------------------------------------------------
+  /// Compiles the value of `t` (from character `skip`); RL003 at the column PCRE2 names.
+  std::optional<Regex> compile(FileId f, const Token& t, std::size_t skip, std::string_view pattern, bool icase) {
+    RegexError err;
+    auto re = Regex::compile(pattern, icase, &err);
+    if (!re) {
+      std::size_t at = nginx::value_offset(text(f), t, skip + err.offset);
+      diag("RL003", f, at, std::min(at + 1, t.end),
+           "PCRE2 rejects " + msg::quote(pattern) + ": " + err.message + " at offset " + std::to_string(err.offset));
+    }
+    return re;
+  }
+
+  static nginx::Captures captures_of(const Regex& re, char prefix) {
+    nginx::Captures c;
+    c.prefix = prefix;
+    c.count = static_cast<int>(re.capture_count());
+    c.names = re.names();
+    return c;
+  }
+
+  std::string translate(FileId f, const Token& t, std::size_t skip, std::string_view value, const nginx::Captures& caps) {
+    std::vector<nginx::BadCapture> bad;
+    std::string out = nginx::to_template(value, caps, &bad);
+    for (const auto& b : bad) {
+      std::size_t at = nginx::value_offset(text(f), t, skip + b.index);
+      std::size_t e = nginx::value_offset(text(f), t, skip + b.index + b.length);
+      diag("RL005", f, at, e,
+           "\"$" + std::to_string(b.number) + "\" refers to group " + std::to_string(b.number) + " but " +
+               (caps.prefix == '%' ? "the if condition's regex" : "the regex") + " has " +
+               std::to_string(caps.count) + (caps.count == 1 ? " group" : " groups"));
+    }
+    return out;
+  }
+
+  // ---- location / if / server --------------------------------------------------------------
+  void do_location(FileId f, std::vector<Token>& args, std::size_t end) {
+    if (args.size() != 2 && args.size() != 3) {
+      error(f, args[0].begin, end, msg::arg_count("location"));
+      push_broken(f, args[0].begin, "location");
+      return;
+    }
+    LocationMod mod = LocationMod::none;
+    std::string path;
+    std::size_t skip = 0;
+    const Token& pt = args.back();
+    if (args.size() == 3) {
+      const std::string& m = args[1].value;
+      if (m == "=") mod = LocationMod::exact;
+      else if (m == "^~") mod = LocationMod::prefix_noregex;
+      else if (m == "~") mod = LocationMod::regex;
+      else if (m == "~*") mod = LocationMod::regex_nocase;
+      else {
+        error_at(f, args[1], "invalid location modifier " + msg::quote(m));
+        push_broken(f, args[0].begin, "location");
+        return;
+      }
+      path = pt.value;
+    } else {
+      const std::string& v = pt.value;
+      if (starts_with(v, "=")) mod = LocationMod::exact, skip = 1;
+      else if (starts_with(v, "^~")) mod = LocationMod::prefix_noregex, skip = 2;
+      else if (starts_with(v, "~*")) mod = LocationMod::regex_nocase, skip = 2;
+      else if (starts_with(v, "~")) mod = LocationMod::regex, skip = 1;
+      else if (starts_with(v, "@")) mod = LocationMod::named;
+      path = v.substr(skip);
+    }
+    int idx = new_block(f, args, end, BlockKind::location);
+    Block& b = rs_.blocks[static_cast<std::size_t>(idx)];
+    b.mod = mod;
+    b.path = path;
+    Pattern p;
+    p.original = raw(f, args[1].begin, args.back().end);
+    nginx::Captures caps;
+    caps.count = 0;
+    switch (mod) {
+      case LocationMod::exact:
+        p.kind = MatchKind::exact;
+        p.text = path;
+        break;
+      case LocationMod::none:
+      case LocationMod::prefix_noregex:
+        p.kind = MatchKind::regex;
+        p.text = "^" + regex_escape(path);
+        break;
+      case LocationMod::regex:
+      case LocationMod::regex_nocase: {
+        p.kind = MatchKind::regex;
+        p.text = path;
+        p.ignore_case = mod == LocationMod::regex_nocase;
+        auto re = compile(f, pt, skip, path, p.ignore_case);
+        if (re) caps = captures_of(*re, '$');
+        else caps.count = -1;
+        break;
+      }
+      case LocationMod::named:
+        // Reached only through try_files/error_page: never by a request path (no leading '/').
+        p.kind = MatchKind::exact;
+        p.text = path;
+        break;
+    }
+    loc_match_[idx] = p;
+    loc_caps_[idx] = caps;
+    open(f, args, Ctx::location, idx);
+  }
+
+  void do_if(FileId f, std::vector<Token>& args, std::size_t end) {
+    std::vector<Condition> conds;
+    nginx::Captures caps;
+    if (!parse_condition(f, args, end, conds, caps)) {
+      push_broken(f, args[0].begin, "if");
+      return;
+    }
+    int idx = new_block(f, args, end, BlockKind::condition);
+    if_conds_[idx] = std::move(conds);
+    if_caps_[idx] = caps;
+    open(f, args, Ctx::cond, idx);
+  }
+
+  /// ngx_http_rewrite_if_condition(): `(`, then `$var [op value]` or `[!]-f|-d|-e|-x path`, then `)`.
+  bool parse_condition(FileId f, const std::vector<Token>& args, std::size_t end, std::vector<Condition>& out,
+                       nginx::Captures& caps) {
+    auto invalid = [&](const Token& t) {
+      error_at(f, t, "invalid condition " + msg::quote(t.value));
+      return false;
+    };
+    if (args.size() < 2) {
+      error(f, args[0].begin, end, msg::arg_count("if"));
+      return false;
+    }
+    std::vector<std::string> v;
+    for (std::size_t i = 1; i < args.size(); ++i) v.push_back(args[i].value);
+    std::size_t cur = 0, last = v.size() - 1;
+    if (v[0].empty() || v[0][0] != '(') return invalid(args[1]);
+    if (v[0].size() == 1) cur = 1;
+    else v[0].erase(0, 1);
+    if (v[last].empty() || v[last].back() != ')') return invalid(args[last + 1]);
+    if (v[last].size() == 1) {
+      if (last == 0) return invalid(args[1]);
+      --last;
+    } else {
+      v[last].pop_back();
+    }
+    if (cur > last) return invalid(args[1]);
+    Condition c;
+    c.where = files_.range(f, args[1].begin, args.back().end);
+    c.original = raw(f, args[1].begin, args.back().end);
+    nginx::Captures plain;
+    plain.count = -1;
+    const std::string& s = v[cur];
+    const Token& st = args[cur + 1];
+    if (s.size() > 1 && s[0] == '$') {
+      if (cur != last && cur + 2 != last) return invalid(st);
+      c.test = nginx::to_template(s, plain);
+      if (cur == last) {
+        c.op = CondOp::truthy;
+        out.push_back(std::move(c));
+        return true;
+      }
+      const std::string& op = v[cur + 1];
+      const std::string& val = v[last];
+      const Token& vt = args[last + 1];
+      if (op == "=" || op == "!=") {
+        c.op = CondOp::equal;
+        c.pattern.kind = MatchKind::exact;
+        c.pattern.text = val;
+        c.pattern.negated = op == "!=";
+        c.pattern.original = raw(f, vt.begin, vt.end);
+      } else if (op == "~" || op == "~*" || op == "!~" || op == "!~*") {
+        c.op = CondOp::regex;
+        c.pattern.kind = MatchKind::regex;
+        c.pattern.text = val;
+        c.pattern.ignore_case = op.back() == '*';
+        c.pattern.negated = op[0] == '!';
+        c.pattern.original = raw(f, vt.begin, vt.end);
+        auto re = compile(f, vt, 0, val, c.pattern.ignore_case);
+        if (re && !c.pattern.negated) caps = captures_of(*re, '%');
+      } else {
+        error_at(f, args[cur + 2], "unexpected " + msg::quote(op) + " in condition");
+        return false;
+      }
+      out.push_back(std::move(c));
+      return true;
+    }
+    if ((s.size() == 2 && s[0] == '-') || (s.size() == 3 && s[0] == '!' && s[1] == '-')) {
+      if (cur + 1 != last) return invalid(st);
+      char op = s.back();
+      if (op == 'f') c.op = CondOp::file_exists;
+      else if (op == 'd') c.op = CondOp::dir_exists;
+      else if (op == 'e') c.op = CondOp::exists;
+      else if (op == 'x') c.op = CondOp::executable;
+      else return invalid(st);
+      c.pattern.negated = s[0] == '!';
+      c.test = nginx::to_template(v[last], plain);
+      out.push_back(std::move(c));
+      return true;
+    }
+    return invalid(st);
+  }
+
+  Block* current_server() {
+    int s = enclosing(BlockKind::server);
+    return s >= 0 ? &rs_.blocks[static_cast<std::size_t>(s)] : nullptr;
+  }
+
+  void set_https() {
+    if (Block* b = current_server()) {
+      b->https = true;
+      listens_[enclosing(BlockKind::server)].ssl_on = true;
+    }
+  }
+
+  void do_listen(FileId f, const std::vector<Token>& args, std::size_t end) {
+    Block* b = current_server();
+    if (args.size() < 2) {
+      error(f, args[0].begin, end, msg::arg_count("listen"));
+      return;
+    }
+    if (!b) return unmodelled(f, args, end);
+    const std::string& addr = args[1].value;
+    int port = 80;
+    if (!starts_with(addr, "unix:")) {
+      std::string p = addr;
+      auto close = addr.rfind(']');
+      auto colon = addr.rfind(':');
+      if (close != std::string::npos) p = colon != std::string::npos && colon > close ? addr.substr(colon + 1) : "";
+      else if (colon != std::string::npos) p = addr.substr(colon + 1);
+      else if (!is_digits(addr)) p = "";
+      if (is_digits(p) && p.size() <= 5) port = std::stoi(p);
+      else if (!p.empty() || (close == std::string::npos && colon != std::string::npos)) {
+        error_at(f, args[1], "invalid port in " + msg::quote(addr) + " of the \"listen\" directive");
+        return;
+      }
+    }
+    if (std::find(b->ports.begin(), b->ports.end(), port) == b->ports.end()) b->ports.push_back(port);
+    bool ssl = port == 443;
+    for (std::size_t i = 2; i < args.size(); ++i) {
+      if (args[i].value == "ssl") ssl = true;
+      if (args[i].value == "default_server" || args[i].value == "default") b->default_server = true;
+    }
+    if (ssl) b->https = true;
+    Listens& l = listens_[enclosing(BlockKind::server)];
+    (ssl ? l.ssl : l.plain) = true;
+  }
+
+  void do_server_name(FileId f, const std::vector<Token>& args, std::size_t end) {
+    Block* b = current_server();
+    if (!b) return unmodelled(f, args, end);
+    std::size_t bi = static_cast<std::size_t>(b - rs_.blocks.data());
+    for (std::size_t i = 1; i < args.size(); ++i) {
+      const std::string& n = args[i].value;
+      if (!n.empty() && n[0] == '~') {
+        // Server name regexes are matched case-insensitively by nginx (ngx_http_server_names()).
+        compile(f, args[i], 1, std::string_view(n).substr(1), true);
+        rs_.blocks[bi].server_names.push_back(n);
+      } else {
+        rs_.blocks[bi].server_names.push_back(lower(n));
+      }
+    }
+  }
+
+  void do_flag(FileId f, const std::vector<Token>& args, std::size_t end) {
+    if (args.size() != 2 || (args[1].value != "on" && args[1].value != "off")) {
+      error(f, args[0].begin, end,
+            "invalid value in " + msg::quote(args[0].value) + " directive, it must be \"on\" or \"off\"");
+      return;
+    }
+    bool on = args[1].value == "on";
+    std::optional<bool>* slot = nullptr;
+    int bi = -1;
+    for (auto it = stack_.rbegin(); it != stack_.rend() && bi < 0; ++it)
+      if (it->ctx == Ctx::server || it->ctx == Ctx::location) bi = it->block;
+    const std::string& n = args[0].value;
+    if (bi >= 0) {
+      Block& b = rs_.blocks[static_cast<std::size_t>(bi)];
+      slot = n == "absolute_redirect" ? &b.absolute_redirect
+             : n == "port_in_redirect" ? &b.port_in_redirect
+                                       : &b.server_name_in_redirect;
+    } else {
+      slot = n == "absolute_redirect" ? &rs_.absolute_redirect
+             : n == "port_in_redirect" ? &rs_.port_in_redirect
+                                       : &rs_.server_name_in_redirect;
+    }
+    *slot = on;
+  }
+
+  // ---- rules -------------------------------------------------------------------------------
+  /// The scope, conditions and "what captures mean" at the current point.
+  struct Here {
+    Scope scope;
+    std::vector<Condition> conds;
+    Pattern location_match;     ///< what a return here matches
+    nginx::Captures caps;       ///< what $N in a return means here
+  };
+
+  Here here() const {
+    Here h;
+    h.scope.block = enclosing_block();
+    h.scope.server = enclosing(BlockKind::server);
+    h.location_match.kind = MatchKind::regex;
+    h.location_match.text = "^/";
+    h.caps.count = -1;
+    int loc = enclosing(BlockKind::location);
+    if (loc >= 0) {
+      h.location_match = loc_match_.at(loc);
+      h.caps = loc_caps_.at(loc);
+      // Captures of a prefix location are unknown (an earlier rewrite may have set them).
+      LocationMod m = rs_.blocks[static_cast<std::size_t>(loc)].mod;
+      if (m != LocationMod::regex && m != LocationMod::regex_nocase) h.caps.count = -1;
+    }
+    for (const Frame& fr : stack_) {
+      if (fr.ctx != Ctx::cond) continue;
+      const auto& cs = if_conds_.at(fr.block);
+      h.conds.insert(h.conds.end(), cs.begin(), cs.end());
+      const auto& ic = if_caps_.at(fr.block);
+      if (ic.count >= 0) h.caps = ic;
+    }
+    return h;
+  }
+
+  Rule base_rule(FileId f, const std::vector<Token>& args, std::size_t end, const Here& h) {
+    Rule r;
+    r.where = files_.range(f, args[0].begin, end);
+    r.origin.format = Format::nginx;
+    r.origin.directive = args[0].value;
+    r.scope = h.scope;
+    r.conds = h.conds;
+    r.original = raw(f, args[0].begin, end);
+    return r;
+  }
+
+  bool allowed_rewrite_context(FileId f, const std::vector<Token>& args, std::size_t end) {
+    Ctx c = top().ctx;
+    if (c == Ctx::main || c == Ctx::server || c == Ctx::location || c == Ctx::cond) return true;
+    error(f, args[0].begin, end, msg::not_allowed_here(args[0].value, "inside \"" + top().directive + "\""));
+    return false;
+  }
+
+  void do_return(FileId f, const std::vector<Token>& args, std::size_t end) {
+    if (!allowed_rewrite_context(f, args, end)) return;
+    if (args.size() < 2 || args.size() > 3) {
+      error(f, args[0].begin, end, msg::arg_count("return"));
+      return;
+    }
+    Here h = here();
+    Rule r = base_rule(f, args, end, h);
+    r.match = h.location_match;
+    r.flow = Flow::stop;
+    const Token& first = args[1];
+    const Token* url = nullptr;
+    if (is_digits(first.value) && first.value.size() <= 9 && std::stol(first.value) <= 999) {
+      r.status = static_cast<int>(std::stol(first.value));
+      if (args.size() == 3) url = &args[2];
+    } else if (is_digits(first.value)) {
+      diag("RL004", f, first.begin, first.end, "invalid return code " + msg::quote(first.value) + ": nginx allows 0..999");
+      return;
+    } else if (args.size() == 2 && (starts_with(first.value, "http://") || starts_with(first.value, "https://") ||
+                                    starts_with(first.value, "$scheme"))) {
+      r.status = 302;
+      r.status_implicit = true;
+      url = &first;
+    } else {
+      diag("RL004", f, first.begin, first.end,
+           "invalid return code " + msg::quote(first.value) +
+               ": a URL without a code must start with \"http://\", \"https://\" or \"$scheme\"");
+      return;
+    }
+    bool redirect = r.status == 301 || r.status == 302 || r.status == 303 || r.status == 307 || r.status == 308;
+    if (!redirect || !url) {
+      r.action = Action::answer;
+    } else {
+      r.action = Action::redirect;
+      Target t;
+      t.url = translate(f, *url, 0, url->value, h.caps);
+      t.query = QueryMode::drop;
+      for (std::string_view suffix : {"${is_args}${query}", "?${query}"})
+        if (ends_with(t.url, suffix)) {
+          t.url.resize(t.url.size() - suffix.size());
+          t.query = QueryMode::keep;
+          break;
+        }
+      t.absolute = starts_with(t.url, "http://") || starts_with(t.url, "https://") || starts_with(t.url, "${scheme}://");
+      r.target = std::move(t);
+    }
+    pending_.push_back({std::move(r), true});
+  }
+
+  void do_rewrite(FileId f, const std::vector<Token>& args, std::size_t end) {
+    if (!allowed_rewrite_context(f, args, end)) return;
+    if (args.size() != 3 && args.size() != 4) {
+      error(f, args[0].begin, end, msg::arg_count("rewrite"));
+      return;
+    }
+    Here h = here();
+    Rule r = base_rule(f, args, end, h);
+    const Token& rt = args[1];
+    r.match.kind = MatchKind::regex;
+    r.match.text = rt.value;
+    r.match.original = raw(f, rt.begin, rt.end);
+    auto re = compile(f, rt, 0, rt.value, false);
+    nginx::Captures caps;
+    caps.count = -1;
+    if (re) caps = captures_of(*re, '$');
+    std::string flag = args.size() == 4 ? args[3].value : "";
+    if (!flag.empty() && flag != "last" && flag != "break" && flag != "redirect" && flag != "permanent") {
+      error_at(f, args[3], msg::invalid_parameter(flag));
+      return;
+    }
+    const Token& tt = args[2];
+    std::string v = tt.value;
+    QueryMode q = QueryMode::keep;
+    if (!v.empty() && v.back() == '?') {
+      v.pop_back();
+      q = v.find('?') != std::string::npos ? QueryMode::replace : QueryMode::drop;
+    } else if (v.find('?') != std::string::npos) {
+      q = QueryMode::append;
+    }
+    Target t;
+    t.url = translate(f, tt, 0, v, caps);
+    t.query = q;
+    bool absolute = starts_with(tt.value, "http://") || starts_with(tt.value, "https://") ||
+                    starts_with(tt.value, "$scheme");
+    t.absolute = absolute;
+    if (flag == "redirect" || flag == "permanent" || absolute) {
+      r.action = Action::redirect;
+      r.status = flag == "permanent" ? 301 : 302;
+      r.status_implicit = flag != "redirect" && flag != "permanent";
+      r.flow = Flow::stop;
+    } else {
+      r.action = Action::rewrite;
+      r.status = 0;
+      r.flow = flag == "last" ? Flow::restart : flag == "break" ? Flow::end : Flow::next;
+    }
+    r.target = std::move(t);
+    static const std::string_view kAll[] = {"^", "^/", "^(.*)$", "^/(.*)$", "^(.*)", ".*", "(.*)", "^.*$", "^.*"};
+    bool all = std::find(std::begin(kAll), std::end(kAll), rt.value) != std::end(kAll) &&
+               r.target->url.find('$') == std::string::npos;
+    pending_.push_back({std::move(r), all});
+  }
+
+  void do_break(FileId f, const std::vector<Token>& args, std::size_t end) {
+    if (!allowed_rewrite_context(f, args, end)) return;
+    if (args.size() != 1) {
+      error(f, args[0].begin, end, msg::arg_count("break"));
+      return;
+    }
+    Here h = here();
+    Rule r = base_rule(f, args, end, h);
+    r.match = h.location_match;
+    r.action = Action::none;
+    r.flow = Flow::end;
+    pending_.push_back({std::move(r), true});
+  }
+
+  // ---- map ---------------------------------------------------------------------------------
+  void do_map(FileId f, std::vector<Token>& args, std::size_t end) {
+    if (args.size() != 3) {
+      error(f, args[0].begin, end, msg::arg_count("map"));
+      push_broken(f, args[0].begin, "map");
+      return;
+    }
+    const std::string& var = args[2].value;
+    if (var.size() < 2 || var[0] != '$') {
+      error_at(f, args[2], "invalid variable name " + msg::quote(var));
+      push_broken(f, args[0].begin, "map");
+      return;
+    }
+    MapDef m;
+    m.source = args[1].value;
+    m.var = lower(std::string_view(var).substr(1));
+    maps_.push_back(std::move(m));
+    unmodelled(f, args, end);
+    open(f, args, Ctx::map, -1, static_cast<int>(maps_.size() - 1));
+  }
+
+  void map_entry(FileId f, std::vector<Token>& args, std::size_t end) {
+    MapDef& m = maps_[static_cast<std::size_t>(top().map)];
+    const std::string& k = args[0].value;
+    if (args.size() == 1 && (k == "hostnames" || k == "volatile")) {
+      if (k == "hostnames") m.hostnames = true;
+      return;
+    }
+    if (args.size() != 2) {
+      error(f, args[0].begin, end, "invalid number of the map parameters");
+      return;
+    }
+    if (k == "default") {
+      m.fallback = args[1].value;
+      return;
+    }
+    MapEntry e;
+    e.value = args[1].value;
+    e.original = raw(f, args[0].begin, end);
+    std::size_t skip = 0;
+    if (starts_with(k, "~*")) e.regex = e.icase = true, skip = 2;
+    else if (starts_with(k, "~")) e.regex = true, skip = 1;
+    else if (starts_with(k, "\\")) skip = 1;
+    e.key = k.substr(skip);
+    if (e.regex && !compile(f, args[0], skip, e.key, e.icase)) return;
+    m.entries.push_back(std::move(e));
+  }
+
+  // ---- include -----------------------------------------------------------------------------
+  void do_include(FileId f, const std::vector<Token>& args, std::size_t end) {
+    if (args.size() != 2) {
+      error(f, args[0].begin, end, msg::arg_count("include"));
+      return;
+    }
+    const std::string& pat = args[1].value;
+    namespace fs = std::filesystem;
+    std::vector<std::string> bases;
+    if (fs::path(pat).is_absolute()) bases.push_back("");
+    else {
+      bases.push_back(fs::path(files_.path(f)).parent_path().string());
+      if (root_dir_ != bases.back()) bases.push_back(root_dir_);
+    }
+    std::vector<std::string> paths;
+    for (const std::string& b : bases) {
+      std::string full = b.empty() ? pat : (fs::path(b) / pat).string();
+      if (has_glob(pat)) {
+        glob_t g{};
+        if (::glob(full.c_str(), 0, nullptr, &g) == 0)
+          for (std::size_t i = 0; i < g.gl_pathc; ++i) paths.emplace_back(g.gl_pathv[i]);
+        ::globfree(&g);
+      } else {
+        std::error_code ec;
+        if (fs::is_regular_file(full, ec)) paths.push_back(full);
+      }
+      if (!paths.empty()) break;
+    }
+    if (paths.empty()) {
+      unmodelled(f, args, end, true);
+      diag("RL006", f, args[0].begin, end,
+           std::string(has_glob(pat) ? "include pattern " : "included file ") + msg::quote(pat) +
+               (has_glob(pat) ? " matches no file" : " not found") + " next to " + msg::quote(files_.path(f)) +
+               "; its rules are not checked");
+      return;
+    }
+    std::sort(paths.begin(), paths.end());  // nginx uses glob(3), which sorts
+    for (const std::string& p : paths) include_one(f, args, end, p);
+  }
+
+  void include_one(FileId f, const std::vector<Token>& args, std::size_t end, const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    std::string key = fs::weakly_canonical(path, ec).string();
+    if (ec) key = path;
+    FileId id = 0;
+    auto it = loaded_.find(key);
+    if (it != loaded_.end()) {
+      id = it->second;
+    } else if (key == fs::weakly_canonical(files_.path(root_), ec).string()) {
+      id = root_;
+    } else {
+      std::string why;
+      auto size = fs::file_size(path, ec);
+      if (!ec && size > opts_.max_file_bytes) {
+        error(f, args[0].begin, end, "included file " + msg::quote(path) + " is larger than the limit of " +
+                                         std::to_string(opts_.max_file_bytes) + " bytes; not read");
+        return;
+      }
+      if (!files_.load(path, id, why)) {
+        unmodelled(f, args, end, true);
+        diag("RL006", f, args[0].begin, end, "cannot read included file " + msg::quote(path) + ": " + why);
+        return;
+      }
+      loaded_[key] = id;
+      rs_.files.push_back(id);
+    }
+    bool cycle = id == root_ || std::find(include_chain_.begin(), include_chain_.end(), id) != include_chain_.end();
+    if (cycle) {
+      error(f, args[0].begin, end, "include cycle: " + msg::quote(path) + " is already being read");
+      return;
+    }
+    if (static_cast<int>(include_chain_.size()) >= opts_.max_depth || ++includes_read_ > 10000) {
+      error(f, args[0].begin, end, "includes nested too deep (limit " + std::to_string(opts_.max_depth) + ")");
+      return;
+    }
+    include_chain_.push_back(id);
+    read_file(id);
+    include_chain_.pop_back();
+  }
+
+  // ---- end of input --------------------------------------------------------------------------
+  const MapDef* find_map(const std::string& test) const {
+    if (!starts_with(test, "${var:") || test.back() != '}') return nullptr;
+    std::string name = test.substr(6, test.size() - 7);
+    for (auto it = maps_.rbegin(); it != maps_.rend(); ++it)
+      if (it->var == name) return &*it;
+    return nullptr;
+  }
+
+  static void replace_all(std::string& s, std::string_view what, std::string_view with) {
+    for (std::size_t p = s.find(what); p != std::string::npos; p = s.find(what, p + with.size()))
+      s.replace(p, what.size(), with);
+  }
+
+  /// `if ($new) { return 301 $new; }` with `map $uri $new {...}`: one literal rule per map entry.
+  bool expand_map(const Pending& pr, std::vector<Rule>& out) {
+    const Rule& r = pr.rule;
+    for (std::size_t ci = 0; ci < r.conds.size(); ++ci) {
+      const Condition& c = r.conds[ci];
+      if (c.op != CondOp::truthy) continue;
+      const MapDef* m = find_map(c.test);
+      if (!m) continue;
+      nginx::Captures none;
+      none.count = -1;
+      std::string source = nginx::to_template(m->source, none);
+      bool as_match = pr.match_is_all && source == "${uri}" && !m->hostnames;
+      auto make = [&](const MapEntry* e, const std::string& value) {
+        if (value.empty() || value == "0") return;  // the if is false for this entry
+        Rule x = r;
+        x.conds.erase(x.conds.begin() + static_cast<std::ptrdiff_t>(ci));
+        nginx::Captures caps;
+        caps.prefix = as_match ? '$' : '%';
+        std::string v = nginx::to_template(value, caps);
+        if (x.target) replace_all(x.target->url, c.test, v);
+        if (e) {
+          Pattern p;
+          p.kind = e->regex ? MatchKind::regex : MatchKind::exact;
+          p.text = e->key;
+          p.ignore_case = e->icase || !e->regex;
+          p.original = e->original;
+          if (as_match) {
+            x.match = p;
+          } else {
+            Condition kc;
+            kc.test = source;
+            kc.op = e->regex ? CondOp::regex : CondOp::equal;
+            kc.pattern = p;
+            kc.where = c.where;
+            kc.original = e->original;
+            x.conds.insert(x.conds.begin() + static_cast<std::ptrdiff_t>(ci), std::move(kc));
+          }
+        }
+        if (x.target)
+          x.target->absolute = starts_with(x.target->url, "http://") || starts_with(x.target->url, "https://") ||
+                               starts_with(x.target->url, "${scheme}://");
+        out.push_back(std::move(x));
+      };
+      // nginx tries the exact strings first, then the regexes in order, then `default`.
+      for (const MapEntry& e : m->entries)
+        if (!e.regex) make(&e, e.value);
+      for (const MapEntry& e : m->entries)
+        if (e.regex) make(&e, e.value);
+      if (m->fallback) make(nullptr, *m->fallback);
+      return true;
+    }
+    return false;
+  }
+
+  void finish() {
+    for (Pending& p : pending_) {
+      if (!expand_map(p, rs_.rules)) rs_.rules.push_back(std::move(p.rule));
+    }
+    for (std::size_t i = 0; i < rs_.rules.size(); ++i) {
+      Rule& r = rs_.rules[i];
+      r.id = static_cast<RuleId>(i);
+      if (r.scope.server < 0) continue;
+      const Block& s = rs_.blocks[static_cast<std::size_t>(r.scope.server)];
+      for (const std::string& n : s.server_names)
+        if (!n.empty() && n != "_" && n[0] != '~' && n[0] != '*' && n[0] != '.' && n.back() != '*')
+          r.scope.hosts.push_back(n);
+      // No listen at all: nginx listens on :80 (or :8000 unprivileged); the scheme is left open.
+      auto it = listens_.find(r.scope.server);
+      if (it == listens_.end()) continue;
+      const Listens& l = it->second;
+      bool plain = l.plain && !l.ssl_on, ssl = l.ssl || (l.plain && l.ssl_on);
+      if (plain) r.scope.schemes.push_back("http");
+      if (ssl) r.scope.schemes.push_back("https");
+    }
+  }
+};
+
+}  // namespace
+
+RuleSet parse_nginx(SourceFiles& files, FileId id, const ParseOptions& opts) {
+  Reader reader(files, id, opts);
+  return reader.run();
 }
 
 }  // namespace rl

@@ -1,0 +1,39 @@
+#pragma once
+/// The nginx reader's first stage: bytes -> tokens (grammar/nginx.hpp), with nginx's escapes applied.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rl::nginx {
+
+enum class TokKind { word, semicolon, open, close };
+
+struct Token {
+  TokKind kind = TokKind::word;
+  std::size_t begin = 0, end = 0;  ///< byte offsets [begin, end) in the file, quotes included
+  std::string value;               ///< word text after quote removal and escapes (as nginx stores it)
+  bool quoted = false;
+};
+
+struct LexError {
+  std::size_t begin = 0, end = 0;  ///< byte offsets of the offending text
+  std::string message;
+};
+
+struct Lexed {
+  std::vector<Token> tokens;
+  std::vector<LexError> errors;
+};
+
+/// Splits a whole file into tokens; never fails (lexical errors are returned alongside).
+Lexed lex(std::string_view text);
+
+/// nginx's escape processing of a token's raw text (quotes already removed): `\"` `\'` `\\` give the
+/// character, `\t` `\r` `\n` the control character, any other `\x` is kept as written.
+std::string unescape(std::string_view raw);
+
+/// The byte offset in the file of character `index` of `t.value` (for columns inside a token).
+std::size_t value_offset(std::string_view file_text, const Token& t, std::size_t index);
+
+}  // namespace rl::nginx
