@@ -88,18 +88,30 @@ std::string unescape_redirect(std::string_view s) {
 }
 
 std::shared_ptr<const Regex> cached_regex(std::string_view pattern, bool ignore_case) {
-  // A per-thread compile cache: `trace --urls` runs the same few hundred patterns on 100k requests,
-  // and compiling each time would dominate. Bounded so that hostile inputs cannot grow it forever.
-  thread_local std::unordered_map<std::string, std::shared_ptr<const Regex>> cache;
-  std::string key;
-  key.reserve(pattern.size() + 1);
-  key += ignore_case ? 'i' : 'c';
-  key += pattern;
-  if (auto it = cache.find(key); it != cache.end()) return it->second;
-  if (cache.size() > 8192) cache.clear();
-  std::shared_ptr<const Regex> re;
-  if (auto compiled = Regex::compile(pattern, ignore_case)) re = std::make_shared<const Regex>(std::move(*compiled));
-  cache.emplace(std::move(key), re);
+  // A per-thread compile cache: `trace --urls` runs the same patterns on 100k requests, and compiling
+  // (or even hashing the pattern text) each time would dominate. Keyed by where the pattern lives in
+  // the RuleSet; the stored copy of the text guards against a reused address. Bounded in size.
+  struct Entry {
+    std::string pattern;
+    bool ignore_case = false;
+    std::shared_ptr<const Regex> re;
+  };
+  struct KeyHash {
+    std::size_t operator()(const std::pair<const char*, std::size_t>& k) const noexcept {
+      return std::hash<const void*>()(k.first) ^ (k.second * 0x9e3779b97f4a7c15ull);
+    }
+  };
+  thread_local std::unordered_map<std::pair<const char*, std::size_t>, Entry, KeyHash> cache;
+  std::pair<const char*, std::size_t> key{pattern.data(), pattern.size()};
+  auto it = cache.find(key);
+  if (it != cache.end() && it->second.ignore_case == ignore_case && it->second.pattern == pattern) return it->second.re;
+  if (cache.size() > 65536) cache.clear();
+  Entry e;
+  e.pattern = std::string(pattern);
+  e.ignore_case = ignore_case;
+  if (auto compiled = Regex::compile(pattern, ignore_case)) e.re = std::make_shared<const Regex>(std::move(*compiled));
+  std::shared_ptr<const Regex> re = e.re;
+  cache.insert_or_assign(key, std::move(e));
   return re;
 }
 
