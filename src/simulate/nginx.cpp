@@ -98,7 +98,8 @@ class Engine {
   std::string arg(std::string_view name) const;
   bool path_exists(std::string_view path, bool files, bool dirs) const;
   std::string expand_plain(std::string_view tpl) const;
-  std::string absolute_location(const Rule& r, const std::string& loc) const;
+  std::string absolute_location(int block, const std::string& loc) const;
+  void serve_static(int loc);
   std::optional<bool> setting(int block, std::optional<bool> Block::*field, std::optional<bool> RuleSet::*top) const;
   const std::string& server_name() const;
   int effective_port() const;
@@ -262,21 +263,18 @@ Outcome Engine::run() {
   server_ = select_server();
   if (out_.kind == OutcomeKind::limit) return out_;
 
-  // NGX_HTTP_SERVER_REWRITE_PHASE: once, before the first location search; its URI changes do not count.
-  Step step = run_rules(server_);
-  if (step == Step::answered) return out_;
-  if (step == Step::brk) {
-    out_.final_path = uri_;
-    return out_;
-  }
-  for (int changes = 0;;) {
+  // NGX_HTTP_SERVER_REWRITE_PHASE: once, before the first location search; its URI changes do not
+  // count, and its `last`/`break` only end the server-level directives.
+  if (run_rules(server_) == Step::answered) return out_;
+  int loc = -1;
+  for (int changes = 0;; ) {
     bool done = false;
     int rc = -1;
-    int loc = find_location(server_, done, rc);
+    loc = find_location(server_, done, rc);
     if (done) return out_;
     uri_changed_ = false;
     // No location matched: nginx skips the location rewrite phase for the server's null location.
-    step = loc >= 0 ? run_rules(loc) : Step::done;
+    Step step = loc >= 0 ? run_rules(loc) : Step::done;
     if (step == Step::answered) return out_;
     if (!uri_changed_ || step == Step::brk) break;
     if (++changes > kMaxUriChanges) {
@@ -286,9 +284,29 @@ Outcome Engine::run() {
       return out_;
     }
   }
-  out_.final_path = uri_;
-  if (out_.note.empty() && !out_.fired.empty()) out_.note = "internally rewritten; no rule answered";
+  serve_static(loc >= 0 ? loc : server_);
   return out_;
+}
+
+// What the static module does with the final URI when no rule answered: a directory named without its
+// trailing slash gets `301 URI/[?args]` (the URI as is, not escaped); a directory with the slash and
+// no index.html is 403; anything else is served or 404 (kind none).
+void Engine::serve_static(int block) {
+  out_.final_path = uri_;
+  if (!uri_.ends_with('/') && path_exists(uri_, false, true)) {
+    out_.kind = OutcomeKind::redirect;
+    out_.status = 301;
+    out_.location = absolute_location(block, uri_ + "/" + (args_.empty() ? "" : "?" + args_));
+    out_.note = "the static module adds the trailing slash of a directory";
+    return;
+  }
+  if (uri_.ends_with('/') && path_exists(uri_, false, true) && !path_exists(uri_ + "index.html", true, false)) {
+    out_.kind = OutcomeKind::answer;
+    out_.status = 403;
+    out_.note = "directory without index.html (autoindex off)";
+    return;
+  }
+  if (out_.note.empty() && !out_.fired.empty()) out_.note = "internally rewritten; no rule answered";
 }
 
 Step Engine::run_rules(int container) {
@@ -377,9 +395,8 @@ std::optional<bool> Engine::setting(int block, std::optional<bool> Block::*field
 // ngx_http_header_filter: a Location starting with '/' gets scheme://host[:port] unless
 // absolute_redirect off; host = Host without port (server_name_in_redirect: the first server_name);
 // the listening port is added unless it is the scheme's default (port_in_redirect off: never).
-std::string Engine::absolute_location(const Rule& r, const std::string& loc) const {
+std::string Engine::absolute_location(int b, const std::string& loc) const {
   if (loc.empty() || loc[0] != '/') return loc;
-  int b = r.scope.block;
   if (!setting(b, &Block::absolute_redirect, &RuleSet::absolute_redirect).value_or(true)) return loc;
   std::string host = host_;
   if (setting(b, &Block::server_name_in_redirect, &RuleSet::server_name_in_redirect).value_or(false))
@@ -404,7 +421,7 @@ Step Engine::do_return(const Rule& r) {
     out_.kind = OutcomeKind::redirect;
     std::string loc = expand_plain(r.target->url);
     if (r.target->query == QueryMode::keep && !args_.empty()) loc += "?" + args_;
-    out_.location = absolute_location(r, loc);
+    out_.location = absolute_location(r.scope.block, loc);
     fire(r, out_.location);
   } else {
     out_.kind = OutcomeKind::answer;
@@ -450,7 +467,7 @@ Step Engine::do_rewrite(const Rule& r) {
     if (add_args && !args_.empty()) loc += (args_at ? "&" : "?") + args_;
     out_.kind = OutcomeKind::redirect;
     out_.status = r.status ? r.status : 302;
-    out_.location = absolute_location(r, loc);
+    out_.location = absolute_location(r.scope.block, loc);
     fire(r, out_.location);
     return Step::answered;
   }
