@@ -6,12 +6,13 @@
 // - Blocks: `server` (server_names, ports, https, default_server), `location` (mod + path, nested
 //   through Block::parent), `condition` for `if` (its rules carry the condition in Rule::conds).
 // - Rule::origin.directive says what a rule is: "rewrite" (Rule::match = its regex), "return",
-//   "break"; anything else (e.g. "set") is skipped. A return/break whose Rule::match is not its
+//   "break", and "set" when the parser gives it as a rule (target = the value); anything else is skipped. A return/break whose Rule::match is not its
 //   location's own pattern comes from a `map` the parser unrolled (one rule per entry): its match
 //   and conditions are then tested like a rewrite's.
 // - A rule belongs to the server or location that contains it, through at most one `if` block.
 // - `return ... $is_args$args` arrives as QueryMode::keep with the suffix removed.
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "simulate/nginx_detail.hpp"
@@ -119,6 +120,7 @@ class Engine {
   std::string uri_, args_;
   bool quoted_uri_ = false, plus_in_uri_ = false, uri_changed_ = false;
   CaptureSet caps_;
+  std::vector<std::pair<std::string, std::string>> vars_;  ///< variables given a value by `set`
 };
 
 const std::string& Engine::server_name() const {
@@ -377,6 +379,21 @@ Step Engine::run_rule(const Rule& r) {
   }
   if (d == "return") return do_return(r);
   if (d == "rewrite") return do_rewrite(r);
+  if (d == "set") {
+    // Modelled only when the parser gives `set` as a rule (target = the value template); the
+    // variable's name is read from the source text.
+    std::string_view o = r.original;
+    std::size_t b = o.find('$');
+    if (b == std::string_view::npos || !r.target) return Step::done;
+    std::size_t e = b + 1;
+    while (e < o.size() && (std::isalnum(static_cast<unsigned char>(o[e])) || o[e] == '_')) ++e;
+    std::string name = url::lower(o.substr(b + 1, e - b - 1));
+    std::string value = expand_plain(r.target->url);
+    auto it = std::find_if(vars_.begin(), vars_.end(), [&](const auto& v) { return v.first == name; });
+    if (it != vars_.end()) it->second = std::move(value);
+    else vars_.emplace_back(std::move(name), std::move(value));
+    return Step::done;
+  }
   if (d == "break") {
     fire(r, current_url());
     uri_changed_ = false;  // ngx_http_script_break_code: stay in this location
@@ -605,6 +622,8 @@ std::string Engine::arg(std::string_view name) const {
 
 std::string Engine::var(std::string_view name) const {
   if (name.starts_with("var:")) name.remove_prefix(4);
+  for (const auto& [n, v] : vars_)
+    if (n == name) return v;
   if (auto v = caps_.named(name)) return *v;
   if (name == "scheme") return req_.scheme;
   if (name == "host") return host_.empty() ? server_name() : host_;
