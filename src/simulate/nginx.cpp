@@ -259,8 +259,12 @@ Outcome Engine::run() {
   args_ = std::move(t.args);
   quoted_uri_ = t.quoted_uri;
   plus_in_uri_ = t.plus_in_uri;
-  host_ = url::split_host(req_.host).name;
-  while (host_.ends_with('.')) host_.pop_back();
+  if (!req_.host.empty() && !nginx_sim::validate_host(req_.host, host_)) {
+    out_.kind = OutcomeKind::answer;
+    out_.status = 400;
+    out_.note = "nginx rejects the Host header";
+    return out_;
+  }
 
   server_ = select_server();
   if (out_.kind == OutcomeKind::limit) return out_;

@@ -23,6 +23,10 @@ struct ParsedTarget {
 /// Parses a raw request-target ("/p?q") like ngx_http_parse_request_line + ngx_http_parse_complex_uri.
 ParsedTarget parse_target(std::string_view raw, bool merge_slashes = true);
 
+/// ngx_http_validate_host: the Host header's name, lower-cased, without port and one trailing dot.
+/// False (nginx answers 400) for "..", '/', controls, space, or an empty name.
+bool validate_host(std::string_view host, std::string& name);
+
 /// ngx_escape_uri(..., NGX_ESCAPE_ARGS): upper-case %XX for controls, space, `"#%&+;<>?\^`{|}`, DEL
 /// and bytes >= 0x80 (the set observed on nginx 1.22.1).
 std::string escape_args(std::string_view s);

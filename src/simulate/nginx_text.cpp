@@ -51,6 +51,35 @@ ParsedTarget parse_target(std::string_view raw, bool merge_slashes) {
   return t;
 }
 
+bool validate_host(std::string_view h, std::string& name) {
+  enum { usual, literal, rest } state = usual;
+  std::size_t dot_pos = std::string_view::npos, host_len = h.size();
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    auto c = static_cast<unsigned char>(h[i]);
+    switch (c) {
+      case '.':
+        if (i > 0 && dot_pos == i - 1) return false;
+        dot_pos = i;
+        break;
+      case ':':
+        if (state == usual) host_len = i, state = rest;
+        break;
+      case '[':
+        if (i == 0) state = literal;
+        break;
+      case ']':
+        if (state == literal) host_len = i + 1, state = rest;
+        break;
+      default:
+        if (c == '/' || c <= 0x20 || c == 0x7f) return false;
+    }
+  }
+  if (host_len > 0 && dot_pos == host_len - 1) --host_len;
+  if (host_len == 0) return false;
+  name = url::lower(h.substr(0, host_len));
+  return true;
+}
+
 std::string escape_args(std::string_view s) {
   static constexpr std::string_view special = " \"#%&+;<>?\\^`{|}";
   std::string out;

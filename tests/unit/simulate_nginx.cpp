@@ -223,3 +223,18 @@ TEST_CASE("a catastrophic regex reports a limit instead of hanging") {
   CHECK(run(rs, "/" + std::string(40, 'a') + "b") == "limit");
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
 }
+
+TEST_CASE("the Host header is validated and reduced like ngx_http_validate_host") {
+  std::string name;
+  CHECK(nginx_sim::validate_host("WWW.Example.COM:8080", name));
+  CHECK(name == "www.example.com");
+  CHECK(nginx_sim::validate_host("example.com.", name));
+  CHECK(name == "example.com");
+  CHECK(nginx_sim::validate_host("[::1]:80", name));
+  CHECK(name == "[::1]");
+  CHECK(!nginx_sim::validate_host("a..b", name));
+  CHECK(!nginx_sim::validate_host("a/b", name));
+  CHECK(!nginx_sim::validate_host(":80", name));
+  RuleSet rs = parse("location / { return 301 /x; }\n");
+  CHECK(run(rs, "/", "a..b") == "400 -");
+}
