@@ -3,6 +3,16 @@
 #include <array>
 #include <cctype>
 
+#include "checks/expired_temporary.hpp"
+#include "checks/https_downgrade.hpp"
+#include "checks/implicit_temporary.hpp"
+#include "checks/method_changing_redirect.hpp"
+#include "checks/open_redirect.hpp"
+#include "checks/redirect_without_last.hpp"
+#include "checks/self_redirect.hpp"
+#include "checks/temporary_permanent_move.hpp"
+#include "checks/temporary_without_review.hpp"
+
 namespace rl {
 
 namespace {
@@ -15,15 +25,16 @@ const std::array kChecks = {
   CheckInfo{"RL004", "invalid-status",        Severity::error,   "status code not allowed for that directive", nullptr},
   CheckInfo{"RL005", "bad-backreference",     Severity::error,   "back-reference to a group that does not exist", nullptr},
   CheckInfo{"RL006", "unmodelled-construct",  Severity::info,    "recognised but not modelled; analysis cannot see through it", nullptr},
-  CheckInfo{"RL101", "implicit-temporary",    Severity::warning, "redirect whose code is the implicit 302", nullptr},
-  CheckInfo{"RL102", "temporary-permanent-move", Severity::warning, "temporary code on a move that is permanent by nature", nullptr},
-  CheckInfo{"RL103", "expired-temporary",     Severity::warning, "temporary redirect past its review date", nullptr},
-  CheckInfo{"RL104", "temporary-without-review", Severity::info, "temporary redirect with no review date", nullptr},
-  CheckInfo{"RL105", "method-changing-redirect", Severity::warning, "301/302 where the method must survive: use 307/308", nullptr},
-  CheckInfo{"RL106", "self-redirect",         Severity::error,   "the target is the source itself", nullptr},
-  CheckInfo{"RL107", "open-redirect",         Severity::error,   "target scheme or host taken from the request", nullptr},
-  CheckInfo{"RL108", "https-downgrade",       Severity::warning, "https request redirected to http", nullptr},
-  CheckInfo{"RL109", "redirect-without-last", Severity::warning, "RewriteRule [R] without L: later rules still rewrite the target", nullptr},
+  CheckInfo{"RL007", "provider-limit",        Severity::warning, "rule file exceeds a hosting provider's documented limits", nullptr},
+  CheckInfo{"RL101", "implicit-temporary",    Severity::warning, "redirect whose code is the implicit 302", make_implicit_temporary},
+  CheckInfo{"RL102", "temporary-permanent-move", Severity::warning, "temporary code on a move that is permanent by nature", make_temporary_permanent_move},
+  CheckInfo{"RL103", "expired-temporary",     Severity::warning, "temporary redirect past its review date", make_expired_temporary},
+  CheckInfo{"RL104", "temporary-without-review", Severity::info, "temporary redirect with no review date", make_temporary_without_review},
+  CheckInfo{"RL105", "method-changing-redirect", Severity::warning, "301/302 where the method must survive: use 307/308", make_method_changing_redirect},
+  CheckInfo{"RL106", "self-redirect",         Severity::error,   "the target is the source itself", make_self_redirect},
+  CheckInfo{"RL107", "open-redirect",         Severity::error,   "target scheme or host taken from the request", make_open_redirect},
+  CheckInfo{"RL108", "https-downgrade",       Severity::warning, "https request redirected to http", make_https_downgrade},
+  CheckInfo{"RL109", "redirect-without-last", Severity::warning, "RewriteRule [R] without L: later rules still rewrite the target", make_redirect_without_last},
   CheckInfo{"RL201", "redirect-chain",        Severity::warning, "a request needs 2+ redirect hops", nullptr},
   CheckInfo{"RL202", "redirect-loop",         Severity::error,   "a request comes back to a URL it already visited", nullptr},
   CheckInfo{"RL203", "shadowed-rule",         Severity::warning, "rule can never fire: an earlier rule answers every request it matches", nullptr},

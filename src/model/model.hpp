@@ -40,6 +40,9 @@ struct Pattern {
   std::string text;         ///< normalised (see file comment)
   bool ignore_case = false;
   bool negated = false;     ///< Apache `!pattern` (RewriteRule and RewriteCond)
+  /// exact only: the subject also matches with one trailing '/' added or removed (`/blog` matches
+  /// `/blog/` and the other way round). Netlify normalises the path before matching (_redirects).
+  bool optional_trailing_slash = false;
   std::string original;     ///< the pattern exactly as written in the source ("" when synthesised)
 };
 

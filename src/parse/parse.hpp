@@ -15,6 +15,9 @@ struct ParseOptions {
   std::string htaccess_dir = "/"; ///< --htaccess-dir: URL path of the .htaccess directory, '/'-terminated
   std::size_t max_file_bytes = 256u << 20;  ///< larger files are refused with RL001
   int max_depth = 256;            ///< block nesting / include depth limit
+  /// Cloudflare Pages `_redirects` limits (RL007): static rules, dynamic (splat/placeholder) rules,
+  /// characters per rule line. Documented at developers.cloudflare.com/pages/configuration/redirects/.
+  std::size_t provider_max_static = 2000, provider_max_dynamic = 100, provider_max_line = 1000;
 };
 
 /// Detects the format from the file name, then the content. Returns false when it cannot tell

@@ -1,0 +1,91 @@
+#pragma once
+/// Grammar of Netlify / Cloudflare Pages `_redirects` files (PEGTL 3.x, header-only, no actions).
+///
+/// Authorities:
+/// - Netlify: https://docs.netlify.com/routing/redirects/ and
+///   https://docs.netlify.com/routing/redirects/redirect-options/ (splats, placeholders, query
+///   parameters, `!` force, Country/Language/Role/Cookie conditions, domain-level rules), and the
+///   reference parser netlify/build packages/redirect-parser/src/line_parser.js.
+/// - Cloudflare Pages: https://developers.cloudflare.com/pages/configuration/redirects/
+///
+/// One rule per line, whitespace-separated tokens:
+///     from [query-pair...] [to] [status[!]] [condition...] [# comment]
+/// A token that starts with `#` begins a comment up to the end of the line (as in Netlify's parser,
+/// so `/a /b#frag` keeps its fragment). `to` may be left out only by a forward rule
+/// (`/app/* 200`); the parse actions check that, not the grammar.
+///
+/// Where this grammar accepts more or less than the providers:
+/// - It never fails: a token in the wrong place is matched by `junk` and the actions turn it into a
+///   diagnostic (Netlify and Cloudflare silently ignore a malformed line).
+/// - A lone CR ends a line (as in SourceFiles); Netlify splits on LF only and trims the CR.
+/// - A UTF-8 byte order mark at the start of the file is skipped.
+/// - Query pairs and conditions are told apart by position only (before / after `to`), as Netlify
+///   does; the semantic checks of keys (Country, Language, Role, Cookie, Sign) live in the actions.
+#include <tao/pegtl.hpp>
+
+namespace rl::grammar::netlify {
+
+namespace pegtl = tao::pegtl;
+
+/// Blanks between tokens: space and tab (Netlify splits on `\s+`, which also covers \v and \f).
+struct blank : pegtl::one<' ', '\t', '\v', '\f'> {};
+struct blanks : pegtl::plus<blank> {};
+struct eol : pegtl::sor<pegtl::string<'\r', '\n'>, pegtl::one<'\n'>, pegtl::one<'\r'>> {};
+struct eolf : pegtl::sor<eol, pegtl::eof> {};
+
+/// Any byte that can be part of a token.
+struct token_char : pegtl::not_one<' ', '\t', '\v', '\f', '\r', '\n'> {};
+struct token_tail : pegtl::star<token_char> {};
+
+/// `# ...` up to the end of the line.
+struct comment : pegtl::seq<pegtl::one<'#'>, pegtl::star<pegtl::not_one<'\r', '\n'>>> {};
+
+/// The end of a token: blank, end of line or end of file.
+struct token_end : pegtl::at<pegtl::sor<blank, eolf>> {};
+
+/// The source path or URL (first token of a rule line). Anything but a comment.
+struct from : pegtl::seq<pegtl::not_at<pegtl::one<'#'>>, pegtl::plus<token_char>> {};
+
+/// `http://` or `https://` (case-insensitive, as URLs).
+struct scheme : pegtl::seq<pegtl::sor<pegtl::istring<'h', 't', 't', 'p', 's'>, pegtl::istring<'h', 't', 't', 'p'>>,
+                           pegtl::string<':', '/', '/'>> {};
+
+/// The destination: a path starting with `/` or an http(s) URL (netlify line_parser isToPart).
+struct to : pegtl::seq<pegtl::sor<pegtl::one<'/'>, scheme>, token_tail> {};
+
+/// `key=value` (a query parameter before `to`, a condition after it). The value may be empty.
+struct pair_key : pegtl::plus<pegtl::not_one<'=', ' ', '\t', '\v', '\f', '\r', '\n', '#'>> {};
+struct pair_value : token_tail {};
+struct query_pair : pegtl::seq<pegtl::not_at<pegtl::sor<pegtl::one<'/'>, scheme>>, pair_key, pegtl::one<'='>, pair_value> {};
+struct condition : pegtl::seq<pair_key, pegtl::one<'='>, pair_value> {};
+
+/// `301`, `200!`: digits and an optional force mark.
+struct status_code : pegtl::plus<pegtl::digit> {};
+struct force : pegtl::one<'!'> {};
+struct status : pegtl::seq<status_code, pegtl::opt<force>, token_end> {};
+
+/// A token that fits nowhere: reported by the actions, never a parse failure.
+struct junk : pegtl::seq<pegtl::not_at<pegtl::one<'#'>>, pegtl::plus<token_char>> {};
+
+template <typename Rule>
+struct after_blank : pegtl::seq<blanks, Rule> {};
+
+/// from, then query pairs, then to, status, conditions, in that order; each part optional after from.
+struct rule_line
+    : pegtl::seq<from,
+                 pegtl::star<after_blank<query_pair>>,
+                 pegtl::opt<after_blank<to>>,
+                 pegtl::opt<after_blank<status>>,
+                 pegtl::star<after_blank<condition>>,
+                 pegtl::star<after_blank<junk>>,
+                 pegtl::opt<after_blank<comment>>> {};
+
+/// A rule, a comment or nothing, then the end of the line.
+struct line : pegtl::seq<pegtl::star<blank>, pegtl::opt<pegtl::sor<comment, rule_line>>, pegtl::star<blank>, eolf> {};
+
+struct bom : pegtl::string<'\xEF', '\xBB', '\xBF'> {};
+
+/// The whole file. Never fails on any byte sequence.
+struct file : pegtl::seq<pegtl::opt<bom>, pegtl::until<pegtl::eof, line>> {};
+
+}  // namespace rl::grammar::netlify
