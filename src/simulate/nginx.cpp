@@ -30,22 +30,28 @@ constexpr int kMaxUriChanges = 10;  // NGX_HTTP_MAX_URI_CHANGES: the 11th change
 
 bool is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
 
+/// The parent of `block`, -1 = none. A block's parent precedes it; anything else (a model built by
+/// hand) is treated as top level, so that walking up always ends.
+int parent_of(const RuleSet& rs, int block) {
+  int p = rs.blocks[block].parent;
+  return p >= 0 && p < block ? p : -1;
+}
+
+bool valid_block(const RuleSet& rs, int block) { return block >= 0 && block < static_cast<int>(rs.blocks.size()); }
+
 /// The nearest enclosing server or location block of `block` (skipping `if` and other blocks), -1 = none.
 int container_of(const RuleSet& rs, int block) {
-  while (block >= 0 && block < static_cast<int>(rs.blocks.size())) {
+  for (; valid_block(rs, block); block = parent_of(rs, block)) {
     BlockKind k = rs.blocks[block].kind;
     if (k == BlockKind::server || k == BlockKind::location) return block;
-    block = rs.blocks[block].parent;
   }
   return -1;
 }
 
 /// The server block that owns `block`, -1 = none (the implicit server of a fragment).
 int server_of(const RuleSet& rs, int block) {
-  while (block >= 0 && block < static_cast<int>(rs.blocks.size())) {
+  for (; valid_block(rs, block); block = parent_of(rs, block))
     if (rs.blocks[block].kind == BlockKind::server) return block;
-    block = rs.blocks[block].parent;
-  }
   return -1;
 }
 
@@ -200,7 +206,7 @@ int Engine::find_location(int parent, bool& done, int& rc) {
   std::size_t best_len = 0;
   for (int i = 0; i < static_cast<int>(rs_.blocks.size()); ++i) {
     const Block& b = rs_.blocks[i];
-    if (b.kind != BlockKind::location || container_of(rs_, b.parent) != parent) continue;
+    if (b.kind != BlockKind::location || container_of(rs_, parent_of(rs_, i)) != parent) continue;
     if (parent < 0 && server_ >= 0) continue;
     if (b.mod == LocationMod::exact && uri_ == b.path) {
       rc = 0;
@@ -227,7 +233,7 @@ int Engine::find_location(int parent, bool& done, int& rc) {
   if (noregex) return found;
   for (int i = 0; i < static_cast<int>(rs_.blocks.size()); ++i) {
     const Block& b = rs_.blocks[i];
-    if (b.kind != BlockKind::location || container_of(rs_, b.parent) != parent) continue;
+    if (b.kind != BlockKind::location || container_of(rs_, parent_of(rs_, i)) != parent) continue;
     if (parent < 0 && server_ >= 0) continue;
     if (b.mod != LocationMod::regex && b.mod != LocationMod::regex_nocase) continue;
     auto re = nginx_sim::cached_regex(b.path, b.mod == LocationMod::regex_nocase);
@@ -323,7 +329,7 @@ Step Engine::run_rules(int container) {
     if (container_of(rs_, r.scope.block) != container) continue;
     if (container < 0 && (server_ >= 0 || server_of(rs_, r.scope.block) >= 0)) continue;
     int b = r.scope.block;
-    bool in_if = b >= 0 && b < static_cast<int>(rs_.blocks.size()) && rs_.blocks[b].kind == BlockKind::condition;
+    bool in_if = valid_block(rs_, b) && rs_.blocks[b].kind == BlockKind::condition;
     if (in_if && b == current_if && same_conds(r.conds, *if_conds)) {
       // The `if` condition is evaluated once, where the block starts; the rules inside then run in
       // order (a rewrite inside may change $uri or the captures without re-testing the condition).
@@ -408,7 +414,7 @@ Step Engine::run_rule(const Rule& r) {
 
 std::optional<bool> Engine::setting(int block, std::optional<bool> Block::*field,
                                     std::optional<bool> RuleSet::*top) const {
-  for (; block >= 0 && block < static_cast<int>(rs_.blocks.size()); block = rs_.blocks[block].parent)
+  for (; valid_block(rs_, block); block = parent_of(rs_, block))
     if (auto v = rs_.blocks[block].*field) return v;
   return rs_.*top;
 }

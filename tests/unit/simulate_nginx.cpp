@@ -238,3 +238,27 @@ TEST_CASE("the Host header is validated and reduced like ngx_http_validate_host"
   RuleSet rs = parse("location / { return 301 /x; }\n");
   CHECK(run(rs, "/", "a..b") == "400 -");
 }
+
+TEST_CASE("a hand-built model with bad block indices and hostile targets never crashes or hangs") {
+  RuleSet rs;
+  rs.format = Format::nginx;
+  Block a;
+  a.kind = BlockKind::location;
+  a.path = "/";
+  a.parent = 1;  // points forward: treated as top level
+  Block b = a;
+  b.parent = 0;
+  rs.blocks = {a, b};
+  Rule r;
+  r.origin.directive = "return";
+  r.status = 301;
+  r.action = Action::redirect;
+  r.target = Target{"/t$9${nope}%", QueryMode::drop, false};
+  r.scope.block = 7;  // out of range: top level
+  rs.rules.push_back(r);
+  r.scope.block = 1;
+  rs.rules.push_back(r);
+  for (const std::string& t : std::vector<std::string>{"/", "", "*", "/%", "/a/../../b", std::string(5000, '/') + "x", "/\x01\xff"})
+    CHECK_NOTHROW(run(rs, t));
+  CHECK(run(rs, "/x") == "301 http://example.com/t%");
+}
