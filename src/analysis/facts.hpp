@@ -1,0 +1,83 @@
+#pragma once
+/// Facts about single rules that several checks share: what a rule matches (as a language and as
+/// example paths), which scheme and hosts it is limited to, and the shape of its target.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/automaton.hpp"
+#include "model/model.hpp"
+#include "simulate/template.hpp"
+
+namespace rl::analysis {
+
+/// A 3xx with a Location.
+bool is_redirect(const Rule& r);
+/// 302, 303 and 307: the codes that say "temporary".
+bool is_temporary(int status);
+
+/// "http" or "https" when the rule only applies to that scheme (scope, server block, conditions on
+/// HTTPS / scheme / X-Forwarded-Proto); "" when it may apply to both.
+std::string scheme_restriction(const RuleSet& rs, const Rule& r);
+
+/// True when the rule only applies to some hosts: scope hosts, named server block (not a catch-all),
+/// or a non-negated condition on the Host header.
+bool has_host_limit(const RuleSet& rs, const Rule& r);
+
+/// Literal host names the rule is limited to (scope hosts, exact server names, host conditions whose
+/// pattern is a plain literal). Lower-cased; empty when unknown.
+std::vector<std::string> literal_hosts(const RuleSet& rs, const Rule& r);
+
+/// The string an anchored plain regex matches ("^www\.example\.com$" -> "www.example.com"); nullopt
+/// when the regex has any operator.
+std::optional<std::string> regex_literal(std::string_view re);
+
+/// The text of capture group `n` (1-based; named groups count) of a PCRE2 pattern; nullopt when absent
+/// or when numbering is unclear (branch reset).
+std::optional<std::string> capture_group_text(std::string_view pattern, int n);
+
+/// A target split into scheme, authority and the rest (path?query), as template parts.
+struct TargetShape {
+  bool absolute = false;
+  std::string scheme;  ///< "http", "https", "${scheme}" (from the request), "" when relative, "?" when computed
+  std::vector<TemplatePart> authority;  ///< host[:port] parts
+  std::vector<TemplatePart> rest;       ///< path?query parts (starts with '/' when literal)
+  bool starts_with_capture = false;     ///< the whole target begins with $N / %N (scheme chosen by the request)
+};
+TargetShape target_shape(const Target& t);
+/// Concatenation of literal parts; nullopt when any part is not literal.
+std::optional<std::string> literal_text(const std::vector<TemplatePart>& parts);
+
+/// The language of `p` on the decoded path (exact / segment prefix / regex); nullopt for negated or
+/// untranslatable patterns.
+std::optional<Language> pattern_language(const Pattern& p);
+/// The language of paths a rule can fire for: its match, intersected with its nginx location.
+std::optional<Language> rule_language(const RuleSet& rs, const Rule& r);
+
+/// A few example paths the rule matches (decoded, with leading '/'): the literal source, the source
+/// plus a tail for prefixes, automaton examples for regexes. Every path is checked against the
+/// rule's real PCRE2 pattern. Possibly empty.
+std::vector<std::string> example_paths(const RuleSet& rs, const Rule& r);
+
+/// Expands the rule's target for one decoded path on an unconditioned request, with `$N` from the rule's
+/// match; nullopt when the target needs %N or a variable other than scheme/host/uri/request_uri/query.
+std::optional<std::string> expand_for_path(const Rule& r, std::string_view path, std::string_view scheme,
+                                           std::string_view host);
+
+/// The enclosing nginx location block of a rule, or nullptr.
+const Block* location_of(const RuleSet& rs, const Rule& r);
+
+/// The literal text an anchored regex starts with ("^/old/(.*)$" -> "/old/"); "" when not anchored.
+std::string regex_literal_prefix(std::string_view re);
+
+/// `"text"`: user values in messages are quoted.
+std::string quoted(std::string_view text);
+
+/// Today's date (UTC) as YYYY-MM-DD.
+std::string today_utc();
+
+/// Percent-encodes a decoded path for a request-target (unreserved and '/' kept).
+std::string encode_path(std::string_view decoded);
+
+}  // namespace rl::analysis

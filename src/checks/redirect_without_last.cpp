@@ -1,0 +1,48 @@
+#include "checks/redirect_without_last.hpp"
+
+#include "analysis/facts.hpp"
+#include "simulate/url.hpp"
+
+namespace rl {
+
+namespace {
+
+// Inserts ",L" before the closing ']' of the rule's flags on its first line.
+std::optional<Edit> add_last_flag(const SourceFiles& files, const Rule& r) {
+  std::string_view line = files.line_text(r.where.file, r.where.line);
+  std::size_t close = line.rfind(']');
+  std::size_t open = line.rfind('[', close);
+  if (close == std::string_view::npos || open == std::string_view::npos || open + 1 < r.where.column) return std::nullopt;
+  auto col = static_cast<std::uint32_t>(close + 1);
+  return Edit{SourceRange{r.where.file, r.where.line, col, r.where.line, col}, ",L"};
+}
+
+class RedirectWithoutLast final : public Check {
+ public:
+  void run(const CheckContext& ctx, Reporter& out) const override {
+    const auto& rules = ctx.rules.rules;
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      const Rule& r = rules[i];
+      if (!analysis::is_redirect(r) || !url::iequals(r.origin.directive, "RewriteRule")) continue;
+      if (r.flags.last || r.flags.end || r.flow != Flow::next) continue;
+      const Rule* later = nullptr;
+      for (std::size_t j = i + 1; j < rules.size() && !later; ++j)
+        if (url::iequals(rules[j].origin.directive, "RewriteRule") && rules[j].scope.block == r.scope.block &&
+            rules[j].scope.server == r.scope.server)
+          later = &rules[j];
+      if (!later) continue;
+      Diagnostic d = make_diagnostic("RL109", r.where,
+                                     "RewriteRule redirects (" + std::to_string(r.status) +
+                                         ") without the L flag: the rules after it still rewrite the target; add L");
+      d.related.push_back({later->where, "the next RewriteRule still runs on the redirect target"});
+      if (auto e = add_last_flag(ctx.files, r)) d.fix = Fix{"add the L flag", false, {*e}};
+      out.report(std::move(d));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Check> make_redirect_without_last() { return std::make_unique<RedirectWithoutLast>(); }
+
+}  // namespace rl
