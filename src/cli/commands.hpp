@@ -12,5 +12,7 @@ void setup_check(CLI::App& app, int& exit_code);
 void setup_dump(CLI::App& app, int& exit_code);
 void setup_list_checks(CLI::App& app, int& exit_code);
 void setup_explain(CLI::App& app, int& exit_code);
+void setup_graph(CLI::App& app, int& exit_code);  ///< src/cli/graph.cpp
+void setup_lsp(CLI::App& app, int& exit_code);    ///< src/cli/lsp.cpp
 
 }  // namespace rl::cli

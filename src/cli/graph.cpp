@@ -1,0 +1,41 @@
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/inputs.hpp"
+#include "report/graph.hpp"
+
+namespace rl::cli {
+
+namespace {
+
+struct GraphArgs {
+  InputOptions input;
+  std::vector<std::string> paths;
+  std::string output = "dot";
+};
+
+int run_graph(const GraphArgs& a) {
+  ParseOptions popts;
+  if (!make_parse_options(a.input, popts)) return kExitUsage;
+  SourceFiles files;
+  Loaded in = load_inputs(a.paths, popts, files);
+  for (const Diagnostic& d : in.unreadable_diags)
+    std::cerr << "redirlint: " << files.path(d.range.file) << ": " << d.message << "\n";
+  std::vector<RedirectGraph> graphs;
+  for (const RuleSet& rs : in.sets) graphs.push_back(build_graph(rs, files.path(rs.file)));
+  std::cout << (a.output == "mermaid" ? render_mermaid(graphs) : render_dot(graphs));
+  return in.unreadable ? kExitBadInput : kExitClean;
+}
+
+}  // namespace
+
+void setup_graph(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<GraphArgs>();
+  CLI::App* cmd = app.add_subcommand("graph", "draw the redirect graph (chains and loops highlighted) as DOT or Mermaid");
+  add_input_options(*cmd, args->input);
+  cmd->add_option("--output", args->output, "dot (Graphviz) or mermaid")->check(CLI::IsMember({"dot", "mermaid"}));
+  cmd->add_option("paths", args->paths, "rule files or directories")->required();
+  cmd->callback([args, &exit_code] { exit_code = run_graph(*args); });
+}
+
+}  // namespace rl::cli

@@ -1,0 +1,257 @@
+#include "report/graph.hpp"
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include "analysis/facts.hpp"
+
+namespace rl {
+
+std::vector<Request> sample_requests(const RuleSet& rs, const Rule& rule) {
+  std::vector<Request> out;
+  std::string scheme = analysis::scheme_restriction(rs, rule);
+  std::vector<std::string> hosts = analysis::literal_hosts(rs, rule);
+  for (const std::string& path : analysis::example_paths(rs, rule)) {
+    Request r;
+    if (!scheme.empty()) r.scheme = scheme;
+    if (!hosts.empty()) r.host = hosts.front();
+    r.target = analysis::encode_path(path);
+    out.push_back(r);
+  }
+  return out;
+}
+
+std::string display_url(const Request& r) {
+  std::string url = request_url(r);
+  constexpr std::string_view kDefault = "http://example.com/";
+  if (r.method != "GET") url = r.method + " " + url;
+  if (url.starts_with(kDefault)) return url.substr(kDefault.size() - 1);
+  return url;
+}
+
+Walk walk_redirects(const RuleSet& rs, const Request& start, int max_hops) {
+  Walk w;
+  Request req = start;
+  for (int hop = 0;; ++hop) {
+    w.requests.push_back(req);
+    w.outcomes.push_back(simulate(rs, req));
+    const Outcome& o = w.outcomes.back();
+    if (o.kind != OutcomeKind::redirect) return w;
+    Request next;
+    if (hop + 1 >= max_hops || !follow(req, o.location, next)) {
+      w.exit_location = o.location;
+      return w;
+    }
+    std::string url = request_url(next);
+    for (std::size_t i = 0; i < w.requests.size(); ++i)
+      if (request_url(w.requests[i]) == url && w.requests[i].method == next.method) {
+        w.loop = true;
+        w.loop_start = i;
+        return w;
+      }
+    req = std::move(next);
+  }
+}
+
+namespace {
+
+bool fired(const Outcome& o, RuleId id) {
+  return std::any_of(o.fired.begin(), o.fired.end(), [&](const FiredRule& f) { return f.rule == id; });
+}
+
+std::size_t redirect_hops(const Walk& w) {
+  return static_cast<std::size_t>(std::count_if(w.outcomes.begin(), w.outcomes.end(),
+                                                [](const Outcome& o) { return o.kind == OutcomeKind::redirect; }));
+}
+
+}  // namespace
+
+std::optional<Walk> walk_for_rule(const RuleSet& rs, const Rule& rule, int max_hops) {
+  for (const Request& r : sample_requests(rs, rule)) {
+    Walk w = walk_redirects(rs, r, max_hops);
+    if (fired(w.outcomes.front(), rule.id)) return w;
+  }
+  return std::nullopt;
+}
+
+std::string describe_walk(const Walk& w) {
+  std::string s = describe(w.requests.front());
+  for (const Outcome& o : w.outcomes) {
+    switch (o.kind) {
+      case OutcomeKind::redirect: s += " -> " + std::to_string(o.status) + " " + o.location; break;
+      case OutcomeKind::answer: s += " -> " + std::to_string(o.status); break;
+      case OutcomeKind::limit: s += " -> unknown (regex match limit)"; break;
+      case OutcomeKind::none:
+        s += " -> no rule answers";
+        if (!o.final_path.empty()) s += " (serves " + o.final_path + ")";
+        break;
+    }
+  }
+  if (w.loop) s += " (loop)";
+  return s;
+}
+
+namespace {
+
+class GraphBuilder {
+ public:
+  explicit GraphBuilder(RedirectGraph& g) : g_(g) {}
+
+  std::size_t node(const std::string& label) {
+    auto [it, inserted] = index_.try_emplace(label, g_.nodes.size());
+    if (inserted) g_.nodes.push_back(label);
+    return it->second;
+  }
+
+  void edge(GraphEdge e) {
+    for (GraphEdge& old : g_.edges)
+      if (old.from == e.from && old.to == e.to && old.status == e.status) {
+        old.chain = old.chain || e.chain;
+        old.loop = old.loop || e.loop;
+        return;
+      }
+    g_.edges.push_back(e);
+  }
+
+ private:
+  RedirectGraph& g_;
+  std::map<std::string, std::size_t> index_;
+};
+
+std::uint32_t rule_line(const RuleSet& rs, RuleId id) { return id < rs.rules.size() ? rs.rules[id].where.line : 0; }
+
+void add_walk(GraphBuilder& b, const RuleSet& rs, const Walk& w) {
+  bool chain = redirect_hops(w) >= 2;
+  for (std::size_t i = 0; i < w.outcomes.size(); ++i) {
+    const Outcome& o = w.outcomes[i];
+    if (o.kind != OutcomeKind::redirect) break;
+    GraphEdge e;
+    e.from = b.node(display_url(w.requests[i]));
+    e.to = b.node(i + 1 < w.requests.size()   ? display_url(w.requests[i + 1])
+                  : w.loop                    ? display_url(w.requests[w.loop_start])
+                                              : o.location);
+    e.status = o.status;
+    e.rule = o.fired.empty() ? 0 : o.fired.back().rule;
+    e.line = o.fired.empty() ? 0 : rule_line(rs, e.rule);
+    e.chain = chain;
+    e.loop = w.loop && i >= w.loop_start;
+    b.edge(e);
+  }
+}
+
+}  // namespace
+
+RedirectGraph build_graph(const RuleSet& rs, std::string name) {
+  RedirectGraph g;
+  g.name = std::move(name);
+  GraphBuilder b(g);
+  for (const Rule& rule : rs.rules) {
+    if (!analysis::is_redirect(rule)) continue;
+    if (std::optional<Walk> w = walk_for_rule(rs, rule)) {
+      add_walk(b, rs, *w);
+      continue;
+    }
+    GraphEdge e;
+    e.from = b.node(rule.match.original.empty() ? rule.match.text : rule.match.original);
+    e.to = b.node(rule.target ? rule.target->url : std::string("?"));
+    e.status = rule.status;
+    e.rule = rule.id;
+    e.line = rule.where.line;
+    e.simulated = false;
+    b.edge(e);
+  }
+  return g;
+}
+
+namespace {
+
+std::string dot_quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n' || c == '\r') {
+      out += ' ';
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string edge_label(const GraphEdge& e) {
+  std::string s = std::to_string(e.status);
+  if (e.line) s += " (line " + std::to_string(e.line) + ")";
+  if (!e.simulated) s += " unverified";
+  return s;
+}
+
+}  // namespace
+
+std::string render_dot(const std::vector<RedirectGraph>& graphs) {
+  std::ostringstream o;
+  o << "digraph redirects {\n"
+    << "  rankdir=LR;\n"
+    << "  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
+    << "  edge [fontname=\"Helvetica\", fontsize=10];\n";
+  for (std::size_t gi = 0; gi < graphs.size(); ++gi) {
+    const RedirectGraph& g = graphs[gi];
+    std::string id = "g" + std::to_string(gi) + "_";
+    o << "  subgraph cluster_" << gi << " {\n    label=" << dot_quote(g.name) << ";\n";
+    for (std::size_t n = 0; n < g.nodes.size(); ++n)
+      o << "    " << id << n << " [label=" << dot_quote(g.nodes[n]) << "];\n";
+    for (const GraphEdge& e : g.edges) {
+      o << "    " << id << e.from << " -> " << id << e.to << " [label=" << dot_quote(edge_label(e));
+      if (e.loop) o << ", color=red, fontcolor=red, penwidth=2.5";
+      else if (e.chain) o << ", color=darkorange, fontcolor=darkorange, penwidth=2";
+      if (!e.simulated) o << ", style=dashed";
+      o << "];\n";
+    }
+    o << "  }\n";
+  }
+  o << "}\n";
+  return o.str();
+}
+
+namespace {
+
+// Mermaid labels are quoted strings: quotes and angle brackets become entity codes.
+std::string mermaid_text(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"') out += "#quot;";
+    else if (c == '<') out += "#lt;";
+    else if (c == '>') out += "#gt;";
+    else if (c == '\n' || c == '\r') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_mermaid(const std::vector<RedirectGraph>& graphs) {
+  std::ostringstream o;
+  o << "flowchart LR\n";
+  std::size_t link = 0;
+  std::vector<std::string> styles;
+  for (std::size_t gi = 0; gi < graphs.size(); ++gi) {
+    const RedirectGraph& g = graphs[gi];
+    std::string id = "g" + std::to_string(gi) + "_";
+    o << "  subgraph f" << gi << " [\"" << mermaid_text(g.name) << "\"]\n";
+    for (std::size_t n = 0; n < g.nodes.size(); ++n)
+      o << "    " << id << n << "[\"" << mermaid_text(g.nodes[n]) << "\"]\n";
+    for (const GraphEdge& e : g.edges) {
+      o << "    " << id << e.from << (e.simulated ? " -->" : " -.->") << "|\"" << mermaid_text(edge_label(e)) << "\"| "
+        << id << e.to << "\n";
+      if (e.loop) styles.push_back("  linkStyle " + std::to_string(link) + " stroke:#d00,stroke-width:3px");
+      else if (e.chain) styles.push_back("  linkStyle " + std::to_string(link) + " stroke:#e80,stroke-width:2px");
+      ++link;
+    }
+    o << "  end\n";
+  }
+  for (const std::string& s : styles) o << s << "\n";
+  return o.str();
+}
+
+}  // namespace rl
