@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   rl::cli::setup_dump(app, exit_code);
   rl::cli::setup_list_checks(app, exit_code);
   rl::cli::setup_explain(app, exit_code);
+  rl::cli::setup_trace(app, exit_code);
+  rl::cli::setup_test(app, exit_code);
   rl::cli::setup_graph(app, exit_code);
   rl::cli::setup_lsp(app, exit_code);
   try {

@@ -12,6 +12,8 @@ void setup_check(CLI::App& app, int& exit_code);
 void setup_dump(CLI::App& app, int& exit_code);
 void setup_list_checks(CLI::App& app, int& exit_code);
 void setup_explain(CLI::App& app, int& exit_code);
+void setup_trace(CLI::App& app, int& exit_code);  ///< src/cli/trace.cpp
+void setup_test(CLI::App& app, int& exit_code);   ///< src/cli/test_cmd.cpp
 void setup_graph(CLI::App& app, int& exit_code);  ///< src/cli/graph.cpp
 void setup_lsp(CLI::App& app, int& exit_code);    ///< src/cli/lsp.cpp
 

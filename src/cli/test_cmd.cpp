@@ -1,0 +1,184 @@
+// `redirlint test EXPECTATIONS.yaml`: pins redirects in CI (docs/testing.md).
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/trace_support.hpp"
+
+namespace rl::cli {
+
+namespace {
+
+struct TestArgs {
+  std::string suite;
+};
+
+/// Settings that apply to a case: the suite's, overridden by the case's own keys.
+struct CaseSettings {
+  std::string rules;  ///< resolved path
+  InputOptions input;
+  TraceRequestOptions request;
+};
+
+/// What a case expects; unset = not checked.
+struct Expectation {
+  std::optional<std::string> status;    ///< "301", "-" (no rule answered), "limit"
+  bool check_location = false;
+  std::string location;                 ///< "" = no Location
+};
+
+std::string scalar(const YAML::Node& n) { return n.IsScalar() ? n.as<std::string>() : std::string(); }
+
+std::string where(const std::string& file, const YAML::Node& n) {
+  return file + ":" + std::to_string(n.Mark().line + 1);
+}
+
+// Reads the keys shared by the suite level and the case level into `s`.
+bool read_settings(const YAML::Node& n, const std::filesystem::path& base, CaseSettings& s, std::string& error) {
+  if (n["rules"]) s.rules = (base / scalar(n["rules"])).lexically_normal().string();
+  if (n["format"]) s.input.format = scalar(n["format"]);
+  if (n["htaccess-dir"]) s.input.htaccess_dir = scalar(n["htaccess-dir"]);
+  if (n["host"]) s.request.host = scalar(n["host"]);
+  if (n["https"]) s.request.https = n["https"].as<bool>();
+  if (n["port"]) s.request.port = n["port"].as<int>();
+  if (n["document-root"]) s.request.document_root = scalar(n["document-root"]);
+  auto list = [&](const char* key, std::vector<std::string>& out) {
+    if (!n[key]) return true;
+    if (!n[key].IsSequence()) {
+      error = std::string("'") + key + "' must be a list";
+      return false;
+    }
+    out.clear();
+    for (const auto& x : n[key]) out.push_back(scalar(x));
+    return true;
+  };
+  if (!list("files", s.request.files) || !list("dirs", s.request.dirs)) return false;
+  if (n["headers"]) {
+    if (!n["headers"].IsMap()) {
+      error = "'headers' must be a map of Name: value";
+      return false;
+    }
+    s.request.headers.clear();
+    for (const auto& kv : n["headers"]) s.request.headers.push_back(scalar(kv.first) + ": " + scalar(kv.second));
+  }
+  return true;
+}
+
+std::string actual_status(const Outcome& o) {
+  if (o.kind == OutcomeKind::none) return "-";
+  if (o.kind == OutcomeKind::limit) return "limit";
+  return std::to_string(o.status);
+}
+
+std::string show(const std::string& status, const std::string& location) {
+  return status + (location.empty() ? "" : " " + location);
+}
+
+/// Loaded rules, keyed by (path, format, htaccess dir).
+struct RulesCache {
+  std::map<std::string, std::unique_ptr<Loaded>> loaded;
+  SourceFiles files;
+  const RuleSet* get(const CaseSettings& s, int& bad) {
+    std::string key = s.rules + "\n" + s.input.format + "\n" + s.input.htaccess_dir;
+    auto it = loaded.find(key);
+    if (it == loaded.end()) {
+      ParseOptions popts;
+      auto in = std::make_unique<Loaded>();
+      const RuleSet* rs = nullptr;
+      if (!make_parse_options(s.input, popts) || load_rules(s.rules, popts, files, *in, rs) != kExitClean) {
+        bad = kExitBadInput;
+        return nullptr;
+      }
+      it = loaded.emplace(key, std::move(in)).first;
+    }
+    return &it->second->sets.front();
+  }
+};
+
+int run_test(const TestArgs& a) {
+  YAML::Node doc;
+  try {
+    doc = YAML::LoadFile(a.suite);
+  } catch (const YAML::Exception& e) {
+    std::cerr << a.suite << ":" << (e.mark.line + 1) << ":" << (e.mark.column + 1) << ": error: " << e.msg << "\n";
+    return kExitBadInput;
+  }
+  const std::filesystem::path base = std::filesystem::path(a.suite).parent_path();
+  CaseSettings suite;
+  std::string error;
+  try {
+    if (!doc.IsMap() || !doc["cases"] || !doc["cases"].IsSequence()) {
+      std::cerr << a.suite << ":1:1: error: a test suite is a map with a 'cases' list\n";
+      return kExitBadInput;
+    }
+    if (!read_settings(doc, base, suite, error)) {
+      std::cerr << a.suite << ": error: " << error << "\n";
+      return kExitBadInput;
+    }
+    RulesCache cache;
+    int passed = 0, failed = 0;
+    for (const YAML::Node& c : doc["cases"]) {
+      std::string at = where(a.suite, c);
+      CaseSettings s = suite;
+      if (!c.IsMap() || !c["request"] || !read_settings(c, base, s, error)) {
+        std::cerr << at << ": error: " << (error.empty() ? "a case needs 'request'" : error) << "\n";
+        return kExitBadInput;
+      }
+      if (s.rules.empty()) {
+        std::cerr << at << ": error: no 'rules' file for this case (set it on the suite or the case)\n";
+        return kExitBadInput;
+      }
+      int bad = kExitClean;
+      const RuleSet* rs = cache.get(s, bad);
+      if (!rs) return bad;
+      Request req_base, req;
+      SimOptions sim;
+      if (!make_request_base(s.request, req_base, sim, error) || !parse_request(scalar(c["request"]), req, error, req_base)) {
+        std::cerr << at << ": error: " << error << "\n";
+        return kExitBadInput;
+      }
+      Expectation e;
+      if (c["status"]) e.status = scalar(c["status"]) == "none" ? "-" : scalar(c["status"]);
+      if (c["location"]) {
+        e.check_location = true;
+        e.location = c["location"].IsNull() ? "" : scalar(c["location"]);
+        if (e.location == "-") e.location.clear();
+      }
+      Outcome o = simulate(*rs, req, sim);
+      bool ok = (!e.status || *e.status == actual_status(o)) && (!e.check_location || e.location == o.location);
+      std::string line = at + " " + describe(req);
+      if (ok) {
+        ++passed;
+        std::cout << "PASS " << line << " -> " << show(actual_status(o), o.location) << "\n";
+        continue;
+      }
+      ++failed;
+      std::cout << "FAIL " << line << "\n";
+      std::cout << "  - expected: " << show(e.status.value_or(actual_status(o)), e.check_location ? e.location : o.location) << "\n";
+      std::cout << "  + actual:   " << show(actual_status(o), o.location) << "\n";
+      for (const FiredRule& f : o.fired)
+        std::cout << "    fired " << rule_location(f, cache.files) << ": " << rule_text(*rs, f.rule) << "\n";
+      if (o.fired.empty()) std::cout << "    no rule fired\n";
+    }
+    std::cout << passed << " passed, " << failed << " failed\n";
+    return failed ? kExitFindings : kExitClean;
+  } catch (const YAML::Exception& e) {
+    std::cerr << a.suite << ":" << (e.mark.line + 1) << ":" << (e.mark.column + 1) << ": error: " << e.msg << "\n";
+    return kExitBadInput;
+  }
+}
+
+}  // namespace
+
+void setup_test(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<TestArgs>();
+  CLI::App* cmd = app.add_subcommand("test", "check requests against expected status and Location (exit 1 on any mismatch)");
+  cmd->add_option("suite", args->suite, "the expectations file (YAML, docs/testing.md)")->required();
+  cmd->callback([args, &exit_code] { exit_code = run_test(*args); });
+}
+
+}  // namespace rl::cli

@@ -1,0 +1,85 @@
+#pragma once
+/// Internals of the Apache simulator shared by src/simulate/apache*.cpp (not a public interface).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "simulate/simulate.hpp"
+#include "simulate/template.hpp"
+#include "util/regex.hpp"
+
+namespace rl::apache_sim {
+
+/// What the simulator needs per rule, built once per RuleSet (regexes compiled, templates split).
+struct CompiledRule {
+  std::optional<Regex> re;                        ///< rule pattern; nullopt = does not compile (never matches)
+  std::vector<TemplatePart> target;               ///< substitution / Redirect target
+  std::vector<std::optional<Regex>> cond_re;      ///< per condition (regex conditions only)
+  std::vector<std::vector<TemplatePart>> cond_test;  ///< per condition: its test string
+  bool explicit_r = false;  ///< RewriteRule [R] / [R=code] written (absolute targets redirect anyway)
+  bool relative = false;    ///< per-directory relative substitution (the directory prefix is added at run time)
+  bool absolute_written = false;  ///< the substitution is an absolute URL the model holds as a path
+};
+
+struct Compiled {
+  std::vector<CompiledRule> rules;  ///< indexed by RuleId
+};
+
+/// The compiled side table of `rs`, cached per thread (a few RuleSets; rebuilt when `rs` changes).
+const Compiled& compiled_for(const RuleSet& rs);
+
+/// The words of a directive's source text as httpd splits them (quotes removed, `\` kept).
+std::vector<std::string> directive_words(std::string_view original);
+
+/// r->filename, r->args and friends while a mod_rewrite rule list runs.
+struct RewriteState {
+  std::string filename;              ///< r->filename (server context: starts as the URL path)
+  std::optional<std::string> args;   ///< r->args, raw
+  int status = 0;                    ///< r->status set by [R=code]
+  int forced = 0;                    ///< ACTION_STATUS: F, G, R=4xx, 403 for an unsafe '?', 500 for [N] rounds
+  bool noescape = false;             ///< the last substituting rule had [NE]
+  bool end = false;                  ///< [END] fired
+  bool passthrough = false;          ///< [PT] fired
+  const Rule* limit_rule = nullptr;  ///< a regex hit the PCRE2 limit
+};
+
+enum class ListResult { declined, changed, status, limit };
+
+/// One request through one Apache context. Server context: run_server(); .htaccess: run_per_dir().
+class Engine {
+ public:
+  Engine(const RuleSet& rs, const Compiled& c, const Request& req, const SimOptions& opts);
+
+  std::string uri;                  ///< r->uri: decoded, normalised path of the current (internal) request
+  std::optional<std::string> args;  ///< r->args of the current request
+  int server = -1;                  ///< selected <VirtualHost> block, -1 = main server
+
+  Outcome run_server(const std::vector<const Rule*>& rewrites, const std::vector<const Rule*>& aliases);
+  Outcome run_per_dir();
+
+ private:
+  enum class RuleResult { no_match, matched, no_substitution, status, limit };
+
+  ListResult apply_list(const std::vector<const Rule*>& rules, const std::string& perdir, RewriteState& st);
+  RuleResult apply_rule(const Rule& r, const std::string& perdir, RewriteState& st);
+  bool conditions_hold(const Rule& r, const Captures* rule_caps, Captures& cond_caps, RewriteState& st);
+  std::optional<Outcome> try_aliases(const std::vector<const Rule*>& aliases);
+  Outcome finish_absolute(RewriteState& st, const std::optional<std::string>& orig_args);
+  std::string variable(std::string_view name, const RewriteState* st) const;
+  std::string construct_url(std::string_view path) const;
+  bool file_exists(std::string_view path) const;
+  bool dir_exists(std::string_view path) const;
+  void fired_rule(const Rule& r, std::string url_after);
+  std::string docroot() const;
+  bool names_this_server(std::string_view absolute_url) const;
+  int server_port() const;
+
+  const RuleSet& rs_;
+  const Compiled& c_;
+  const Request& req_;
+  const SimOptions& opts_;
+  std::string perdir_;  ///< filesystem directory of the .htaccess (per-dir), '/'-terminated
+  std::vector<FiredRule> fired_;
+};
+
+}  // namespace rl::apache_sim
