@@ -44,6 +44,9 @@ inline std::string unterminated_string(char q) {
 inline std::string glued_after_quote(char c) {
   return "unexpected " + quote(std::string_view(&c, 1)) + " after a quoted string (a space, \";\" or \"{\" must follow)";
 }
+inline std::string template_braces() {
+  return "unexpected \"{{\": a template placeholder, not nginx syntax (render the template first)";
+}
 inline std::string nul_byte() { return "NUL byte in the file: not an nginx configuration"; }
 inline std::string too_deep(int max) {
   return "blocks nested deeper than " + std::to_string(max) + " levels; the inner blocks are not read";

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <tuple>
 #include <unordered_map>
 
 #include "grammar/nginx_errors.hpp"
@@ -156,21 +157,24 @@ class Reader {
     for (std::size_t i = 0; i < toks.size(); ++i) {
       Token& t = toks[i];
       switch (t.kind) {
-        case TokKind::word: args.push_back(std::move(t)); break;
+        case TokKind::word:
+          // `"a"b` (reported by the lexer): read as one argument, as the user probably meant.
+          if (!args.empty() && args.back().quoted && args.back().end == t.begin && t.value[0] != ')') {
+            args.back().value += t.value;
+            args.back().end = t.end;
+          } else {
+            args.push_back(std::move(t));
+          }
+          break;
         case TokKind::semicolon:
           if (args.empty()) error_at(f, t, msg::unexpected(';'));
           else statement(f, args, t.end, false);
           args.clear();
           break;
         case TokKind::open: {
-          if (args.empty()) {
-            error_at(f, t, msg::unexpected('{'));
-            push_broken(f, t.begin, "{");
-            break;
-          }
           // `\d{4}` unquoted: nginx ends the argument at `{` and starts a block. Report it once and
           // read the argument as the user meant it (the brace and the rest of the glued word).
-          if (i + 1 < toks.size() && toks[i + 1].kind == TokKind::word && args.back().end == t.begin &&
+          if (!args.empty() && i + 1 < toks.size() && toks[i + 1].kind == TokKind::word && args.back().end == t.begin &&
               toks[i + 1].begin == t.end && !toks[i + 1].quoted &&
               toks[i + 1].value.find('}') != std::string::npos) {
             error_at(f, t, msg::brace_in_argument(args[0].value));
@@ -178,6 +182,15 @@ class Reader {
             last.value += "{" + toks[i + 1].value;
             last.end = toks[i + 1].end;
             ++i;
+            break;
+          }
+          bool template_braces = i + 1 < toks.size() && toks[i + 1].kind == TokKind::open && toks[i + 1].begin == t.end;
+          if (args.empty() || template_braces || is_simple_known(args[0].value)) {
+            if (template_braces) error(f, t.begin, t.end + 1, msg::template_braces());
+            else if (args.empty()) error_at(f, t, msg::unexpected('{'));
+            else error(f, args[0].begin, t.end, msg::not_terminated(args[0].value));
+            args.clear();
+            i = skip_line(f, toks, i);
             break;
           }
           statement(f, args, t.end, true);
@@ -208,6 +221,15 @@ class Reader {
       end.begin = end.end = eof;
       close_block(f, end);
     }
+  }
+
+  /// Error recovery after a `{` that cannot open a block (toks[i]): the rest of its line is skipped;
+  /// a line that ends with `{` opens a skipped block so that its closing `}` still balances.
+  std::size_t skip_line(FileId f, const std::vector<Token>& toks, std::size_t i) {
+    std::size_t eol = text(f).find('\n', toks[i].end);
+    while (i + 1 < toks.size() && toks[i + 1].begin < eol) ++i;
+    if (toks[i].kind == TokKind::open) push_broken(f, toks[i].begin, "{");
+    return i;
   }
 
   Frame& top() { return stack_.back(); }
@@ -1005,7 +1027,27 @@ class Reader {
     return false;
   }
 
+  /// One syntax error per line is enough: the others on that line are consequences of the first
+  /// found (lexical errors are found first: they are the cause).
+  void dedupe_line_errors() {
+    std::vector<std::pair<FileId, std::uint32_t>> seen;
+    std::vector<Diagnostic> kept;
+    for (Diagnostic& d : rs_.parse_diags) {
+      if (d.code == "RL001" && d.range.valid()) {
+        std::pair<FileId, std::uint32_t> key{d.range.file, d.range.line};
+        if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+        seen.push_back(key);
+      }
+      kept.push_back(std::move(d));
+    }
+    rs_.parse_diags = std::move(kept);
+    std::stable_sort(rs_.parse_diags.begin(), rs_.parse_diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      return std::tie(a.range.file, a.range.line, a.range.column) < std::tie(b.range.file, b.range.line, b.range.column);
+    });
+  }
+
   void finish() {
+    dedupe_line_errors();
     for (Pending& p : pending_) {
       if (!expand_map(p, rs_.rules)) rs_.rules.push_back(std::move(p.rule));
     }

@@ -8,6 +8,17 @@
 
 using namespace rl;
 
+namespace doctest {
+template <>
+struct StringMaker<std::vector<std::string>> {
+  static String convert(const std::vector<std::string>& v) {
+    std::string s = "{";
+    for (const std::string& x : v) s += "\n  " + x;
+    return (s + "}").c_str();
+  }
+};
+}  // namespace doctest
+
 namespace {
 
 struct Parsed {
