@@ -244,7 +244,13 @@ std::optional<std::string> literal_text(const std::vector<TemplatePart>& parts) 
 std::optional<Language> pattern_language(const Pattern& p) {
   if (p.negated) return std::nullopt;
   switch (p.kind) {
-    case MatchKind::exact: return Language::literal(p.text, p.ignore_case);
+    case MatchKind::exact:
+      if (p.optional_trailing_slash) {
+        std::string base = p.text;
+        if (base.size() > 1 && base.back() == '/') base.pop_back();
+        return Language::from_pcre("^" + regex_escape(base) + "/?$", p.ignore_case);
+      }
+      return Language::literal(p.text, p.ignore_case);
     case MatchKind::prefix: return Language::segment_prefix(p.text, p.ignore_case);
     case MatchKind::regex: return Language::from_pcre(p.text, p.ignore_case);
   }
@@ -308,7 +314,7 @@ std::vector<std::string> example_paths(const RuleSet& rs, const Rule& r) {
   if (r.match.kind == MatchKind::regex) re = Regex::compile(r.match.text, r.match.ignore_case);
   for (const std::string& p : out) {
     if (r.match.kind == MatchKind::regex && (!re || !re->matches(p))) continue;
-    if (r.match.kind == MatchKind::exact && p != r.match.text) continue;
+    if (r.match.kind == MatchKind::exact && p != r.match.text && !r.match.optional_trailing_slash) continue;
     if (r.match.kind == MatchKind::prefix) {
       const std::string& t = r.match.text;
       if (p.compare(0, t.size(), t) != 0 || !(p.size() == t.size() || t.back() == '/' || p[t.size()] == '/')) continue;
@@ -371,6 +377,11 @@ std::string regex_literal_prefix(std::string_view re) {
 }
 
 std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+std::string place(const SourceFiles& files, const SourceRange& where) {
+  std::string f = where.file < files.size() ? files.path(where.file) : std::string("<unknown>");
+  return f + ":" + std::to_string(where.line);
+}
 
 std::string today_utc() {
   auto days = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());

@@ -74,6 +74,9 @@ std::string regex_literal_prefix(std::string_view re);
 /// `"text"`: user values in messages are quoted.
 std::string quoted(std::string_view text);
 
+/// "file:line" of a range, for messages that name another rule.
+std::string place(const SourceFiles& files, const SourceRange& where);
+
 /// Today's date (UTC) as YYYY-MM-DD.
 std::string today_utc();
 

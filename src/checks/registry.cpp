@@ -3,6 +3,11 @@
 #include <array>
 #include <cctype>
 
+#include "checks/conflicting_rule.hpp"
+#include "checks/duplicate_rule.hpp"
+#include "checks/redirect_chain.hpp"
+#include "checks/redirect_loop.hpp"
+#include "checks/shadowed_rule.hpp"
 #include "checks/expired_temporary.hpp"
 #include "checks/https_downgrade.hpp"
 #include "checks/implicit_temporary.hpp"
@@ -35,11 +40,11 @@ const std::array kChecks = {
   CheckInfo{"RL107", "open-redirect",         Severity::error,   "target scheme or host taken from the request", make_open_redirect},
   CheckInfo{"RL108", "https-downgrade",       Severity::warning, "https request redirected to http", make_https_downgrade},
   CheckInfo{"RL109", "redirect-without-last", Severity::warning, "RewriteRule [R] without L: later rules still rewrite the target", make_redirect_without_last},
-  CheckInfo{"RL201", "redirect-chain",        Severity::warning, "a request needs 2+ redirect hops", nullptr},
-  CheckInfo{"RL202", "redirect-loop",         Severity::error,   "a request comes back to a URL it already visited", nullptr},
-  CheckInfo{"RL203", "shadowed-rule",         Severity::warning, "rule can never fire: an earlier rule answers every request it matches", nullptr},
-  CheckInfo{"RL204", "duplicate-rule",        Severity::warning, "same source, same result as an earlier rule", nullptr},
-  CheckInfo{"RL205", "conflicting-rule",      Severity::warning, "same source, different target or status; the first one wins", nullptr},
+  CheckInfo{"RL201", "redirect-chain",        Severity::warning, "a request needs 2+ redirect hops", make_redirect_chain},
+  CheckInfo{"RL202", "redirect-loop",         Severity::error,   "a request comes back to a URL it already visited", make_redirect_loop},
+  CheckInfo{"RL203", "shadowed-rule",         Severity::warning, "rule can never fire: an earlier rule answers every request it matches", make_shadowed_rule},
+  CheckInfo{"RL204", "duplicate-rule",        Severity::warning, "same source, same result as an earlier rule", make_duplicate_rule},
+  CheckInfo{"RL205", "conflicting-rule",      Severity::warning, "same source, different target or status; the first one wins", make_conflicting_rule},
   CheckInfo{"RL301", "not-convertible",       Severity::error,   "rule cannot be expressed in the target format; emitted as a comment", nullptr},
   CheckInfo{"RL302", "approximated",          Severity::warning, "converted with a documented difference", nullptr},
 };

@@ -1,0 +1,33 @@
+#pragma once
+/// An index of rules by the literal text every path they match starts with (DESIGN §5: "index by
+/// literal prefix so that 100k rules are not compared pairwise"). Lookups return a superset of the
+/// rules that can match; callers confirm with the real patterns and the simulator.
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "model/model.hpp"
+
+namespace rl::analysis {
+
+class PrefixIndex {
+ public:
+  explicit PrefixIndex(const RuleSet& rs);
+
+  /// Rules that may match the decoded path `path`: O(|path|) hash lookups.
+  std::vector<RuleId> candidates_for_path(std::string_view path) const;
+  /// Rules whose key is a prefix of `prefix` (they may match paths starting with it), plus rules without a key.
+  std::vector<RuleId> candidates_covering(std::string_view prefix, bool exact) const;
+  /// The literal text every matched path starts with ("" = unknown); exact keys are whole paths.
+  const std::string& key(RuleId id) const { return keys_[id]; }
+  bool is_exact(RuleId id) const { return exact_[id]; }
+
+ private:
+  std::vector<std::string> keys_;
+  std::vector<bool> exact_;
+  std::unordered_map<std::string, std::vector<RuleId>> exact_map_, prefix_map_;
+  std::vector<RuleId> universal_;
+};
+
+}  // namespace rl::analysis

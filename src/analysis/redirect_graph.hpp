@@ -1,0 +1,38 @@
+#pragma once
+/// The redirect graph (DESIGN §5): witness requests of every redirect rule, followed hop by hop
+/// through simulate(). Chains (2+ redirect hops) and loops (a URL visited twice) with their proofs.
+/// Literal rule sets stay O(n): a hop is only simulated when the prefix index says some rule may
+/// match the Location.
+#include <optional>
+#include <vector>
+
+#include "model/model.hpp"
+#include "simulate/simulate.hpp"
+
+namespace rl::analysis {
+
+/// One redirect response on the way: the request, what the simulator answered, which rule answered.
+struct HopRecord {
+  Request request;
+  Outcome outcome;
+  RuleId rule = 0;
+};
+
+struct ChainFinding {
+  std::vector<HopRecord> hops;  ///< 2+ redirect hops; hops[0].rule is the first rule of the chain
+  Request final_request;        ///< where the client ends up (the request after the last hop)
+};
+
+struct LoopFinding {
+  std::vector<HopRecord> cycle;  ///< starts at the rule that comes first in the file; the last Location leads back to cycle[0]
+};
+
+struct RedirectGraph {
+  std::vector<ChainFinding> chains;
+  std::vector<LoopFinding> loops;
+};
+
+/// Builds chains and loops for `rs`. `max_hops` bounds each walk; a chain needs `min_hops` redirects.
+RedirectGraph redirect_graph(const RuleSet& rs, int max_hops, int min_hops);
+
+}  // namespace rl::analysis

@@ -1,0 +1,82 @@
+#include "analysis/same_source.hpp"
+
+#include <unordered_map>
+
+#include "analysis/facts.hpp"
+#include "analysis/witness.hpp"
+#include "simulate/url.hpp"
+
+namespace rl::analysis {
+
+namespace {
+
+std::string family(const Rule& r) {
+  if (r.origin.format == Format::apache || r.origin.format == Format::htaccess)
+    return url::iequals(r.origin.directive, "RewriteRule") ? "rewrite" : "alias";
+  return "rules";
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const std::string& x : v) s += x + ",";
+  return s;
+}
+
+bool same_result(const Rule& a, const Rule& b) {
+  bool targets = a.target.has_value() == b.target.has_value() &&
+                 (!a.target || (a.target->url == b.target->url && a.target->query == b.target->query));
+  return a.action == b.action && a.status == b.status && targets && a.flow == b.flow && a.force == b.force;
+}
+
+}  // namespace
+
+std::string source_key(const RuleSet& rs, const Rule& r) {
+  std::string k = family(r) + "|" + std::to_string(r.scope.server) + "|" + std::to_string(r.scope.block) + "|" +
+                  r.scope.dir + "|" + join(r.scope.hosts) + "|" + join(r.scope.schemes) + "|" +
+                  std::string(to_string(r.match.kind)) + "|" + r.match.text + "|" + (r.match.ignore_case ? "i" : "") +
+                  (r.match.negated ? "!" : "") + (r.match.optional_trailing_slash ? "/" : "");
+  for (const Condition& c : r.conds)
+    k += "|" + c.test + std::string(to_string(c.op)) + (c.pattern.negated ? "!" : "") + c.pattern.text +
+         (c.pattern.ignore_case ? "i" : "") + (c.or_next ? "|OR" : "");
+  (void)rs;
+  return k;
+}
+
+bool is_final(const RuleSet& rs, const Rule& r) {
+  if (r.action == Action::redirect || r.action == Action::answer)
+    return r.flow == Flow::stop || r.flow == Flow::end || (rs.format != Format::apache && rs.format != Format::htaccess && r.flow != Flow::next);
+  if (r.action == Action::rewrite) return rs.format == Format::netlify || rs.format == Format::yaml;
+  return false;
+}
+
+std::string result_text(const Rule& r) {
+  if (r.action == Action::redirect && r.target) return std::to_string(r.status) + " " + quoted(r.target->url);
+  if (r.action == Action::answer) return std::to_string(r.status);
+  if (r.action == Action::rewrite && r.target) return "rewrite to " + quoted(r.target->url);
+  return "no change";
+}
+
+std::vector<SameSourcePair> same_source_pairs(const RuleSet& rs) {
+  std::vector<SameSourcePair> out;
+  std::unordered_map<std::string, RuleId> first_final;
+  for (const Rule& r : rs.rules) {
+    if (r.action == Action::none || r.match.negated) continue;
+    std::string key = source_key(rs, r);
+    auto it = first_final.find(key);
+    if (it == first_final.end()) {
+      if (is_final(rs, r)) first_final.emplace(std::move(key), r.id);
+      continue;
+    }
+    const Rule& a = rs.rules[it->second];
+    for (const std::string& p : example_paths(rs, r)) {
+      Request q = request_for(rs, r, p);
+      Outcome o = simulate(rs, q);
+      if (o.kind == OutcomeKind::limit || !fired(o, a.id) || fired(o, r.id)) continue;
+      out.push_back({a.id, r.id, same_result(a, r), std::move(q), std::move(o)});
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace rl::analysis

@@ -1,0 +1,113 @@
+#include "analysis/witness.hpp"
+
+#include <algorithm>
+
+#include "analysis/automaton.hpp"
+#include "analysis/facts.hpp"
+#include "simulate/url.hpp"
+
+namespace rl::analysis {
+
+namespace {
+
+// An example string of `c`'s pattern within `shape` (a PCRE for the characters we want).
+std::optional<std::string> condition_example(const Condition& c, const char* shape) {
+  if (c.op == CondOp::equal) return c.pattern.text;
+  if (c.op != CondOp::regex) return std::nullopt;
+  auto l = Language::from_pcre(c.pattern.text, c.pattern.ignore_case);
+  auto s = Language::from_pcre(shape, false);
+  if (!l || !s) return std::nullopt;
+  auto both = l->intersect(*s);
+  if (!both || both->empty()) return std::nullopt;
+  return both->example();
+}
+
+bool condition_holds(const Condition& c, std::string_view value) {
+  bool m = false;
+  if (c.op == CondOp::equal) m = c.pattern.text == value;
+  else if (c.op == CondOp::regex) {
+    auto re = Regex::compile(c.pattern.text, c.pattern.ignore_case);
+    m = re && re->matches(value);
+  } else
+    return true;
+  return c.pattern.negated ? !m : m;
+}
+
+std::string default_host(const RuleSet& rs, const Rule& r) {
+  auto hosts = literal_hosts(rs, r);
+  if (!hosts.empty()) return hosts[0];
+  if (r.scope.server >= 0 && static_cast<std::size_t>(r.scope.server) < rs.blocks.size())
+    for (const std::string& n : rs.blocks[static_cast<std::size_t>(r.scope.server)].server_names) {
+      if (n.rfind("*.", 0) == 0) return "www" + n.substr(1);
+      if (!n.empty() && n[0] == '.') return n.substr(1);
+    }
+  return "example.com";
+}
+
+}  // namespace
+
+Request request_for(const RuleSet& rs, const Rule& r, std::string_view path) {
+  Request q;
+  std::string scheme = scheme_restriction(rs, r);
+  q.scheme = scheme.empty() ? "http" : scheme;
+  q.host = default_host(rs, r);
+  std::string query;
+  for (const Condition& c : r.conds) {
+    if (c.or_next) continue;
+    const std::string& t = c.test;
+    if (t == "${http_host}" || t == "${host}") {
+      if (condition_holds(c, q.host)) continue;
+      if (!c.pattern.negated) {
+        if (auto ex = condition_example(c, "^[a-z0-9]([a-z0-9.-])*$")) q.host = *ex;
+      } else {
+        for (const char* h : {"example.org", "www.example.net", "redirlint.test"})
+          if (condition_holds(c, h)) {
+            q.host = h;
+            break;
+          }
+      }
+    } else if (t == "${query}" && !c.pattern.negated) {
+      if (auto ex = condition_example(c, "^[a-zA-Z0-9=&_.-]*$")) query = *ex;
+    } else if (t == "${method}" && !c.pattern.negated) {
+      if (auto ex = condition_example(c, "^[A-Z]+$")) q.method = *ex;
+    } else if (t.rfind("${http:", 0) == 0 && t.size() > 8 && !c.pattern.negated) {
+      std::string name = t.substr(7, t.size() - 8);
+      if (url::iequals(name, "Host")) continue;
+      if (auto ex = condition_example(c, "^[ -~]*$")) q.headers.push_back({name, *ex});
+    } else if (t.rfind("${arg:", 0) == 0 && t.size() > 7 && !c.pattern.negated) {
+      std::string name = t.substr(6, t.size() - 7);
+      if (auto ex = condition_example(c, "^[a-zA-Z0-9_.-]*$")) query += (query.empty() ? "" : "&") + name + "=" + *ex;
+    }
+  }
+  q.target = encode_path(path) + (query.empty() ? "" : "?" + query);
+  return q;
+}
+
+bool fired(const Outcome& o, RuleId r) {
+  return std::any_of(o.fired.begin(), o.fired.end(), [&](const FiredRule& f) { return f.rule == r; });
+}
+
+std::optional<RuleId> answering_rule(const RuleSet& rs, const Outcome& o) {
+  if (o.kind != OutcomeKind::redirect && o.kind != OutcomeKind::answer) return std::nullopt;
+  for (auto it = o.fired.rbegin(); it != o.fired.rend(); ++it) {
+    if (it->rule >= rs.rules.size()) continue;
+    Action a = rs.rules[it->rule].action;
+    if (a == Action::redirect || a == Action::answer) return it->rule;
+  }
+  if (!o.fired.empty()) return o.fired.back().rule;
+  return std::nullopt;
+}
+
+std::vector<Witness> witnesses(const RuleSet& rs, const Rule& r, std::size_t max) {
+  std::vector<Witness> out;
+  for (const std::string& p : example_paths(rs, r)) {
+    if (out.size() >= max) break;
+    Request q = request_for(rs, r, p);
+    Outcome o = simulate(rs, q);
+    if (o.kind == OutcomeKind::limit || !fired(o, r.id)) continue;
+    out.push_back({std::move(q), std::move(o)});
+  }
+  return out;
+}
+
+}  // namespace rl::analysis

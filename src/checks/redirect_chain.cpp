@@ -1,0 +1,69 @@
+#include "checks/redirect_chain.hpp"
+
+#include "analysis/facts.hpp"
+#include "analysis/redirect_graph.hpp"
+#include "checks/edits.hpp"
+#include "simulate/url.hpp"
+
+namespace rl {
+
+namespace {
+
+Example example_of(const std::vector<analysis::HopRecord>& hops) {
+  Example e{describe(hops.front().request), {}};
+  for (const analysis::HopRecord& h : hops) e.hops.push_back({request_url(h.request), h.outcome.status, h.outcome.location});
+  return e;
+}
+
+// Flattening is exact only when the first rule answers one literal path with a literal target and
+// no hop touches the query string.
+std::optional<Fix> flatten_fix(const CheckContext& ctx, const analysis::ChainFinding& c) {
+  const Rule& first = ctx.rules.rules[c.hops[0].rule];
+  bool exact = first.match.kind == MatchKind::exact || (first.match.kind == MatchKind::regex && analysis::regex_literal(first.match.text));
+  if (!exact || !first.conds.empty() || !first.target || first.match.optional_trailing_slash) return std::nullopt;
+  if (!analysis::literal_text(parse_template(first.target->url))) return std::nullopt;
+  for (const analysis::HopRecord& h : c.hops) {
+    const Rule& r = ctx.rules.rules[h.rule];
+    if (!r.target || r.target->query != QueryMode::keep) return std::nullopt;
+  }
+  const Request& start = c.hops[0].request;
+  std::string final_url = request_url(c.final_request);
+  if (!first.target->absolute && c.final_request.scheme == start.scheme &&
+      url::split_host(c.final_request.host).name == url::split_host(start.host).name && c.final_request.port == start.port)
+    final_url = c.final_request.target;
+  if (final_url.find('?') != std::string::npos) return std::nullopt;
+  auto e = target_edit(ctx.files, first, first.target->url, final_url);
+  if (!e) return std::nullopt;
+  return Fix{"point this rule at the final target " + analysis::quoted(final_url), true, {*e}};
+}
+
+class RedirectChain final : public Check {
+ public:
+  void run(const CheckContext& ctx, Reporter& out) const override {
+    auto g = analysis::redirect_graph(ctx.rules, ctx.options.max_hops, ctx.options.chain_min_hops);
+    for (const analysis::ChainFinding& c : g.chains) {
+      const Rule& first = ctx.rules.rules[c.hops[0].rule];
+      std::string path = c.hops[0].request.target;
+      for (const analysis::HopRecord& h : c.hops) path += " -> " + h.outcome.location;
+      Diagnostic d = make_diagnostic("RL201", first.where,
+                                     "redirect chain: " + analysis::quoted(describe(c.hops[0].request)) + " needs " +
+                                         std::to_string(c.hops.size()) + " redirects (" + path +
+                                         "); point this rule at the final target");
+      for (std::size_t i = 0; i < c.hops.size(); ++i) {
+        const analysis::HopRecord& h = c.hops[i];
+        d.related.push_back({ctx.rules.rules[h.rule].where, "hop " + std::to_string(i + 1) + ": " + h.request.target +
+                                                                 " -> " + std::to_string(h.outcome.status) + " " +
+                                                                 h.outcome.location});
+      }
+      d.example = example_of(c.hops);
+      d.fix = flatten_fix(ctx, c);
+      out.report(std::move(d));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Check> make_redirect_chain() { return std::make_unique<RedirectChain>(); }
+
+}  // namespace rl

@@ -1,0 +1,100 @@
+#include "checks/shadowed_rule.hpp"
+
+#include "analysis/facts.hpp"
+#include "analysis/prefix_index.hpp"
+#include "analysis/same_source.hpp"
+#include "analysis/witness.hpp"
+#include "simulate/url.hpp"
+
+namespace rl {
+
+namespace {
+
+bool is_rewrite_rule(const Rule& r) { return url::iequals(r.origin.directive, "RewriteRule"); }
+
+// Can `a` run before `b` for the same request, by the server's order (SEMANTICS 1.7, 2.11, 3.1-3.2)?
+// The simulator then confirms on a concrete request.
+bool runs_before(const RuleSet& rs, const Rule& a, const Rule& b) {
+  if (a.scope.server != b.scope.server || a.scope.dir != b.scope.dir) return false;
+  switch (rs.format) {
+    case Format::apache:
+    case Format::htaccess:
+      if (is_rewrite_rule(a) && !is_rewrite_rule(b)) return true;  // mod_rewrite runs before mod_alias
+      if (is_rewrite_rule(a) != is_rewrite_rule(b)) return false;
+      return a.id < b.id && a.scope.block == b.scope.block;
+    case Format::nginx:
+      if (!analysis::location_of(rs, a) && analysis::location_of(rs, b)) return true;  // server-level rewrites first
+      return a.id < b.id;
+    case Format::netlify:
+    case Format::yaml: return a.id < b.id && !(b.force && !a.force);
+  }
+  return false;
+}
+
+// a's conditions must hold whenever b's do: we only accept none, or exactly the same list.
+bool conditions_cover(const Rule& a, const Rule& b, const RuleSet& rs) {
+  if (a.scope.hosts != b.scope.hosts && !a.scope.hosts.empty()) return false;
+  if (a.scope.schemes != b.scope.schemes && !a.scope.schemes.empty()) return false;
+  if (a.conds.empty()) return true;
+  if (a.conds.size() != b.conds.size()) return false;
+  for (std::size_t i = 0; i < a.conds.size(); ++i) {
+    const Condition &x = a.conds[i], &y = b.conds[i];
+    if (x.test != y.test || x.op != y.op || x.pattern.text != y.pattern.text || x.pattern.negated != y.pattern.negated ||
+        x.pattern.ignore_case != y.pattern.ignore_case || x.or_next != y.or_next)
+      return false;
+  }
+  (void)rs;
+  return true;
+}
+
+class ShadowedRule final : public Check {
+ public:
+  void run(const CheckContext& ctx, Reporter& out) const override {
+    const RuleSet& rs = ctx.rules;
+    analysis::PrefixIndex index(rs);
+    for (const Rule& b : rs.rules) {
+      if (b.action == Action::none || b.match.negated) continue;
+      std::optional<analysis::Language> lb;
+      std::string key_b;
+      for (RuleId aid : index.candidates_covering(index.key(b.id), index.is_exact(b.id))) {
+        if (aid == b.id) continue;
+        const Rule& a = rs.rules[aid];
+        if (!analysis::is_final(rs, a) || !runs_before(rs, a, b) || !conditions_cover(a, b, rs)) continue;
+        if (key_b.empty()) key_b = analysis::source_key(rs, b);
+        if (analysis::source_key(rs, a) == key_b) continue;  // RL204 / RL205
+        if (!lb) lb = analysis::rule_language(rs, b);
+        if (!lb) break;
+        auto la = analysis::rule_language(rs, a);
+        if (!la || !lb->subset_of(*la)) continue;
+        if (report_if_confirmed(ctx, a, b, out)) break;
+      }
+    }
+  }
+
+ private:
+  // Reports when the simulator shows `a` answering a request `b` matches, without `b` firing.
+  static bool report_if_confirmed(const CheckContext& ctx, const Rule& a, const Rule& b, Reporter& out) {
+    const RuleSet& rs = ctx.rules;
+    for (const std::string& p : analysis::example_paths(rs, b)) {
+      Request q = analysis::request_for(rs, b, p);
+      Outcome o = simulate(rs, q);
+      if (o.kind == OutcomeKind::limit || !analysis::fired(o, a.id) || analysis::fired(o, b.id)) continue;
+      std::string answer = std::to_string(o.status) + (o.location.empty() ? "" : " " + analysis::quoted(o.location));
+      Diagnostic d = make_diagnostic("RL203", b.where,
+                                     "rule never fires: every request it matches is answered first by " +
+                                         analysis::place(ctx.files, a.where) + ", e.g. " +
+                                         analysis::quoted(describe(q)) + " -> " + answer);
+      d.related.push_back({a.where, "this rule answers first: " + analysis::result_text(a)});
+      d.example = Example{describe(q), {{request_url(q), o.status, o.location}}};
+      out.report(std::move(d));
+      return true;
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Check> make_shadowed_rule() { return std::make_unique<ShadowedRule>(); }
+
+}  // namespace rl
