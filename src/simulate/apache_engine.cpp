@@ -30,7 +30,12 @@ Outcome make_answer(int status, std::string note = {}) {
 }
 
 Outcome make_redirect(int status, std::string location) {
-  if (!known_status(status)) return make_answer(status, "status " + std::to_string(status) + " is unknown to httpd");
+  if (!known_status(status)) {
+    // httpd answers 500 but still sends the Location header (SEMANTICS 1.4, `Redirect 399`).
+    Outcome o = make_answer(status, "status " + std::to_string(status) + " is unknown to httpd");
+    o.location = std::move(location);
+    return o;
+  }
   Outcome o;
   o.kind = OutcomeKind::redirect;
   o.status = status;
