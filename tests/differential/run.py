@@ -114,7 +114,7 @@ def send(port, method, url, headers):
             head = b"".join(chunks)
             if b"\r\n\r\n" in head:
                 break
-    head = b"".join(chunks).split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    head = b"".join(chunks).split(b"\r\n\r\n", 1)[0].decode("utf-8", "surrogateescape")
     status_line, *header_lines = head.split("\r\n")
     status = status_line.split(" ")[1] if " " in status_line else "?"
     location = "-"
