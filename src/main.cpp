@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   rl::cli::setup_test(app, exit_code);
   rl::cli::setup_graph(app, exit_code);
   rl::cli::setup_lsp(app, exit_code);
+  rl::cli::setup_convert(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

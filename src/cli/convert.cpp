@@ -1,0 +1,141 @@
+// `redirlint convert --to F [--from F] [--htaccess-dir P] [-o OUT] INPUT` (DESIGN §7).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/inputs.hpp"
+#include "emit/emit.hpp"
+#include "report/report.hpp"
+
+#ifndef REDIRLINT_VERSION
+#define REDIRLINT_VERSION "0.0.0"
+#endif
+
+namespace rl::cli {
+
+namespace {
+
+struct ConvertArgs {
+  std::string to, from, htaccess_dir, output, input;
+};
+
+/// Writes `text` to `path` atomically: a temp file in the same directory, fsync, rename. The
+/// destination is either the old file or the complete new one, never a half-written file.
+bool write_atomically(const std::string& path, const std::string& text, std::string& error) {
+  namespace fs = std::filesystem;
+  fs::path target(path);
+  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string tmpl = (dir / ("." + target.filename().string() + ".redirlint-XXXXXX")).string();
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  int fd = ::mkstemp(name.data());
+  if (fd < 0) {
+    error = std::strerror(errno);
+    return false;
+  }
+  std::size_t done = 0;
+  bool ok = true;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ok = false;
+      break;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (ok && ::fsync(fd) != 0) ok = false;
+  if (ok) ::fchmod(fd, 0644);
+  if (!ok) error = std::strerror(errno);
+  if (::close(fd) != 0 && ok) {
+    ok = false;
+    error = std::strerror(errno);
+  }
+  if (ok && ::rename(name.data(), path.c_str()) != 0) {
+    ok = false;
+    error = std::strerror(errno);
+  }
+  if (!ok) ::unlink(name.data());
+  return ok;
+}
+
+int run_convert(const ConvertArgs& a) {
+  Format to;
+  if (!parse_format(a.to, to)) {
+    std::cerr << "redirlint: --to must be apache, htaccess, nginx, yaml or netlify (got \"" << a.to << "\")\n";
+    return kExitUsage;
+  }
+  InputOptions in{a.from, a.htaccess_dir};
+  ParseOptions popts;
+  if (!make_parse_options(in, popts)) return kExitUsage;
+  std::error_code ec;
+  if (a.input != "-" && std::filesystem::is_directory(a.input, ec)) {
+    std::cerr << "redirlint: convert takes one file, \"" << a.input << "\" is a directory\n";
+    return kExitUsage;
+  }
+  SourceFiles files;
+  Loaded loaded = load_inputs({a.input}, popts, files);
+  std::vector<Diagnostic> diags = loaded.unreadable_diags;
+  bool bad = loaded.unreadable || loaded.sets.empty();
+  for (const RuleSet& rs : loaded.sets)
+    for (const Diagnostic& d : rs.parse_diags) {
+      diags.push_back(d);
+      if (d.code == "RL001") bad = true;
+    }
+  if (bad) {
+    sort_diagnostics(diags, files);
+    std::cerr << render_gcc(diags, files);
+    std::cerr << "redirlint: \"" << a.input << "\" was not converted: it cannot be read or parsed\n";
+    return kExitBadInput;
+  }
+  const RuleSet& rs = loaded.sets.front();
+  EmitOptions eo;
+  eo.source_name = files.path(rs.file);
+  eo.version = REDIRLINT_VERSION;
+  eo.htaccess_dir = popts.htaccess_dir;
+  Emitted out = emit(rs, to, eo, files);
+  if (!a.output.empty()) {
+    std::string err;
+    if (!write_atomically(a.output, out.text, err)) {
+      std::cerr << "redirlint: cannot write \"" << a.output << "\": " << err << "\n";
+      return kExitBadInput;
+    }
+  } else {
+    std::cout << out.text << std::flush;
+  }
+  // Parse warnings first (the source's own problems), then what the conversion lost.
+  std::vector<Diagnostic> losses = out.losses;
+  sort_diagnostics(diags, files);
+  sort_diagnostics(losses, files);
+  std::cerr << render_gcc(diags, files) << render_gcc(losses, files);
+  std::size_t approx = 0, refused = 0;
+  for (Fidelity f : out.per_rule) {
+    if (f == Fidelity::approximated) ++approx;
+    if (f == Fidelity::not_converted) ++refused;
+  }
+  if (!losses.empty())
+    std::cerr << "redirlint: " << out.per_rule.size() << " rules: " << out.per_rule.size() - approx - refused
+              << " exact, " << approx << " approximated (RL302), " << refused << " not converted (RL301)\n";
+  return losses.empty() ? kExitClean : kExitFindings;
+}
+
+}  // namespace
+
+void setup_convert(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<ConvertArgs>();
+  CLI::App* cmd = app.add_subcommand("convert", "convert redirect rules to another format (loss report on stderr)");
+  cmd->add_option("--to", args->to, "apache, htaccess, nginx, yaml or netlify")->required();
+  cmd->add_option("--from", args->from, "input format (default: detected)");
+  cmd->add_option("--htaccess-dir", args->htaccess_dir, "URL path of the .htaccess directory (input and output)");
+  cmd->add_option("-o,--output", args->output, "write here (atomically) instead of stdout");
+  cmd->add_option("input", args->input, "the rules file")->required();
+  cmd->callback([args, &exit_code] { exit_code = run_convert(*args); });
+}
+
+}  // namespace rl::cli

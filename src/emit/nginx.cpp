@@ -1,0 +1,655 @@
+// nginx emitter: server-level rewrite directives in the source's evaluation order (SEMANTICS §3.1),
+// host canonicalisation as its own server, long runs of literal redirects as `location =`.
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "emit/common.hpp"
+#include "util/regex.hpp"
+
+namespace rl {
+
+using namespace emit_detail;
+
+namespace {
+
+bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+/// Quotes an nginx token when it contains anything the config tokenizer treats specially
+/// (SEMANTICS §3.6). Inside quotes nginx turns `\\` into `\` and `\"` into `"`: both are kept.
+std::string ng_quote(std::string_view s, bool force = false) {
+  bool need = force || s.empty();
+  for (char c : s)
+    if (std::isspace(static_cast<unsigned char>(c)) || std::string_view(";{}\"'#").find(c) != std::string_view::npos)
+      need = true;
+  // nginx reads `\\` as one backslash in any token, quoted or not; `\"` as a quote.
+  std::string out = need ? "\"" : "";
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    char n = i + 1 < s.size() ? s[i + 1] : '\0';
+    if (c == '"') out += "\\\"";
+    else if (c == '\\' && n == '\\') {
+      out += "\\\\\\\\";
+      ++i;
+    } else if (c == '\\' && n == '"') {
+      out += "\\\"";
+      ++i;
+    } else if (c == '\\' && n == '\0') out += "\\\\";
+    else out += c;
+  }
+  return need ? out + "\"" : out;
+}
+
+/// How captures are spelled in the rendered template.
+struct CapNames {
+  std::string rule;  ///< prefix of named rule groups ("" = positional $N)
+  std::string cond;  ///< prefix of named condition groups ("" = %N not available)
+};
+
+struct Rendered {
+  std::string text;
+  bool ok = true;
+  std::string why;
+  std::vector<std::string> approx;
+};
+
+Rendered render(const std::vector<Piece>& ps, const CapNames& names, Format src) {
+  Rendered out;
+  auto var = [&](const std::string& name, std::size_t i) {
+    bool glue = i + 1 < ps.size() && ps[i + 1].kind == Piece::literal && !ps[i + 1].text.empty() &&
+                is_name_char(ps[i + 1].text.front());
+    out.text += glue ? "${" + name + "}" : "$" + name;
+  };
+  for (std::size_t i = 0; i < ps.size() && out.ok; ++i) {
+    const Piece& p = ps[i];
+    switch (p.kind) {
+      case Piece::literal:
+        if (p.text.find('$') != std::string::npos) {
+          out.ok = false;
+          out.why = "nginx cannot write a literal '$' in a target";
+        } else if (has_line_break(p.text) || p.text.find('\\') != std::string::npos) {
+          out.ok = false;
+          out.why = "the target contains a line break or backslash";
+        }
+        out.text += p.text;
+        break;
+      case Piece::rule_cap:
+        if (names.rule.empty()) {
+          if (p.n == 0) {
+            out.ok = false;
+            out.why = "nginx has no $0";
+          } else out.text += "$" + std::to_string(p.n);
+        } else var(names.rule + std::to_string(p.n), i);
+        break;
+      case Piece::cond_cap:
+        if (names.cond.empty()) {
+          out.ok = false;
+          out.why = "%" + std::to_string(p.n) + " refers to a condition capture nginx cannot reach here";
+        } else var(names.cond + std::to_string(p.n), i);
+        break;
+      case Piece::var: {
+        std::string v = nginx_variable(p.text, src);
+        if (v.empty()) {
+          out.ok = false;
+          out.why = "no nginx variable for \"${" + p.text + "}\"";
+        } else {
+          if (v == "https") out.approx.push_back("nginx $https is \"\" where Apache %{HTTPS} is \"off\"");
+          if (v == "uri") out.approx.push_back("nginx sends $uri decoded, Apache re-escapes it");
+          var(v, i);
+        }
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+bool is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
+
+/// One `if` test, already in nginx syntax ("$args ~ \"...\""), with the Apache [OR] flag.
+struct Test {
+  std::string prelude;  ///< `set $rl..t "..."` when the test string is a composite
+  std::string cond;
+  bool or_next = false;
+};
+
+class NginxEmitter {
+ public:
+  NginxEmitter(const RuleSet& rs, const EmitOptions& o, Losses& L) : rs_(rs), o_(o), L_(L) {}
+
+  std::string run();
+
+ private:
+  const RuleSet& rs_;
+  const EmitOptions& o_;
+  Losses& L_;
+  bool need_amp_map_ = false;
+  bool any_internal_rewrite_ = false;
+
+  std::string rule_block(const Rule& r, const std::string& ind, bool in_htaccess_location,
+                         std::size_t later_rules);
+  bool make_test(const Rule& r, const Condition& c, const std::string& id, int idx, bool name_caps, Test& out,
+                 std::string& why);
+  std::string query_return(QueryMode q, std::string url);
+  std::optional<std::string> canonical_server(const Rule& r, bool leading);
+};
+
+bool NginxEmitter::make_test(const Rule& r, const Condition& c, const std::string& id, int idx, bool name_caps,
+                             Test& out, std::string& why) {
+  std::vector<Piece> tp = parse_template(c.test);
+  std::string lhs;
+  // %{HTTPS} on/off is a scheme test in nginx.
+  if (c.test == "${https}" && (c.op == CondOp::regex || c.op == CondOp::equal)) {
+    std::string t = c.pattern.text;
+    if (c.op == CondOp::regex && !t.empty() && t.front() == '^') t.erase(0, 1);
+    if (c.op == CondOp::regex && !t.empty() && t.back() == '$') t.pop_back();
+    std::string lt = t;
+    for (char& ch : lt) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if ((lt == "on" || lt == "off") && (c.pattern.ignore_case || t == lt)) {
+      bool https = (lt == "on") != c.pattern.negated;
+      out.cond = std::string("$scheme ") + "= " + (https ? "https" : "http");
+      return true;
+    }
+  }
+  if (tp.size() == 1 && tp[0].kind == Piece::var) {
+    std::string v = nginx_variable(tp[0].text, rs_.format);
+    if (v.empty()) {
+      why = "no nginx variable for the condition test \"" + c.test + "\"";
+      return false;
+    }
+    if (v == "https") L_.approximated(r, "nginx $https is \"\" where Apache %{HTTPS} is \"off\"");
+    lhs = "$" + v;
+  } else {
+    Rendered rd = render(tp, CapNames{}, rs_.format);
+    if (!rd.ok) {
+      why = "condition test \"" + c.test + "\": " + rd.why;
+      return false;
+    }
+    for (const auto& a : rd.approx) L_.approximated(r, a);
+    lhs = "$" + id + "t" + std::to_string(idx);
+    out.prelude = "set " + lhs + " " + ng_quote(rd.text, true) + ";";
+  }
+  bool neg = c.pattern.negated;
+  switch (c.op) {
+    case CondOp::regex: {
+      std::string re = c.pattern.text;
+      if (name_caps) {
+        auto named = name_groups(re, id + "c");
+        if (!named) {
+          why = "cannot name the groups of \"" + re + "\"";
+          return false;
+        }
+        re = *named;
+      }
+      if (has_line_break(re)) {
+        why = "the pattern contains a line break";
+        return false;
+      }
+      std::string op = std::string(neg ? "!" : "") + (c.pattern.ignore_case ? "~*" : "~");
+      out.cond = lhs + " " + op + " " + ng_quote(re, true);
+      break;
+    }
+    case CondOp::equal:
+      if (has_line_break(c.pattern.text) || c.pattern.text.find('$') != std::string::npos) {
+        why = "the compared string contains '$' or a line break";
+        return false;
+      }
+      if (c.pattern.ignore_case)
+        out.cond = lhs + (neg ? " !~* " : " ~* ") + ng_quote("^" + regex_escape(c.pattern.text) + "$", true);
+      else
+        out.cond = lhs + (neg ? " != " : " = ") + ng_quote(c.pattern.text, true);
+      break;
+    case CondOp::file_exists:
+    case CondOp::dir_exists:
+    case CondOp::exists:
+    case CondOp::executable: {
+      if (lhs != "$request_filename") {
+        why = "file test on \"" + c.test + "\" (nginx tests only $request_filename here)";
+        return false;
+      }
+      const char* flag = c.op == CondOp::file_exists ? "-f" : c.op == CondOp::dir_exists ? "-d" : c.op == CondOp::exists ? "-e" : "-x";
+      out.cond = std::string(neg ? "!" : "") + flag + " " + lhs;
+      if (rs_.format == Format::apache)
+        L_.approximated(r, "in Apache server context REQUEST_FILENAME is not yet a file path; nginx tests $request_filename (root + URI)");
+      break;
+    }
+    case CondOp::truthy:
+      out.cond = neg ? lhs + " = \"\"" : lhs;
+      break;
+    default:
+      why = "condition operator \"" + std::string(to_string(c.op)) + "\" has no nginx equivalent";
+      return false;
+  }
+  out.or_next = c.or_next;
+  return true;
+}
+
+/// The Location of a `return`, with the query behaviour of `t.query` made explicit (`return`
+/// never appends the request's query by itself: SEMANTICS §3.3).
+std::string NginxEmitter::query_return(QueryMode q, std::string url) {
+  bool own_query = url.find('?') != std::string::npos;
+  switch (q) {
+    case QueryMode::keep:
+      if (!own_query) return url + "$is_args$args";
+      need_amp_map_ = true;
+      return url + "$rl_amp$args";
+    case QueryMode::append:
+      if (!own_query) return url + "$is_args$args";
+      need_amp_map_ = true;
+      return url + "$rl_amp$args";
+    case QueryMode::replace:
+    case QueryMode::drop:
+      return url;
+  }
+  return url;
+}
+
+std::optional<std::string> NginxEmitter::canonical_server(const Rule& r, bool leading) {
+  if (!leading || r.conds.size() != 1 || r.action != Action::redirect || !is_redirect_status(r.status)) return std::nullopt;
+  if (r.flow != Flow::stop || !r.target || !matches_everything(r.match) || !r.scope.hosts.empty()) return std::nullopt;
+  const Condition& c = r.conds[0];
+  if ((c.test != "${http_host}" && c.test != "${host}") || c.op != CondOp::regex || c.pattern.negated || c.or_next)
+    return std::nullopt;
+  if (!c.pattern.ignore_case && c.test != "${host}") return std::nullopt;
+  std::string_view pt = c.pattern.text;
+  if (pt.size() < 3 || pt.front() != '^' || pt.back() != '$') return std::nullopt;
+  pt = pt.substr(1, pt.size() - 2);
+  std::string server_name;
+  bool host_capture = false;
+  if (auto lit = regex_literal(pt)) {
+    server_name = *lit;
+    for (char& ch : server_name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  } else if (pt == "www\\.(.+)" || pt == "www\\.(.*)") {
+    server_name = "~^www\\.(?<rl_host>.+)$";
+    host_capture = true;
+  } else {
+    return std::nullopt;
+  }
+  bool bad_name = std::any_of(server_name.begin(), server_name.end(), [](char ch) {
+    return std::isspace(static_cast<unsigned char>(ch)) || ch == ';' || ch == '{' || ch == '}' || ch == '"' ||
+           ch == '\'' || ch == '#' || ch == '$';
+  });
+  if (server_name.empty() || (bad_name && !host_capture)) return std::nullopt;
+  // The target: SCHEME://HOST then the whole path ($1 of a match-all, or ${uri}), query kept.
+  std::vector<Piece> ps = parse_template(r.target->url);
+  if (ps.empty() || ps[0].kind != Piece::literal) return std::nullopt;
+  std::string head;
+  std::size_t i = 0;
+  for (; i < ps.size() && ps[i].kind == Piece::literal; ++i) head += ps[i].text;
+  std::string scheme;
+  if (head.rfind("https://", 0) == 0) scheme = "https://";
+  else if (head.rfind("http://", 0) == 0) scheme = "http://";
+  else return std::nullopt;
+  std::string rest = head.substr(scheme.size());
+  std::string host;
+  bool slash_before = false;
+  if (host_capture) {
+    if (!rest.empty() || i >= ps.size() || ps[i].kind != Piece::cond_cap || ps[i].n != 1) return std::nullopt;
+    ++i;
+    host = "$rl_host";
+    if (i < ps.size() && ps[i].kind == Piece::literal) {
+      if (ps[i].text != "/") return std::nullopt;
+      slash_before = true;
+      ++i;
+    }
+  } else {
+    if (!rest.empty() && rest.back() == '/') {
+      slash_before = true;
+      rest.pop_back();
+    }
+    if (rest.empty() || rest.find_first_of("/?#$ ") != std::string::npos) return std::nullopt;
+    host = rest;
+  }
+  if (i + 1 != ps.size()) return std::nullopt;
+  const Piece& tail = ps[i];
+  bool ok = false;
+  if (tail.kind == Piece::var && tail.text == "uri" && !slash_before && r.target->query == QueryMode::keep) ok = true;
+  if (tail.kind == Piece::var && tail.text == "request_uri" && !slash_before &&
+      (r.target->query == QueryMode::drop || r.target->query == QueryMode::replace))
+    ok = true;
+  if (tail.kind == Piece::rule_cap && r.target->query == QueryMode::keep) {
+    auto re = Regex::compile(match_regex(r.match), r.match.ignore_case);
+    Captures caps;
+    if (re && re->match("/x/y", &caps) == MatchStatus::match) {
+      std::string g = caps.group(static_cast<std::size_t>(tail.n));
+      ok = (g == "/x/y" && !slash_before) || (g == "x/y" && slash_before);
+    }
+  }
+  if (!ok) return std::nullopt;
+  std::string s = carried_comments(r, "");
+  s += "server {\n    listen " + std::to_string(o_.listen_port) + ";\n    server_name " + ng_quote(server_name) +
+       ";\n    return " + std::to_string(r.status) + " " + ng_quote(scheme + host + "$request_uri") + ";\n}\n";
+  return s;
+}
+
+/// Translates one rule into directives at `ind`. Records losses; a refused rule becomes a comment.
+std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool in_location, std::size_t later) {
+  std::string out = carried_comments(r, ind);
+  auto refuse = [&](const std::string& why) {
+    L_.refused(r, why);
+    return out + not_converted_block(r, why, ind);
+  };
+  const std::string id = "rl" + std::to_string(r.id + 1);
+  if (r.flags.proxy) return refuse("proxying ([P]) is not a redirect");
+  if (r.flags.skip > 0 || r.flags.chain) return refuse("[S=n] / [C] rule chaining has no nginx equivalent");
+  if (!r.flags.other.empty()) L_.approximated(r, "flags \"" + r.flags.other.front() + "\"... are ignored");
+  if (r.flags.b) L_.approximated(r, "[B] escaping of back-references is not reproduced");
+  if (r.match.kind == MatchKind::regex && has_line_break(r.match.text)) return refuse("the pattern contains a line break");
+
+  // What the rule does, as the last directive.
+  bool redirect = r.action == Action::redirect;
+  bool answer = r.action == Action::answer;
+  bool rewrite = r.action == Action::rewrite;
+  if (r.action == Action::none) {
+    if (r.flow == Flow::next || r.flow == Flow::restart) {
+      if (!r.flags.other.empty()) return refuse("a rule without substitution that only sets flags");
+      return out + ind + "# redirlint: no effect on redirects: " + rule_label(r) + "\n";
+    }
+  }
+  if (redirect && !is_redirect_status(r.status))
+    return refuse("status " + std::to_string(r.status) + " with a Location cannot be sent by nginx");
+  if (redirect && !r.target) return refuse("a redirect without target");
+  if (rewrite && !r.target) return refuse("an internal rewrite without target");
+  if (r.flow == Flow::restart && rs_.format != Format::nginx && !in_location)
+    L_.approximated(r, "[N] restarts the rules; nginx `last` at server level does not");
+
+  std::vector<Piece> tp;
+  if (r.target) {
+    tp = parse_template(r.target->url);
+    if (!resolve_named_captures(tp, match_regex(r.match)))
+      return refuse("the target names a capture the pattern does not have");
+  }
+  bool uses_rule_caps = std::any_of(tp.begin(), tp.end(), [](const Piece& p) { return p.kind == Piece::rule_cap; });
+  bool uses_cond_caps = std::any_of(tp.begin(), tp.end(), [](const Piece& p) { return p.kind == Piece::cond_cap; });
+  int tail_group = 0;
+  std::string mre = match_regex(r.match, &tail_group);
+  if (tail_group) {
+    // mod_alias appends the rest of the path (SEMANTICS §1.1); our group is the last one.
+    if (uses_rule_caps) return refuse("a prefix rule whose target uses captures");
+    tp.push_back(Piece{Piece::rule_cap, "", 1});
+    uses_rule_caps = true;
+  }
+  if (r.flags.ne && uses_rule_caps) L_.approximated(r, "[NE]: nginx escapes captures where Apache sends them raw");
+
+  // ${uri} at the end with the query kept is $request_uri (raw, re-escaped like Apache's %{REQUEST_URI}).
+  QueryMode qmode = r.target ? r.target->query : QueryMode::keep;
+  if (!tp.empty() && tp.back().kind == Piece::var && tp.back().text == "uri" && qmode == QueryMode::keep) {
+    tp.back().text = "request_uri";
+    qmode = QueryMode::drop;
+  }
+
+  // Tests: scope, conditions, and the match when the final directive cannot carry it.
+  std::vector<Condition> conds;
+  if (rs_.format == Format::yaml || rs_.format == Format::netlify) conds = scope_conditions(r);
+  conds.insert(conds.end(), r.conds.begin(), r.conds.end());
+  for (const Condition& c : conds)
+    if (c.test.rfind("${country}", 0) == 0 || c.test.rfind("${language}", 0) == 0 || c.test.rfind("${role}", 0) == 0 ||
+        c.test.rfind("${cookie}", 0) == 0)
+      return refuse("condition on \"" + c.test + "\" (a Netlify/Cloudflare feature nginx does not have)");
+  bool everything = matches_everything(r.match) && !uses_rule_caps;
+  bool can_rewrite = (rewrite || (redirect && (r.status == 301 || r.status == 302))) && !r.match.negated;
+  // Prefer `return` for redirects that need no rule captures (idiomatic, no query surprises).
+  bool use_return = redirect && (!can_rewrite || everything);
+  bool match_as_test = !everything && (answer || use_return || r.match.negated || r.action == Action::none);
+  int last_cond_with_caps = -1;
+  for (std::size_t k = 0; k < r.conds.size(); ++k)
+    if (r.conds[k].op == CondOp::regex && !r.conds[k].pattern.negated) last_cond_with_caps = static_cast<int>(k);
+  std::size_t ntests = conds.size() + (match_as_test ? 1 : 0);
+  bool name_rule = match_as_test && ntests > 1 && uses_rule_caps;
+  if (match_as_test && uses_rule_caps && tp.size() && std::any_of(tp.begin(), tp.end(), [](const Piece& p) {
+        return p.kind == Piece::rule_cap && p.n == 0;
+      }))
+    name_rule = true;
+  bool name_cond = uses_cond_caps;
+  if (uses_cond_caps) {
+    if (last_cond_with_caps < 0) return refuse("%N with no condition that captures");
+    std::size_t k = static_cast<std::size_t>(last_cond_with_caps);
+    if (r.conds[k].or_next || (k > 0 && r.conds[k - 1].or_next))
+      return refuse("%N taken from an [OR] condition: which condition captured depends on the request");
+  }
+
+  std::vector<Test> tests;
+  std::size_t scope_n = conds.size() - r.conds.size();
+  for (std::size_t k = 0; k < conds.size(); ++k) {
+    Test t;
+    std::string why;
+    bool named = name_cond && k >= scope_n && static_cast<int>(k - scope_n) == last_cond_with_caps;
+    if (!make_test(r, conds[k], id, static_cast<int>(k), named, t, why)) return refuse(why);
+    tests.push_back(std::move(t));
+  }
+  std::string mre_final = mre;
+  if (name_rule) {
+    auto named = name_groups(mre, id + "m");
+    if (!named) return refuse("cannot name the groups of \"" + mre + "\"");
+    mre_final = "(?<" + id + "m0>" + *named + ")";
+  }
+  if (match_as_test) {
+    Test t;
+    std::string op = std::string(r.match.negated ? "!" : "") + (r.match.ignore_case ? "~*" : "~");
+    auto lit = literal_path(r.match);
+    if (lit && !uses_rule_caps && lit->find('$') == std::string::npos)
+      t.cond = std::string("$uri ") + (r.match.negated ? "!= " : "= ") + ng_quote(*lit);
+    else
+      t.cond = "$uri " + op + " " + ng_quote(mre_final, true);
+    tests.insert(tests.begin(), t);
+  }
+
+  CapNames names;
+  if (name_rule) names.rule = id + "m";
+  if (name_cond) names.cond = id + "c";
+  Rendered target;
+  if (r.target && !answer) {
+    target = render(tp, names, rs_.format);
+    if (!target.ok) return refuse(target.why);
+    for (const auto& a : target.approx) L_.approximated(r, a);
+    bool abs = target.text.rfind("http://", 0) == 0 || target.text.rfind("https://", 0) == 0 ||
+               target.text.rfind("$scheme://", 0) == 0;
+    if (!abs && !target.text.empty() && target.text[0] != '/' && target.text[0] != '$')
+      L_.approximated(r, "relative target \"" + target.text + "\" is sent as written by nginx");
+  }
+
+  std::string directive;
+  if (answer) {
+    directive = "return " + std::to_string(r.status) + ";";
+  } else if (r.action == Action::none) {
+    directive = "break;";
+    if (later) L_.approximated(r, "`break` also skips the redirects that follow it at this level");
+  } else if (use_return) {
+    directive = "return " + std::to_string(r.status) + " " + ng_quote(query_return(qmode, target.text)) + ";";
+    if (uses_rule_caps) L_.approximated(r, "nginx `return` does not re-escape captured path text (a request with %XX escapes gets them decoded in Location)");
+  } else {
+    std::string url = target.text;
+    bool own_query = url.find('?') != std::string::npos;
+    switch (qmode) {
+      case QueryMode::keep:
+        if (own_query) L_.approximated(r, "the target's own query is followed by the request's");
+        break;
+      case QueryMode::append: break;
+      case QueryMode::replace:
+      case QueryMode::drop: url += "?"; break;
+    }
+    std::string re = mre_final;
+    if (r.match.ignore_case) re = "(?i)" + re;
+    if (match_as_test || everything) re = "^";
+    std::string flag;
+    if (redirect) flag = r.status == 301 ? " permanent" : " redirect";
+    else if (r.flow == Flow::end) flag = " break";
+    else if (r.flow == Flow::restart) flag = " last";
+    else if (r.flow == Flow::stop) flag = in_location ? " last" : " break";
+    directive = "rewrite " + ng_quote(re) + " " + ng_quote(url) + flag + ";";
+    if (rewrite) any_internal_rewrite_ = true;
+  }
+  if (redirect && r.flow == Flow::next && later)
+    L_.approximated(r, "Apache goes on with the later rules after [R] without [L]; nginx stops at the redirect");
+
+  // Conditions: one `if`, or per-group flags combined in one variable (nginx has no && / ||).
+  for (const Test& t : tests)
+    if (!t.prelude.empty()) out += ind + t.prelude + "\n";
+  if (tests.empty()) return out + ind + directive + "\n";
+  if (tests.size() == 1) return out + ind + "if (" + tests[0].cond + ") {\n" + ind + "    " + directive + "\n" + ind + "}\n";
+  int groups = 0;
+  std::string all, ones;
+  for (std::size_t k = 0; k < tests.size(); ++k) {
+    std::string g = "$" + id + "g" + std::to_string(groups);
+    if (k == 0 || !tests[k - 1].or_next) out += ind + "set " + g + " \"\";\n";
+    out += ind + "if (" + tests[k].cond + ") {\n" + ind + "    set " + g + " 1;\n" + ind + "}\n";
+    if (!tests[k].or_next || k + 1 == tests.size()) {
+      all += "${" + g.substr(1) + "}";
+      ones += "1";
+      ++groups;
+    }
+  }
+  out += ind + "set $" + id + " \"" + all + "\";\n";
+  out += ind + "if ($" + id + " = " + ones + ") {\n" + ind + "    " + directive + "\n" + ind + "}\n";
+  return out;
+}
+
+bool alias_class(const Rule& r) {
+  const std::string& d = r.origin.directive;
+  return d == "Redirect" || d == "RedirectMatch" || d == "RedirectPermanent" || d == "RedirectTemp";
+}
+
+std::string NginxEmitter::run() {
+  std::string text = header_comment(o_, "nginx");
+  if (!text.empty())
+    text += "# Put this file in the http{} context (e.g. conf.d/). Add `listen 443 ssl;` and certificates as needed.\n";
+
+  // Evaluation order: Apache runs mod_rewrite before mod_alias (SEMANTICS §2.11).
+  std::vector<const Rule*> order;
+  for (const Rule& r : rs_.rules)
+    if (!alias_class(r) || (rs_.format != Format::apache && rs_.format != Format::htaccess)) order.push_back(&r);
+  std::size_t n_rewrite = order.size();
+  for (const Rule& r : rs_.rules)
+    if (alias_class(r) && (rs_.format == Format::apache || rs_.format == Format::htaccess)) order.push_back(&r);
+  bool has_internal = std::any_of(rs_.rules.begin(), rs_.rules.end(), [](const Rule& r) {
+    return r.action == Action::rewrite && !alias_class(r);
+  });
+
+  // Servers: Apache <VirtualHost>s (by scope.server), everything else in one server.
+  std::vector<int> servers;
+  for (const Rule* r : order) {
+    int s = rs_.format == Format::apache ? r->scope.server : -1;
+    if (std::find(servers.begin(), servers.end(), s) == servers.end()) servers.push_back(s);
+  }
+  if (servers.empty()) servers.push_back(-1);
+  bool htaccess = rs_.format == Format::htaccess;
+  std::string dir = htaccess ? rs_.dir : "/";
+
+  std::string canon;
+  std::string body;
+  bool first_server = true;
+  for (int s : servers) {
+    std::vector<const Rule*> rules;
+    for (const Rule* r : order)
+      if ((rs_.format == Format::apache ? r->scope.server : -1) == s) rules.push_back(r);
+    std::string ind = htaccess ? "        " : "    ";
+    std::string inner;
+    std::size_t leading = 0;
+    // Host canonicalisation rules at the top become their own servers.
+    if (dir == "/")
+      while (leading < rules.size()) {
+        auto c = canonical_server(*rules[leading], true);
+        if (!c) break;
+        canon += c->empty() ? "" : *c;
+        ++leading;
+      }
+    // Runs of literal redirects (no later rule can see their paths) become `location =` blocks.
+    std::string locations;
+    std::vector<bool> as_location(rules.size(), false);
+    if (!htaccess) {
+      std::size_t i = leading;
+      while (i < rules.size()) {
+        auto literal = [&](const Rule& r) {
+          if (!r.conds.empty() || !r.scope.hosts.empty() || !r.scope.schemes.empty() || r.action != Action::redirect ||
+              !is_redirect_status(r.status) || r.flow != Flow::stop || !r.target)
+            return false;
+          auto lit = literal_path(r.match);
+          if (!lit || has_line_break(*lit) || lit->find('$') != std::string::npos) return false;
+          auto ps = parse_template(r.target->url);
+          return !has_captures(ps) && !has_vars(ps);
+        };
+        std::size_t j = i;
+        while (j < rules.size() && literal(*rules[j])) ++j;
+        if (j - i >= o_.map_threshold) {
+          std::vector<std::string> keys;
+          for (std::size_t k = i; k < j; ++k) keys.push_back(*literal_path(rules[k]->match));
+          bool safe = true;
+          for (std::size_t k = j; k < rules.size() && safe; ++k) {
+            auto re = Regex::compile(match_regex(rules[k]->match), rules[k]->match.ignore_case);
+            for (const std::string& key : keys)
+              if (!re || re->match(key) != MatchStatus::no_match) {
+                safe = false;
+                break;
+              }
+          }
+          std::set<std::string> seen;
+          if (safe)
+            for (std::size_t k = i; k < j; ++k) {
+              const Rule& r = *rules[k];
+              as_location[k] = true;
+              std::string key = *literal_path(r.match);
+              if (!seen.insert(key).second) {
+                locations += "    # redirlint: shadowed by an earlier rule for the same path: " + rule_label(r) + "\n";
+                continue;
+              }
+              Rendered t = render(parse_template(r.target->url), CapNames{}, rs_.format);
+              if (!t.ok) {
+                L_.refused(r, t.why);
+                locations += not_converted_block(r, t.why, "    ");
+                continue;
+              }
+              locations += carried_comments(r, "    ");
+              locations += "    location = " + ng_quote(key) + " {\n        return " + std::to_string(r.status) + " " +
+                           ng_quote(query_return(r.target->query, t.text)) + ";\n    }\n";
+            }
+          i = j;
+        } else {
+          i = std::max(j, i + 1);
+        }
+      }
+    }
+    for (std::size_t k = leading; k < rules.size(); ++k) {
+      if (as_location[k]) continue;
+      const Rule& r = *rules[k];
+      std::size_t pos = static_cast<std::size_t>(std::find(order.begin(), order.end(), &r) - order.begin());
+      if (alias_class(r) && has_internal && pos >= n_rewrite)
+        L_.approximated(r, "after an internal RewriteRule Apache skips mod_alias; nginx still applies this rule to the rewritten URL");
+      inner += rule_block(r, ind, htaccess, rules.size() - k - 1);
+    }
+    std::string names = "_";
+    bool https = false;
+    if (s >= 0) {
+      const Block& b = rs_.blocks[static_cast<std::size_t>(s)];
+      if (!b.server_names.empty()) {
+        names.clear();
+        for (const std::string& n : b.server_names) names += (names.empty() ? "" : " ") + ng_quote(n);
+      }
+      https = b.https;
+    }
+    body += "server {\n    listen " + std::to_string(o_.listen_port) + (first_server && !canon.empty() ? " default_server" : "") +
+            ";\n    server_name " + names + ";\n";
+    if (https) body += "    # the source server uses TLS: add `listen 443 ssl;` and its certificates\n";
+    if (htaccess) body += "    location " + ng_quote(dir) + " {\n" + inner + "    }\n";
+    else body += inner;
+    body += locations;
+    body += "}\n";
+    first_server = false;
+  }
+  // Directives the parser kept but did not model, when they can change redirects.
+  std::string unmodelled = unmodelled_comments(rs_, L_, "");
+  if (need_amp_map_) text += "map $args $rl_amp {\n    \"\" \"\";\n    default \"&\";\n}\n";
+  (void)any_internal_rewrite_;
+  return text + unmodelled + canon + body;
+}
+
+}  // namespace
+
+Emitted emit_nginx(const RuleSet& rs, const EmitOptions& opts, const SourceFiles&) {
+  Losses L(rs, "nginx");
+  NginxEmitter e(rs, opts, L);
+  std::string text = e.run();
+  return L.finish(std::move(text));
+}
+
+}  // namespace rl
