@@ -200,26 +200,38 @@ class Server:
         except OSError:
             return ""
 
-    def stop(self):
-        try:
-            with open(self.pidfile) as f:
-                pid = int(f.read().strip())
-        except (OSError, ValueError):
+    def signal_stop(self):
+        """Asks the server to stop (SIGTERM to the PID in its pid file); returns at once."""
+        if getattr(self, "pid", None) is not None:
             return
         try:
-            os.kill(pid, signal.SIGTERM)
+            with open(self.pidfile) as f:
+                self.pid = int(f.read().strip())
+        except (OSError, ValueError):
+            self.pid = 0
+            return
+        try:
+            os.kill(self.pid, signal.SIGTERM)
         except ProcessLookupError:
+            self.pid = 0
+
+    def stop(self):
+        """Stops the server and waits until its main process is gone (SIGKILL after 5 s)."""
+        self.signal_stop()
+        if not self.pid:
             return
         for _ in range(200):
             try:
-                os.kill(pid, 0)
+                os.kill(self.pid, 0)
             except ProcessLookupError:
+                self.pid = 0
                 return
             time.sleep(0.025)
         try:
-            os.kill(pid, signal.SIGKILL)
+            os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        self.pid = 0
 
     def apache_conf(self, case_config):
         root = os.geteuid() == 0
@@ -324,6 +336,21 @@ def main():
     if args.case:
         names = [n for n in names if n == args.case + ".case"]
     passed = failed = 0
+    stopping = []  # (server, temp dir): servers shut down in parallel, waited for at the end
+    try:
+        passed, failed = run_cases(args, case_dir, names, stopping)
+    finally:
+        for server, tmp in stopping:
+            server.stop()
+            if not args.keep:
+                shutil.rmtree(tmp, ignore_errors=True)
+    if not args.server_only:
+        print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def run_cases(args, case_dir, names, stopping):
+    passed = failed = 0
     for name in names:
         case = Case(os.path.join(case_dir, name))
         tmp = tempfile.mkdtemp(prefix=f"rl-diff-{case.name}-")
@@ -337,7 +364,7 @@ def main():
                 failed += len(case.requests) or 1
                 continue
             finally:
-                server.stop()
+                server.signal_stop()  # it shuts down while trace runs; stop() below waits for it
             if args.server_only:
                 for n, m, u, _ in case.requests:
                     print(f"{name}:{n}\t{m}\t{u}\t{answers[n][0]}\t{answers[n][1]}")
@@ -353,13 +380,11 @@ def main():
                     print(f"FAIL {name}:{n} {m} {u}{extra}: server={answers[n][0]} {answers[n][1]}"
                           f"  trace={got[0]} {got[1]}")
         finally:
+            server.signal_stop()
+            stopping.append((server, tmp))
             if args.keep:
                 print(f"kept {tmp}")
-            else:
-                shutil.rmtree(tmp, ignore_errors=True)
-    if not args.server_only:
-        print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return passed, failed
 
 
 if __name__ == "__main__":
