@@ -291,8 +291,11 @@ void build_rule(State& st) {
   auto range = [&](std::size_t b, std::size_t e) { return st.files.range(st.id, b, e); };
   auto tok_range = [&](const Tok& t) { return range(t.begin, t.end); };
   bool ok = true;
-  auto error = [&](std::string_view code, SourceRange where, std::string msg) {
+  auto report = [&](std::string_view code, SourceRange where, std::string msg) {
     rs.parse_diags.push_back(make_diagnostic(code, where, std::move(msg)));
+  };
+  auto error = [&](std::string_view code, SourceRange where, std::string msg) {
+    report(code, where, std::move(msg));
     ok = false;
   };
   std::string from_q = "\"" + std::string(p.from.text) + "\"";
@@ -390,8 +393,9 @@ void build_rule(State& st) {
       continue;
     }
     if (lkey != "country" && lkey != "language" && lkey != "role" && lkey != "cookie") {
+      // Netlify ignores a condition it does not know, so the rule stays, without it.
       std::string near = file_rules::did_you_mean(key, {"Country", "Language", "Role", "Cookie"});
-      error("RL002", tok_range(t),
+      report("RL002", tok_range(t),
             "unknown condition \"" + key + "\"" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)") +
                 "; known: Country, Language, Role, Cookie");
       continue;

@@ -35,7 +35,7 @@ struct Entry {
   std::optional<Scalar> from, to, status, match, query, until, note, force, ignore_case;
   std::optional<std::vector<Scalar>> hosts;
   std::size_t hosts_begin = 0;
-  std::vector<std::string> suggested;  // keys already suggested by a did-you-mean (`form` → from)
+  std::vector<std::string> suggested;  // keys already reported (a did-you-mean `form` → from, a bad value)
   std::size_t diags_before = 0;        // diagnostics count when the entry started
 };
 
@@ -338,6 +338,7 @@ void YamlReader::read_entry() {
     auto field = [&](std::optional<Scalar>& slot) {
       if (slot) error("RL001", key.begin, key.end, "duplicate key " + quoted(k) + " in this redirect");
       slot = scalar_value(k);
+      if (!slot) e.suggested.push_back(k);  // already reported: no "has no `from`" on top
     };
     if (k == "from") field(e.from);
     else if (k == "to") field(e.to);
@@ -362,7 +363,10 @@ void YamlReader::read_entry() {
     }
     e.end = end();
   }
-  if (failed_) return;
+  if (failed_) {
+    diags_.resize(e.diags_before);  // the syntax error explains this entry; no cascade about its parts
+    return;
+  }
   build_rule(e);
 }
 
