@@ -241,10 +241,6 @@ json Server::to_lsp(const Diagnostic& d, const Analysis& a) const {
     message = a.files.path(where.file) + ":" + std::to_string(where.line) + ": " + message;
     where = SourceRange{};
   }
-  if (d.example) {
-    message += "\nexample: " + d.example->request;
-    for (const Hop& h : d.example->hops) message += " -> " + std::to_string(h.status) + (h.location.empty() ? "" : " " + h.location);
-  }
   j["range"] = range_json(where, a.files);
   j["severity"] = static_cast<int>(d.severity) + 1;  // LSP: 1 error, 2 warning, 3 information
   j["code"] = d.code;

@@ -85,13 +85,7 @@ std::string render_sarif(const std::vector<Diagnostic>& diags, const SourceFiles
     res["ruleId"] = d.code;
     if (auto it = index.find(d.code); it != index.end()) res["ruleIndex"] = it->second;
     res["level"] = std::string(sarif_level(d.severity));
-    std::string text = d.message;
-    if (d.example) {
-      text += " (example: " + d.example->request;
-      for (const Hop& h : d.example->hops) text += " -> " + std::to_string(h.status) + (h.location.empty() ? "" : " " + h.location);
-      text += ")";
-    }
-    res["message"] = {{"text", text}};
+    res["message"] = {{"text", d.message}};
     res["locations"] = ordered_json::array({location(files, d.range, nullptr)});
     if (!d.related.empty()) {
       ordered_json rel = ordered_json::array();
@@ -115,6 +109,12 @@ std::string render_sarif(const std::vector<Diagnostic>& diags, const SourceFiles
         changes.push_back({{"artifactLocation", {{"uri", to_uri(file < files.size() ? files.path(file) : "")}}},
                            {"replacements", reps}});
       res["fixes"] = ordered_json::array({{{"description", {{"text", d.fix->title}}}, {"artifactChanges", changes}}});
+    }
+    if (d.example) {
+      // The proof (a request and its hops) goes into the result's property bag, as in our JSON.
+      ordered_json hops = ordered_json::array();
+      for (const Hop& h : d.example->hops) hops.push_back({{"url", h.url}, {"status", h.status}, {"location", h.location}});
+      res["properties"] = {{"example", {{"request", d.example->request}, {"hops", hops}}}};
     }
     results.push_back(res);
   }

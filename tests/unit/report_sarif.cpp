@@ -54,7 +54,9 @@ TEST_CASE("a SARIF result names its rule, level, message, region in code points 
   const json& rules = s["runs"][0]["tool"]["driver"]["rules"];
   CHECK(rules[res["ruleIndex"].get<int>()]["id"] == "RL201");
   CHECK(res["level"] == "warning");
-  CHECK(res["message"]["text"] == "chain (example: GET http://example.com/caf\xc3\xa9 -> 301 /b -> 301 /c)");
+  CHECK(res["message"]["text"] == "chain");
+  CHECK(res["properties"]["example"]["request"] == "GET http://example.com/caf\xc3\xa9");
+  CHECK(res["properties"]["example"]["hops"][1]["location"] == "/c");
   const json& loc = res["locations"][0]["physicalLocation"];
   CHECK(loc["artifactLocation"]["uri"] == "conf/my%20site.htaccess");
   CHECK(loc["region"] == json{{"startLine", 1}, {"startColumn", 14}, {"endLine", 1}, {"endColumn", 19}});

@@ -1,0 +1,44 @@
+#!/bin/bash
+# The bash completion script, sourced in a real bash and driven like bash does on TAB (COMP_WORDS/COMP_CWORD).
+# usage: completion.sh REDIRLINT SOURCE_DIR
+set -u
+exe=$1 src=$2
+export _REDIRLINT_EXE=$(realpath "$exe")
+source "$src/contrib/completion/redirlint.bash" || { echo "FAIL: the script does not source"; exit 1; }
+complete -p redirlint | grep -q -- '-F _redirlint' || { echo "FAIL: no completion registered"; exit 1; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" && touch site.htaccess nginx.conf
+status=0
+complete_line() {  # complete_line "redirlint che" -> COMPREPLY sorted, one line
+  read -r -a COMP_WORDS <<<"$1"
+  [[ $1 == *" " ]] && COMP_WORDS+=("")
+  COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+  COMP_LINE=$1 COMP_POINT=${#1}
+  _redirlint
+  printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ' | sed 's/ $//'
+}
+expect() {  # expect LINE WANTED: WANTED must equal the completions (sorted, space-separated)
+  local got; got=$(complete_line "$1")
+  if [[ $got == "$2" ]]; then echo "ok   '$1' -> $got"; else echo "FAIL '$1' -> '$got', want '$2'"; status=1; fi
+}
+contains() {  # contains LINE WORD: WORD is among the completions
+  local got; got=" $(complete_line "$1") "
+  if [[ $got == *" $2 "* ]]; then echo "ok   '$1' offers $2"; else echo "FAIL '$1' does not offer $2 (got$got)"; status=1; fi
+}
+expect "redirlint che" "check"
+contains "redirlint " "lsp"
+contains "redirlint " "graph"
+contains "redirlint " "--version"
+expect "redirlint check --out" "--output"
+expect "redirlint check --output " "gcc json sarif text"
+expect "redirlint graph --output " "dot mermaid"
+expect "redirlint check --color a" "always auto"
+expect "redirlint check --fail-level w" "warning"
+expect "redirlint check --format ng" "nginx"
+expect "redirlint explain RL20" "RL201 RL202 RL203 RL204 RL205"
+expect "redirlint explain redirect-l" "redirect-loop"
+expect "redirlint check --select RL201,RL10" "RL201,RL101 RL201,RL102 RL201,RL103 RL201,RL104 RL201,RL105 RL201,RL106 RL201,RL107 RL201,RL108 RL201,RL109"
+expect "redirlint check --output json si" "site.htaccess"
+expect "redirlint check ngi" "nginx.conf"
+[ $status -eq 0 ] && echo PASS
+exit $status
