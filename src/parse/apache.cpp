@@ -255,8 +255,8 @@ std::string quote(std::string_view value) {
       out += "...";
       break;
     }
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-      if (c == '"' || c == '\\') {
+    if (c < 0x20 || c >= 0x7f || c == '"') {
+      if (c == '"') {
         out.push_back('\\');
         out.push_back(static_cast<char>(c));
       } else {
@@ -645,8 +645,11 @@ void Parser::handle_directive(const LogicalLine& ln, std::string_view name, std:
     return;
   }
   if (lname == "rewritemap") {
+    std::vector<Arg> a = conf();
+    std::string map = a.empty() ? std::string() : a.front().value;
+    maps_defined_.push_back(lower(map));
     add_unmodelled(ln, name, true);
-    report("RL006", line_range(ln), "RewriteMap is not modelled: rules that look it up cannot be analysed");
+    report("RL006", line_range(ln), "RewriteMap " + quote(map) + " is not modelled: rules that look it up cannot be analysed");
     return;
   }
   if (lname == "servername" || lname == "serveralias") {
@@ -727,6 +730,10 @@ void Parser::finish() {
     }
     c.pending.clear();
   }
+  for (const MapLookup& m : map_lookups_)
+    if (std::find(maps_defined_.begin(), maps_defined_.end(), m.name) == maps_defined_.end())
+      report("RL006", m.where, "RewriteMap lookup " + quote(m.text) + " is not modelled (the map is defined elsewhere)");
+  same_host_rewrites();
   // Relative per-directory substitutions get RewriteBase (the context's last one) or the directory.
   for (auto [rid, ctx] : relative_targets_) {
     Rule& r = rs_.rules[rid];

@@ -25,7 +25,11 @@ bool is_redirect_status(int s) { return s >= 300 && s <= 399; }
 void Parser::directive_redirect(const LogicalLine& ln, std::string_view name, const std::vector<Arg>& args) {
   const std::string lname = lower(name);
   const bool regex = lname == "redirectmatch";
-  const std::string dname(name);
+  // Canonical spelling: Origin::directive is compared by other stages.
+  const std::string dname = lname == "redirectmatch"       ? "RedirectMatch"
+                            : lname == "redirectpermanent" ? "RedirectPermanent"
+                            : lname == "redirecttemp"      ? "RedirectTemp"
+                                                           : "Redirect";
   const std::size_t max_args = (lname == "redirectpermanent" || lname == "redirecttemp") ? 2 : 3;
   if (args.empty() || args.size() > max_args) {
     report("RL001", line_range(ln),

@@ -131,6 +131,15 @@ class Parser {
   std::vector<Context> contexts_;
   std::vector<std::pair<RuleId, int>> relative_targets_;  ///< per-dir relative substitutions: (rule, context)
   bool depth_reported_ = false;
+  struct MapLookup {
+    std::string name, text;
+    SourceRange where;
+  };
+  std::vector<MapLookup> map_lookups_;     ///< `${map:...}` uses, reported unless the map is defined here
+  std::vector<std::string> maps_defined_;  ///< RewriteMap names of this file
+  std::vector<RuleId> absolute_implicit_;  ///< RewriteRules that redirect only because the target is absolute
+  void note_map_lookups(const LogicalLine& ln, const Arg& arg, const Template& t);
+  void same_host_rewrites();
 };
 
 }  // namespace rl::apache

@@ -340,6 +340,53 @@ std::size_t literal_question_mark(std::string_view url, bool last) {
 
 }  // namespace
 
+void Parser::note_map_lookups(const LogicalLine& ln, const Arg& arg, const Template& t) {
+  for (const auto& [text, at] : t.maps) {
+    std::string name = lower(text.substr(2, text.find(':') - 2));
+    map_lookups_.push_back({name, text, value_range(ln, arg, at, at + text.size())});
+  }
+}
+
+// An absolute substitution naming this virtual host (one of its names, and its port) is an
+// internal rewrite unless [R] is given (mod_rewrite reduce_uri(), SEMANTICS.md 2.5).
+void Parser::same_host_rewrites() {
+  for (RuleId id : absolute_implicit_) {
+    Rule& r = rs_.rules[id];
+    if (r.scope.server < 0 || !r.target) continue;
+    const Block& server = rs_.blocks[static_cast<std::size_t>(r.scope.server)];
+    std::string_view url = r.target->url;
+    std::string scheme = lower(url.substr(0, url.find("://")));
+    if ((scheme != "http" && scheme != "https") || url.find("://") == std::string_view::npos) continue;
+    std::string_view rest = url.substr(scheme.size() + 3);
+    std::size_t host_end = rest.find_first_of("/:?#");
+    std::string_view host = rest.substr(0, host_end);
+    if (host.empty() || host.find_first_of("$%") != std::string_view::npos) continue;
+    int port = scheme == "https" ? 443 : 80;
+    std::size_t path_at = host_end == std::string_view::npos ? rest.size() : host_end;
+    if (host_end != std::string_view::npos && rest[host_end] == ':') {
+      std::size_t e = rest.find_first_of("/?#", host_end);
+      std::string digits(rest.substr(host_end + 1, (e == std::string_view::npos ? rest.size() : e) - host_end - 1));
+      if (digits.empty() || digits.size() > 5 || !std::all_of(digits.begin(), digits.end(), [](char c) {
+            return std::isdigit(static_cast<unsigned char>(c));
+          }))
+        continue;
+      port = std::stoi(digits);
+      path_at = e == std::string_view::npos ? rest.size() : e;
+    }
+    const std::string h = lower(host);
+    bool named = std::find(server.server_names.begin(), server.server_names.end(), h) != server.server_names.end();
+    bool port_ok = server.ports.empty() || std::find(server.ports.begin(), server.ports.end(), port) != server.ports.end();
+    if (!named || !port_ok) continue;
+    std::string path(rest.substr(path_at));
+    if (path.empty() || path[0] != '/') path.insert(path.begin(), '/');
+    r.action = Action::rewrite;
+    r.status = 0;
+    r.status_implicit = false;
+    r.target->url = path;
+    r.target->absolute = false;
+  }
+}
+
 // ---- RewriteCond ----------------------------------------------------------------------------
 
 namespace {
@@ -464,8 +511,7 @@ void Parser::directive_rewrite_cond(const LogicalLine& ln, const std::vector<Arg
                  (earlier < 0 ? std::string("no earlier condition of this rule matches a regex")
                               : "the earlier conditions have at most " + std::to_string(earlier) + " groups"));
   for (auto [n, at] : t.rule_refs) pc.rule_refs.emplace_back(n, value_range(ln, test, at, at + 2));
-  for (auto& [text, at] : t.maps)
-    report("RL006", value_range(ln, test, at, at + text.size()), "RewriteMap lookup " + quote(text) + " is not modelled");
+  note_map_lookups(ln, test, t);
 
   CondParts parts;
   pegtl::memory_input in(pat.value.data(), pat.value.size(), "");
@@ -646,8 +692,7 @@ void Parser::directive_rewrite_rule(const LogicalLine& ln, const std::vector<Arg
                  (at + 2 < subst.size() && std::isxdigit(static_cast<unsigned char>(subst[at + 2]))
                       ? " (a literal %-escape must be written \\%)"
                       : ""));
-  for (auto& [text, at] : t.maps)
-    report("RL006", value_range(ln, sa, at, at + text.size()), "RewriteMap lookup " + quote(text) + " is not modelled");
+  note_map_lookups(ln, sa, t);
   if (fl.proxy) report("RL006", r.where, "RewriteRule [P] (proxy) is not modelled: the request goes to another server");
 
   const bool dash = subst == "-";
@@ -665,6 +710,7 @@ void Parser::directive_rewrite_rule(const LogicalLine& ln, const std::vector<Arg
       r.action = Action::redirect;
       r.status = 302;
       r.status_implicit = true;
+      absolute_implicit_.push_back(r.id);
     } else if (dash) {
       r.action = Action::none;
     } else {

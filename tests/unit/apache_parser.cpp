@@ -191,12 +191,35 @@ TEST_CASE("[P] and RewriteMap are unmodelled constructs") {
   auto p = parse("RewriteMap m txt:/etc/m.txt\nRewriteRule ^/p/(.*)$ http://backend/$1 [P]\nRewriteRule ^/m/(.*)$ /x/${m:$1|none} [R=301,L]\n");
   CHECK(p.diags.find("1:1 RL006 RewriteMap") != std::string::npos);
   CHECK(p.diags.find("2:1 RL006 RewriteRule [P]") != std::string::npos);
-  CHECK(p.diags.find("3:26 RL006 RewriteMap lookup") != std::string::npos);
+  CHECK(p.diags.find("1:1 RL006 RewriteMap \"m\" is not modelled") != std::string::npos);
+  CHECK(p.diags.find("3:26") == std::string::npos);  // the map is defined in this file: said once there
   REQUIRE(p.rs.unmodelled.size() == 1);
   CHECK(p.rs.unmodelled[0].relevant);
   REQUIRE(p.rs.rules.size() == 2);
   CHECK(p.rs.rules[0].action == Action::rewrite);
   CHECK(p.rs.rules[0].flags.proxy);
+}
+
+TEST_CASE("a RewriteMap lookup of a map defined elsewhere is reported where it is used") {
+  auto p = parse("RewriteRule ^(.*)$ ${lc:$1} [R=301,L]\n", Format::htaccess);
+  CHECK(p.diags.find("1:20 RL006 RewriteMap lookup \"${lc:$1}\" is not modelled") != std::string::npos);
+  CHECK(only_rule(p).target->url == "/${var:map:lc}");  // relative: the directory is added
+}
+
+TEST_CASE("an absolute substitution naming its own virtual host is an internal rewrite unless [R]") {
+  auto p = parse(
+      "<VirtualHost *:80>\nServerName example.org\nServerAlias www.example.org\n"
+      "RewriteRule ^/a$ http://www.example.org/self [L]\n"
+      "RewriteRule ^/b$ http://www.example.org:8080/self [L]\n"
+      "RewriteRule ^/c$ http://www.example.org/self [R,L]\n"
+      "RewriteRule ^/d$ http://other.example/x [L]\n</VirtualHost>\n");
+  REQUIRE(p.rs.rules.size() == 4);
+  CHECK(p.rs.rules[0].action == Action::rewrite);
+  CHECK(p.rs.rules[0].target->url == "/self");
+  CHECK(p.rs.rules[1].action == Action::redirect);
+  CHECK(p.rs.rules[2].action == Action::redirect);
+  CHECK(p.rs.rules[3].action == Action::redirect);
+  CHECK(p.rs.rules[3].status_implicit);
 }
 
 TEST_CASE("RewriteCond test strings become templates and patterns get their operator") {
