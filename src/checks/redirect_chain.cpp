@@ -20,7 +20,7 @@ Example example_of(const std::vector<analysis::HopRecord>& hops) {
 std::optional<Fix> flatten_fix(const CheckContext& ctx, const analysis::ChainFinding& c) {
   const Rule& first = ctx.rules.rules[c.hops[0].rule];
   bool exact = first.match.kind == MatchKind::exact || (first.match.kind == MatchKind::regex && analysis::regex_literal(first.match.text));
-  if (!exact || !first.conds.empty() || !first.target || first.match.optional_trailing_slash) return std::nullopt;
+  if (!exact || !first.conds.empty() || !first.target) return std::nullopt;
   if (!analysis::literal_text(parse_template(first.target->url))) return std::nullopt;
   for (const analysis::HopRecord& h : c.hops) {
     const Rule& r = ctx.rules.rules[h.rule];

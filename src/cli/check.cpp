@@ -1,5 +1,8 @@
 #include <iostream>
+#include <map>
 
+#include "checks/config.hpp"
+#include "checks/fixes.hpp"
 #include "checks/run.hpp"
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
@@ -15,7 +18,78 @@ struct CheckArgs {
   std::string output = "text";
   std::string fail_level = "warning";
   std::vector<std::string> select, ignore;
+  std::string config;  ///< --config: one file for every input ("" = find .redirlint.yaml upward)
+  std::string today;   ///< --today YYYY-MM-DD (overrides the config's `today`)
+  bool fix = false, unsafe_fixes = false, diff = false;
 };
+
+bool known_codes(const std::vector<std::string>& codes) {
+  for (const std::string& c : codes)
+    if (!find_check(c)) {
+      std::cerr << "redirlint: unknown check \"" << c << "\" (see redirlint list-checks)\n";
+      return false;
+    }
+  return true;
+}
+
+/// Loads (and caches) the config that applies to `file`. False on config errors (printed).
+bool config_for(const CheckArgs& a, const std::string& file, std::map<std::string, Config>& cache, Config& out) {
+  std::string path = a.config.empty() ? find_config(file) : a.config;
+  if (path.empty()) {
+    out = Config{};
+    return true;
+  }
+  if (auto it = cache.find(path); it != cache.end()) {
+    out = it->second;
+    return true;
+  }
+  std::vector<ConfigError> errors;
+  Config c;
+  if (!load_config(path, c, errors)) {
+    for (const ConfigError& e : errors) std::cerr << to_string(e) << "\n";
+    return false;
+  }
+  out = cache[path] = c;
+  return true;
+}
+
+void settings_from(const CheckArgs& a, const Config& c, Selection& sel, CheckOptions& opts) {
+  sel.select = a.select.empty() ? c.select : a.select;
+  sel.ignore = c.ignore;
+  sel.ignore.insert(sel.ignore.end(), a.ignore.begin(), a.ignore.end());
+  sel.severity = c.severity;
+  opts.today = !a.today.empty() ? a.today : c.today.value_or("");
+  if (c.max_hops) opts.max_hops = *c.max_hops;
+}
+
+/// --fix / --unsafe-fixes / --diff. Returns false when a file could not be written.
+bool handle_fixes(const CheckArgs& a, std::vector<Diagnostic>& diags, const SourceFiles& files, bool& changed) {
+  FixResult fr = apply_fixes(diags, files, a.unsafe_fixes);
+  changed = !fr.texts.empty();
+  bool ok = true;
+  std::size_t fixed = 0;
+  for (bool b : fr.applied) fixed += b;
+  for (const auto& [fid, text] : fr.texts) {
+    if (a.diff) {
+      std::cout << unified_diff(files.path(fid), files.get(fid).text, text);
+      continue;
+    }
+    std::string error;
+    if (!write_atomically(files.path(fid), text, error)) {
+      std::cerr << "redirlint: " << error << "\n";
+      ok = false;
+    }
+  }
+  if (!a.diff) {
+    std::vector<Diagnostic> left;
+    for (std::size_t i = 0; i < diags.size(); ++i)
+      if (!fr.applied[i] || !ok) left.push_back(std::move(diags[i]));
+    diags = std::move(left);
+    std::cerr << "redirlint: fixed " << (ok ? fixed : 0) << " problem" << (fixed == 1 ? "" : "s") << " in "
+              << fr.texts.size() << " file" << (fr.texts.size() == 1 ? "" : "s") << "\n";
+  }
+  return ok;
+}
 
 int run_check(const CheckArgs& a) {
   ParseOptions popts;
@@ -25,27 +99,29 @@ int run_check(const CheckArgs& a) {
     std::cerr << "redirlint: --fail-level must be error, warning or info\n";
     return kExitUsage;
   }
-  Selection sel;
-  for (const auto* list : {&a.select, &a.ignore})
-    for (const std::string& c : *list)
-      if (!find_check(c)) {
-        std::cerr << "redirlint: unknown check \"" << c << "\" (see redirlint list-checks)\n";
-        return kExitUsage;
-      }
-  sel.select = a.select;
-  sel.ignore = a.ignore;
-  CheckOptions copts;
+  if (!known_codes(a.select) || !known_codes(a.ignore)) return kExitUsage;
   SourceFiles files;
   Loaded in = load_inputs(a.paths, popts, files);
   std::vector<Diagnostic> diags = in.unreadable_diags;
   bool bad_input = in.unreadable;
+  std::map<std::string, Config> configs;
   for (const RuleSet& rs : in.sets) {
     for (const Diagnostic& d : rs.parse_diags)
       if (d.code == "RL001") bad_input = true;
+    Config cfg;
+    if (!config_for(a, files.path(rs.file), configs, cfg)) return kExitUsage;
+    Selection sel;
+    CheckOptions copts;
+    settings_from(a, cfg, sel, copts);
     auto ds = run_checks(rs, files, copts, sel);
     diags.insert(diags.end(), ds.begin(), ds.end());
   }
   sort_diagnostics(diags, files);
+  if (a.fix || a.unsafe_fixes || a.diff) {
+    bool changed = false;
+    if (!handle_fixes(a, diags, files, changed)) return kExitBadInput;
+    if (a.diff) return changed ? kExitFindings : kExitClean;
+  }
   print_diagnostics(a.output, diags, files, in.sets.size());
   if (bad_input) return kExitBadInput;
   for (const Diagnostic& d : diags)
@@ -63,6 +139,11 @@ void setup_check(CLI::App& app, int& exit_code) {
   cmd->add_option("--fail-level", args->fail_level, "lowest severity that makes the exit code 1 (error|warning|info)");
   cmd->add_option("--select", args->select, "only these codes or slugs")->delimiter(',');
   cmd->add_option("--ignore", args->ignore, "skip these codes or slugs")->delimiter(',');
+  cmd->add_option("--config", args->config, "settings file (default: .redirlint.yaml found upward from each file)");
+  cmd->add_option("--today", args->today, "date for review deadlines, YYYY-MM-DD (default: config `today`, else the real date)");
+  cmd->add_flag("--fix", args->fix, "apply safe fixes in place");
+  cmd->add_flag("--unsafe-fixes", args->unsafe_fixes, "also apply unsafe fixes (temporary codes made permanent)");
+  cmd->add_flag("--diff", args->diff, "print the fixes as a unified diff instead of writing them");
   cmd->add_option("paths", args->paths, "files or directories")->required();
   cmd->callback([args, &exit_code] { exit_code = run_check(*args); });
 }

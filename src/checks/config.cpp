@@ -1,0 +1,139 @@
+#include "checks/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "checks/registry.hpp"
+
+namespace rl {
+
+namespace {
+
+constexpr const char* kKnownKeys = "select, ignore, severity, max-hops, today";
+
+ConfigError error_at(const std::string& path, const YAML::Node& n, std::string msg) {
+  YAML::Mark m = n.Mark();  // 0-based
+  return {path, static_cast<std::uint32_t>(m.line + 1), static_cast<std::uint32_t>(m.column + 1), std::move(msg)};
+}
+
+bool valid_date(const std::string& d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (d[i] < '0' || d[i] > '9') return false;
+  int month = (d[5] - '0') * 10 + (d[6] - '0'), day = (d[8] - '0') * 10 + (d[9] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+void read_codes(const YAML::Node& n, const std::string& path, std::vector<std::string>& out,
+                std::vector<ConfigError>& errors) {
+  std::vector<YAML::Node> items;
+  if (n.IsSequence())
+    for (const YAML::Node& x : n) items.push_back(x);
+  else if (n.IsScalar())
+    items.push_back(n);
+  else {
+    errors.push_back(error_at(path, n, "expected a list of check codes or slugs"));
+    return;
+  }
+  for (const YAML::Node& x : items) {
+    if (!x.IsScalar()) {
+      errors.push_back(error_at(path, x, "expected a check code or slug"));
+      continue;
+    }
+    std::string code = x.Scalar();
+    if (!find_check(code)) errors.push_back(error_at(path, x, "unknown check \"" + code + "\" (see redirlint list-checks)"));
+    else out.push_back(std::string(find_check(code)->code));
+  }
+}
+
+}  // namespace
+
+bool parse_config(std::string_view text, const std::string& path, Config& out, std::vector<ConfigError>& errors) {
+  std::size_t before = errors.size();
+  out.path = path;
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::ParserException& e) {
+    errors.push_back({path, static_cast<std::uint32_t>(e.mark.line + 1), static_cast<std::uint32_t>(e.mark.column + 1), e.msg});
+    return false;
+  }
+  if (!root || root.IsNull()) return true;
+  if (!root.IsMap()) {
+    errors.push_back(error_at(path, root, "expected a mapping of settings (" + std::string(kKnownKeys) + ")"));
+    return false;
+  }
+  for (const auto& kv : root) {
+    const YAML::Node& k = kv.first;
+    const YAML::Node& v = kv.second;
+    std::string key = k.IsScalar() ? k.Scalar() : std::string();
+    try {
+      if (key == "select") read_codes(v, path, out.select, errors);
+      else if (key == "ignore") read_codes(v, path, out.ignore, errors);
+      else if (key == "severity") {
+        if (!v.IsMap()) {
+          errors.push_back(error_at(path, v, "expected a mapping CODE: error|warning|info"));
+          continue;
+        }
+        for (const auto& s : v) {
+          std::string code = s.first.IsScalar() ? s.first.Scalar() : "";
+          Severity sev;
+          if (!find_check(code)) errors.push_back(error_at(path, s.first, "unknown check \"" + code + "\" (see redirlint list-checks)"));
+          else if (!s.second.IsScalar() || !parse_severity(s.second.Scalar(), sev))
+            errors.push_back(error_at(path, s.second, "severity must be error, warning or info"));
+          else out.severity.push_back({std::string(find_check(code)->code), sev});
+        }
+      } else if (key == "max-hops") {
+        int n = v.IsScalar() ? v.as<int>() : 0;
+        if (n < 1 || n > 100) errors.push_back(error_at(path, v, "max-hops must be a number from 1 to 100"));
+        else out.max_hops = n;
+      } else if (key == "today") {
+        std::string d = v.IsScalar() ? v.Scalar() : "";
+        if (!valid_date(d)) errors.push_back(error_at(path, v, "today must be a date YYYY-MM-DD"));
+        else out.today = d;
+      } else {
+        errors.push_back(error_at(path, k, "unknown key \"" + key + "\" (known: " + kKnownKeys + ")"));
+      }
+    } catch (const YAML::Exception&) {
+      errors.push_back(error_at(path, v, "bad value for \"" + key + "\""));
+    }
+  }
+  return errors.size() == before;
+}
+
+bool load_config(const std::string& path, Config& out, std::vector<ConfigError>& errors) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    errors.push_back({path, 0, 0, "cannot read config file"});
+    return false;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), path, out, errors);
+}
+
+std::string find_config(const std::string& file) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p = fs::absolute(fs::path(file), ec);
+  if (ec) return "";
+  fs::path dir = fs::is_directory(p, ec) ? p : p.parent_path();
+  for (int depth = 0; depth < 256 && !dir.empty(); ++depth) {
+    fs::path candidate = dir / ".redirlint.yaml";
+    if (fs::is_regular_file(candidate, ec)) return candidate.string();
+    if (dir == dir.root_path()) break;
+    dir = dir.parent_path();
+  }
+  return "";
+}
+
+std::string to_string(const ConfigError& e) {
+  std::string s = e.path;
+  if (e.line) s += ":" + std::to_string(e.line) + ":" + std::to_string(e.column);
+  return s + ": error: " + e.message;
+}
+
+}  // namespace rl
