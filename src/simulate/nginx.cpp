@@ -64,6 +64,18 @@ bool same_conds(const std::vector<Condition>& a, const std::vector<Condition>& b
   });
 }
 
+/// True when a `return` was written `... URL?$args;` (not `$is_args$args`): the parser folds both into
+/// QueryMode::keep, but this one sends the '?' even without a query.
+bool literal_args_suffix(std::string_view original) {
+  while (!original.empty() && (original.back() == ';' || original.back() == ' ' || original.back() == '"' ||
+                               original.back() == '\'' || original.back() == '\t' || original.back() == '\n'))
+    original.remove_suffix(1);
+  std::string text = url::lower(original);
+  for (std::string_view suffix : {"?$args", "?$query_string", "?${args}", "?${query_string}"})
+    if (text.ends_with(suffix)) return true;
+  return false;
+}
+
 /// The pattern the parser gives a return/break of location `loc` (-1 = server level).
 Pattern location_pattern(const RuleSet& rs, int loc) {
   Pattern p;
@@ -447,7 +459,8 @@ Step Engine::do_return(const Rule& r) {
   if (is_redirect_status(r.status) && r.target) {
     out_.kind = OutcomeKind::redirect;
     std::string loc = expand_plain(r.target->url);
-    if (r.target->query == QueryMode::keep && !args_.empty()) loc += "?" + args_;
+    if (r.target->query == QueryMode::keep && (!args_.empty() || literal_args_suffix(r.original)))
+      loc += "?" + args_;
     out_.location = absolute_location(r.scope.block, loc);
     fire(r, out_.location);
   } else {
