@@ -92,6 +92,17 @@ class YamlReader {
       syntax_error();
       return false;
     }
+    if (type() == YAML_SEQUENCE_START_EVENT || type() == YAML_MAPPING_START_EVENT) {
+      // libyaml's scanner costs O(depth) per token: a hostile `[[[[...` would take minutes.
+      if (++depth_ > static_cast<std::size_t>(std::max(opts_.max_depth, 8))) {
+        failed_ = true;
+        syntax_diag_ = make_diagnostic("RL001", files_.range(id_, start(), end()),
+                                       "YAML nesting deeper than " + std::to_string(opts_.max_depth) + " levels; the file is not read further");
+        return false;
+      }
+    } else if (type() == YAML_SEQUENCE_END_EVENT || type() == YAML_MAPPING_END_EVENT) {
+      --depth_;
+    }
     return true;
   }
   yaml_event_type_t type() const { return ev_.type; }
@@ -209,6 +220,7 @@ class YamlReader {
   yaml_event_t ev_;
   bool have_event_ = false;
   bool failed_ = false;
+  std::size_t depth_ = 0;  // open collections
   std::optional<Diagnostic> syntax_diag_;
   std::vector<Diagnostic> diags_;  // reported only when the file turns out to be ours
   Defaults defaults_;
