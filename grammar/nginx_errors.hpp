@@ -39,7 +39,8 @@ inline std::string eof_in_block(std::string_view directive) {
   return "unexpected end of file, expecting \"}\": block " + quote(directive) + " is not closed";
 }
 inline std::string unterminated_string(char q) {
-  return "unexpected end of file: string opened with " + quote(std::string_view(&q, 1)) + " is not closed";
+  return std::string("unexpected end of file: the string opened here with ") + (q == '"' ? "'\"'" : "\"'\"") +
+         " is never closed";
 }
 inline std::string glued_after_quote(char c) {
   return "unexpected " + quote(std::string_view(&c, 1)) + " after a quoted string (a space, \";\" or \"{\" must follow)";

@@ -150,7 +150,11 @@ class Reader {
   // ---- statements and blocks -----------------------------------------------------------------
   void read_file(FileId f) {
     nginx::Lexed lx = nginx::lex(text(f));
-    for (const auto& e : lx.errors) error(f, e.begin, e.end, e.message);
+    bool swallowed = false;  // an unclosed string ate the rest: missing `}`/`;` at the end are its fault
+    for (const auto& e : lx.errors) {
+      error(f, e.begin, e.end, e.message);
+      swallowed |= e.runs_to_eof;
+    }
     std::vector<Token>& toks = lx.tokens;
     std::size_t base = stack_.size();
     std::vector<Token> args;
@@ -212,10 +216,10 @@ class Reader {
       }
     }
     std::size_t eof = text(f).size();
-    if (!args.empty()) error(f, args[0].begin, args.back().end, msg::eof_in_directive(args[0].value));
+    if (!args.empty() && !swallowed) error(f, args[0].begin, args.back().end, msg::eof_in_directive(args[0].value));
     while (stack_.size() > base) {
       const Frame& fr = stack_.back();
-      if (fr.file == f && fr.directive != "{")
+      if (fr.file == f && fr.directive != "{" && !swallowed)
         error(f, fr.begin, fr.begin + fr.directive.size(), msg::eof_in_block(fr.directive));
       Token end;
       end.begin = end.end = eof;

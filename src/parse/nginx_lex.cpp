@@ -84,7 +84,7 @@ struct action<g::unterminated> {
   template <typename In>
   static void apply(const In& in, LexState& s) {
     std::size_t at = s.offset(in.begin());
-    s.out.errors.push_back({at, at + 1, msg::unterminated_string(s.base[at])});
+    s.out.errors.push_back({at, at + 1, msg::unterminated_string(s.base[at]), true});
   }
 };
 

@@ -19,6 +19,7 @@ struct Token {
 struct LexError {
   std::size_t begin = 0, end = 0;  ///< byte offsets of the offending text
   std::string message;
+  bool runs_to_eof = false;  ///< an unclosed string: everything after it was swallowed
 };
 
 struct Lexed {

@@ -121,7 +121,7 @@ TEST_CASE("quoting errors: unterminated strings and text glued to a closing quot
   auto p = parse_text("return 301 \"/a\"b;\nrewrite '^/x /y;\n");
   CHECK(diags(p) == std::vector<std::string>{
                         "RL001 in.conf:1:16 unexpected \"b\" after a quoted string (a space, \";\" or \"{\" must follow)",
-                        "RL001 in.conf:2:9 unexpected end of file: string opened with \"'\" is not closed",
+                        "RL001 in.conf:2:9 unexpected end of file: the string opened here with \"'\" is never closed",
                     });
 }
 
