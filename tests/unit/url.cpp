@@ -93,3 +93,44 @@ TEST_CASE("templates split into literals, captures and variables") {
   });
   CHECK(out == "/p/1/2?h=H&cost=$5%");
 }
+
+#include "simulate/simulate.hpp"
+
+TEST_CASE("requests are written as a path, an absolute URL or a method and a URL") {
+  Request r;
+  std::string error;
+  REQUIRE(parse_request("/p?q=1", r, error));
+  CHECK(r.method == "GET");
+  CHECK(r.host == "example.com");
+  CHECK(r.target == "/p?q=1");
+  REQUIRE(parse_request("POST https://WWW.Example.com:8443/x", r, error));
+  CHECK(r.method == "POST");
+  CHECK(r.scheme == "https");
+  CHECK(r.host == "WWW.Example.com:8443");
+  CHECK(r.port == 8443);
+  CHECK(r.target == "/x");
+  CHECK(describe(r) == "POST https://WWW.Example.com:8443/x");
+  Request base;
+  base.port = 18080;
+  REQUIRE(parse_request("http://h.example:8080/y", r, error, base));
+  CHECK(r.port == 18080);  // the listening port given by the caller wins
+  CHECK(!parse_request("ftp://x/y", r, error));
+  CHECK(!parse_request("get /x", r, error));
+  CHECK(!parse_request("/a b", r, error));
+}
+
+TEST_CASE("following a Location resolves relative references against the previous request") {
+  Request prev, next;
+  std::string error;
+  REQUIRE(parse_request("POST http://a.example/dir/page?x=1", prev, error));
+  REQUIRE(follow(prev, "/abs?y=2", next));
+  CHECK(request_url(next) == "http://a.example/abs?y=2");
+  CHECK(next.method == "GET");
+  REQUIRE(follow(prev, "other", next));
+  CHECK(next.target == "/dir/other");
+  REQUIRE(follow(prev, "../up#frag", next));
+  CHECK(next.target == "/up");
+  REQUIRE(follow(prev, "https://b.example:444/z", next));
+  CHECK(request_url(next) == "https://b.example:444/z");
+  CHECK(!follow(prev, "mailto:x@y", next));
+}
