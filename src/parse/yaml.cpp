@@ -331,8 +331,12 @@ void YamlReader::read_redirects() {
   }
   while (next() && type() != YAML_SEQUENCE_END_EVENT) {
     if (type() != YAML_MAPPING_START_EVENT) {
+      std::size_t before = diags_.size();
       error_here("each redirect is a mapping with `from` and `to`, found " + node_kind(type()));
-      if (!skip_node()) return;
+      if (!skip_node()) {
+        diags_.resize(before);  // the syntax error explains it
+        return;
+      }
       continue;
     }
     read_entry();
