@@ -103,12 +103,11 @@ std::string path_to_uri(std::string_view path) {
   return out;
 }
 
-Analysis analyze_buffer(const std::string& path, const std::string& text) {
+Analysis analyze_buffer(const std::string& path, const std::string& text, const ParseOptions& opts) {
   Analysis a;
   a.file = a.files.add(path, text);
   try {
-    ParseOptions popts;
-    a.rules = parse_file(a.files, a.file, popts);
+    a.rules = parse_file(a.files, a.file, opts);
     a.diagnostics = run_checks(a.rules, a.files, CheckOptions{}, Selection{});
   } catch (const std::exception& e) {
     // An editor session must survive whatever the buffer holds: report, do not die.
@@ -195,6 +194,14 @@ json Server::initialize(const json& params) {
   json encodings = params.value("capabilities", json::object()).value("general", json::object())
                        .value("positionEncodings", json::array());
   utf8_positions_ = std::find(encodings.begin(), encodings.end(), "utf-8") != encodings.end();
+  const json options = params.value("initializationOptions", json::object());
+  if (options.is_object()) {
+    Format f;
+    if (options.contains("format") && options["format"].is_string() && parse_format(options["format"].get<std::string>(), f))
+      parse_options_.format = f;
+    if (options.contains("htaccessDir") && options["htaccessDir"].is_string())
+      parse_options_.htaccess_dir = normalise_dir(options["htaccessDir"].get<std::string>());
+  }
   json caps;
   caps["positionEncoding"] = utf8_positions_ ? "utf-8" : "utf-16";
   caps["textDocumentSync"] = {{"openClose", true}, {"change", 1}, {"save", {{"includeText", true}}}};
@@ -205,7 +212,7 @@ json Server::initialize(const json& params) {
 
 void Server::update(const std::string& uri, std::string text) {
   Document& doc = docs_[uri];
-  doc.analysis = analyzer_(uri_to_path(uri), text);
+  doc.analysis = analyzer_(uri_to_path(uri), text, parse_options_);
   doc.text = std::move(text);
   publish(uri, doc);
 }

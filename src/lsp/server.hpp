@@ -14,6 +14,7 @@
 #include "model/diagnostic.hpp"
 #include "model/model.hpp"
 #include "model/source.hpp"
+#include "parse/parse.hpp"
 
 namespace rl::lsp {
 
@@ -37,9 +38,9 @@ struct Analysis {
 };
 
 /// Parses and checks a buffer named `path` with contents `text`.
-using Analyzer = std::function<Analysis(const std::string& path, const std::string& text)>;
-/// The real one: parse_file + run_checks with default options.
-Analysis analyze_buffer(const std::string& path, const std::string& text);
+using Analyzer = std::function<Analysis(const std::string& path, const std::string& text, const ParseOptions& opts)>;
+/// The real one: parse_file + run_checks with default check options.
+Analysis analyze_buffer(const std::string& path, const std::string& text, const ParseOptions& opts = {});
 
 /// Protocol state. Feed it every incoming message; it writes responses and notifications to `out`.
 class Server {
@@ -76,6 +77,7 @@ class Server {
   std::ostream& out_;
   Analyzer analyzer_;
   std::map<std::string, Document> docs_;
+  ParseOptions parse_options_;  // from initializationOptions: {"format": F, "htaccessDir": "/blog/"}
   bool utf8_positions_ = false;  // negotiated positionEncoding; UTF-16 otherwise (the LSP default)
   bool initialized_ = false, shutdown_ = false, exited_ = false;
 };

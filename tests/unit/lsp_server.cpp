@@ -24,7 +24,7 @@ std::vector<json> messages(const std::string& wire) {
 
 // A buffer "Redirect /café /x" with one warning on "/x" (after a two-byte character) whose safe fix
 // inserts "302 ", plus an unsafe fix elsewhere that must never be offered.
-Analysis fake(const std::string& path, const std::string& text) {
+Analysis fake(const std::string& path, const std::string& text, const ParseOptions&) {
   Analysis a;
   a.file = a.files.add(path, text);
   Diagnostic d;
@@ -169,6 +169,21 @@ TEST_CASE("exit after shutdown gives 0, exit without it gives 1, and end of inpu
   REQUIRE(msgs.size() == 3);
   CHECK(msgs[1]["error"]["code"] == -32700);
   CHECK(msgs[2]["id"] == 9);
+}
+
+TEST_CASE("initializationOptions choose the format and the .htaccess directory") {
+  std::ostringstream out;
+  ParseOptions seen;
+  Server s(out, [&](const std::string& path, const std::string& text, const ParseOptions& opts) {
+    seen = opts;
+    return fake(path, text, opts);
+  });
+  json i = init(false);
+  i["params"]["initializationOptions"] = {{"format", "htaccess"}, {"htaccessDir", "blog"}};
+  s.handle(i);
+  s.handle(open_doc());
+  CHECK(seen.format == Format::htaccess);
+  CHECK(seen.htaccess_dir == "/blog/");
 }
 
 TEST_CASE("the real analyzer reads the buffer, not the disk, and survives garbage") {
