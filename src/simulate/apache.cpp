@@ -22,25 +22,6 @@ Outcome answer(int status, std::string note) {
   return o;
 }
 
-// The directory blocks between a rule and its server decide whether the rule is in server context.
-// IfModule/IfDefine/IfVersion are transparent (the modules we simulate are loaded); <Directory>,
-// <Location>, <Files> and <If> are not simulated in server context.
-bool in_server_context(const RuleSet& rs, const Rule& r) {
-  for (int b = r.scope.block; b >= 0 && b != r.scope.server; b = rs.blocks[static_cast<std::size_t>(b)].parent) {
-    const Block& blk = rs.blocks[static_cast<std::size_t>(b)];
-    std::string name = url::lower(blk.directive);
-    bool negated = !blk.argument.empty() && blk.argument[0] == '!';
-    if (name == "ifmodule" || name == "ifversion") {
-      if (negated) return false;
-    } else if (name == "ifdefine") {
-      if (!negated) return false;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool is_rewrite_rule(const Rule& r) { return r.origin.directive == "RewriteRule"; }
 bool is_alias_rule(const Rule& r) {
   const std::string& d = r.origin.directive;
@@ -116,7 +97,7 @@ Outcome simulate_apache(const RuleSet& rs, const Request& req, const SimOptions&
   engine.server = server;
   std::vector<const Rule*> rewrites, aliases, main_rewrites, main_aliases;
   for (const Rule& r : rs.rules) {
-    if (!in_server_context(rs, r)) continue;
+    if (!in_rule_context(rs, r)) continue;
     bool own = r.scope.server == server;
     bool main = r.scope.server < 0;
     if (is_rewrite_rule(r)) {

@@ -123,6 +123,22 @@ std::string header_value(const Request& req, std::string_view name) {
 
 }  // namespace
 
+bool in_rule_context(const RuleSet& rs, const Rule& r) {
+  for (int b = r.scope.block; b >= 0 && b != r.scope.server; b = rs.blocks[static_cast<std::size_t>(b)].parent) {
+    const Block& blk = rs.blocks[static_cast<std::size_t>(b)];
+    std::string name = url::lower(blk.directive);
+    bool negated = !blk.argument.empty() && blk.argument[0] == '!';
+    if (name == "ifmodule" || name == "ifversion") {
+      if (negated) return false;
+    } else if (name == "ifdefine") {
+      if (!negated) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 Engine::Engine(const RuleSet& rs, const Compiled& c, const Request& req, const SimOptions& opts)
     : rs_(rs), c_(c), req_(req), opts_(opts) {}
 
@@ -572,7 +588,7 @@ Outcome Engine::run_per_dir() {
   perdir_ = root + dir;
   std::vector<const Rule*> rewrites, aliases;
   for (const Rule& r : rs_.rules) {
-    if (r.scope.block >= 0) continue;  // sections inside .htaccess (<Files>, <If>) are not simulated
+    if (!in_rule_context(rs_, r)) continue;
     if (r.origin.directive == "RewriteRule") rewrites.push_back(&r);
     else if (r.origin.directive == "Redirect" || r.origin.directive == "RedirectMatch" ||
              r.origin.directive == "RedirectPermanent" || r.origin.directive == "RedirectTemp")

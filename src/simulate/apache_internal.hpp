@@ -28,6 +28,11 @@ struct Compiled {
 /// The compiled side table of `rs`, cached per thread (a few RuleSets; rebuilt when `rs` changes).
 const Compiled& compiled_for(const RuleSet& rs);
 
+/// True when the blocks between `r` and its context (its <VirtualHost>, or the file) are all ones the
+/// simulator sees through: IfModule/IfVersion (the modules we simulate are loaded), `<IfDefine !X>`.
+/// Rules in <Directory>, <Location>, <Files>, <If> are not simulated.
+bool in_rule_context(const RuleSet& rs, const Rule& r);
+
 /// The words of a directive's source text as httpd splits them (quotes removed, `\` kept).
 std::vector<std::string> directive_words(std::string_view original);
 
