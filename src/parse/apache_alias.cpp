@@ -144,7 +144,7 @@ void Parser::directive_redirect(const LogicalLine& ln, std::string_view name, co
       if (n > groups)
         report("RL005", value_range(ln, *to, at, at + 2),
                "$" + std::to_string(n) + " refers to group " + std::to_string(n) + ", but the pattern " +
-                   quote(r.match.original) + " has " + std::to_string(groups) + (groups == 1 ? " group" : " groups"));
+                   quote(r.match.original) + " has " + count_groups(groups));
     Target tg;
     tg.url = std::move(t.url);
     tg.absolute = is_url(to->value);

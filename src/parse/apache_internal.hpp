@@ -82,6 +82,8 @@ std::string per_dir_pattern(std::string_view pattern, std::string_view dir);
 bool is_url(std::string_view url);
 /// Quotes a user value for a one-line message: at most 80 bytes, control and non-ASCII bytes as \xNN.
 std::string quote(std::string_view value);
+/// "1 group", "2 groups".
+inline std::string count_groups(int n) { return std::to_string(n) + (n == 1 ? " group" : " groups"); }
 /// Lower-cases ASCII.
 std::string lower(std::string_view s);
 /// Damerau-free Levenshtein distance, case-insensitive, capped at `cap + 1`.

@@ -509,7 +509,7 @@ void Parser::directive_rewrite_cond(const LogicalLine& ln, const std::vector<Arg
       report("RL005", value_range(ln, test, at, at + 2),
              "%" + std::to_string(n) + " refers to a group of an earlier RewriteCond, but " +
                  (earlier < 0 ? std::string("no earlier condition of this rule matches a regex")
-                              : "the earlier conditions have at most " + std::to_string(earlier) + " groups"));
+                              : "the earlier conditions have at most " + count_groups(earlier)));
   for (auto [n, at] : t.rule_refs) pc.rule_refs.emplace_back(n, value_range(ln, test, at, at + 2));
   note_map_lookups(ln, test, t);
 
@@ -562,6 +562,7 @@ void Parser::directive_rewrite_rule(const LogicalLine& ln, const std::vector<Arg
   RewriteFlags& fl = r.flags;
   int forced = 0;             // status from F, G or R=code
   bool redirect_flag = false, status_written = false;
+  bool bad_status = false;  // R=code httpd refuses: the rule is left out, like a directive httpd rejects
   const Arg* flag_arg = args.size() == 3 ? &args[2] : nullptr;
   if (flag_arg) {
     std::vector<FlagItem> items;
@@ -623,6 +624,7 @@ void Parser::directive_rewrite_rule(const LogicalLine& ln, const std::vector<Arg
           else if (std::isdigit(static_cast<unsigned char>(v[0]))) code = std::atoi(v.c_str());
           if (code == 0 || !known_response(code)) {
             report("RL004", where, "invalid HTTP response code " + quote(f.value) + " for flag 'R' (httpd refuses to start)");
+            bad_status = true;
             break;
           }
           forced = code;
@@ -635,6 +637,10 @@ void Parser::directive_rewrite_rule(const LogicalLine& ln, const std::vector<Arg
         case RF::T: fl.other.push_back(f.key + (f.has_value ? "=" + f.value : std::string())); break;
       }
     }
+  }
+  if (bad_status) {
+    context().pending.clear();
+    return;
   }
   // Pattern.
   const Arg& pa = args[0];
@@ -668,7 +674,7 @@ void Parser::directive_rewrite_rule(const LogicalLine& ln, const std::vector<Arg
     for (auto& [n, where] : p.rule_refs)
       if (n > groups)
         report("RL005", where, "$" + std::to_string(n) + " in a RewriteCond refers to group " + std::to_string(n) +
-                                   " of the RewriteRule pattern " + quote(regex) + ", which has " + std::to_string(groups));
+                                   " of the RewriteRule pattern " + quote(regex) + ", which has " + count_groups(groups));
     cond_groups = std::max(cond_groups, p.captures);
     r.conds.push_back(std::move(p.cond));
   }
@@ -682,13 +688,13 @@ void Parser::directive_rewrite_rule(const LogicalLine& ln, const std::vector<Arg
     if (n > groups)
       report("RL005", value_range(ln, sa, at, at + 2),
              "$" + std::to_string(n) + " refers to group " + std::to_string(n) + ", but the pattern " + quote(regex) +
-                 (r.match.negated ? " is negated and sets no groups" : " has " + std::to_string(groups) + (groups == 1 ? " group" : " groups")));
+                 (r.match.negated ? " is negated and sets no groups" : " has " + count_groups(groups)));
   for (auto [n, at] : t.cond_refs)
     if (n > cond_groups)
       report("RL005", value_range(ln, sa, at, at + 2),
              "%" + std::to_string(n) + " refers to a RewriteCond group, but " +
                  (cond_groups < 0 ? std::string("no RewriteCond before this rule matches a regex")
-                                  : "its conditions have at most " + std::to_string(cond_groups) + " groups") +
+                                  : "its conditions have at most " + count_groups(cond_groups)) +
                  (at + 2 < subst.size() && std::isxdigit(static_cast<unsigned char>(subst[at + 2]))
                       ? " (a literal %-escape must be written \\%)"
                       : ""));

@@ -269,7 +269,7 @@ TEST_CASE("%N needs a condition with that many groups; $N in a condition needs t
       "RewriteRule ^/item/(\\w+)$ /p/$1/%1/%2 [R=301,L]\n"
       "RewriteRule ^/rw-enc$ http://new.example/a%20b [R=301,L]\n");
   CHECK(p.diags.find("2:25 RL005 $2 in a RewriteCond refers to group 2") != std::string::npos);
-  CHECK(p.diags.find("3:36 RL005 %2 refers to a RewriteCond group, but its conditions have at most 1 groups\n") != std::string::npos);
+  CHECK(p.diags.find("3:36 RL005 %2 refers to a RewriteCond group, but its conditions have at most 1 group\n") != std::string::npos);
   CHECK(p.diags.find("4:43 RL005 %2 refers to a RewriteCond group, but no RewriteCond before this rule matches a regex (a literal %-escape must be written \\%)") != std::string::npos);
 }
 
