@@ -158,14 +158,13 @@ bool FileRules::host_ok(const Rule& r) const {
 
 FileRules::Match FileRules::regex(std::string_view pattern, bool icase, std::string_view subject, bool keep_caps) {
   auto re = nginx_sim::cached_regex(pattern, icase);
-  if (!re) return Match::no;
   Captures caps;
   MatchStatus st = re->match(subject, &caps);
   if (st == MatchStatus::limit) return Match::limit;
   if (st != MatchStatus::match) return Match::no;
   if (keep_caps) {
     caps_.caps = std::move(caps);
-    caps_.names = re->names();
+    caps_.from = re;
   }
   return Match::yes;
 }

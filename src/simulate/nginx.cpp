@@ -124,7 +124,8 @@ class Engine {
   int effective_port() const;
 
   /// Matches `re` on `subject`; a match replaces the captures. False + outcome `limit` on a limit.
-  bool regex_match(const Regex& re, std::string_view subject, bool& matched, const Rule* rule);
+  bool regex_match(const std::shared_ptr<const nginx_sim::CompiledRegex>& re, std::string_view subject, bool& matched,
+                   const Rule* rule);
   void set_limit(const Rule* rule);
   void fire(const Rule& r, std::string url_after) { out_.fired.push_back({r.id, r.where, std::move(url_after)}); }
   std::string current_url() const { return args_.empty() ? uri_ : uri_ + "?" + args_; }
@@ -177,9 +178,8 @@ int Engine::select_server() {
       for (const std::string& name : rs_.blocks[s].server_names) {
         if (name.empty() || name[0] != '~') continue;
         auto re = nginx_sim::cached_regex(std::string_view(name).substr(1), true);
-        if (!re) continue;
         bool matched = false;
-        if (!regex_match(*re, host_, matched, nullptr)) return s;  // limit: outcome already set
+        if (!regex_match(re, host_, matched, nullptr)) return s;  // limit: outcome already set
         if (matched) return s;
       }
   for (int s : on_port)
@@ -187,13 +187,14 @@ int Engine::select_server() {
   return on_port.front();
 }
 
-bool Engine::regex_match(const Regex& re, std::string_view subject, bool& matched, const Rule* rule) {
+bool Engine::regex_match(const std::shared_ptr<const nginx_sim::CompiledRegex>& re, std::string_view subject,
+                         bool& matched, const Rule* rule) {
   Captures caps;
-  MatchStatus st = re.match(subject, &caps);
+  MatchStatus st = re->match(subject, &caps);
   matched = st == MatchStatus::match;
   if (matched) {
     caps_.caps = std::move(caps);
-    caps_.names = re.names();
+    caps_.from = re;
   }
   if (st == MatchStatus::limit) {
     set_limit(rule);
@@ -249,9 +250,8 @@ int Engine::find_location(int parent, bool& done, int& rc) {
     if (parent < 0 && server_ >= 0) continue;
     if (b.mod != LocationMod::regex && b.mod != LocationMod::regex_nocase) continue;
     auto re = nginx_sim::cached_regex(b.path, b.mod == LocationMod::regex_nocase);
-    if (!re) continue;
     bool matched = false;
-    if (!regex_match(*re, uri_, matched, nullptr)) {
+    if (!regex_match(re, uri_, matched, nullptr)) {
       done = true;
       return -1;
     }
@@ -384,7 +384,7 @@ bool Engine::match_rule(const Rule& r, bool& matched) {
     case MatchKind::regex: {
       auto re = nginx_sim::cached_regex(p.text, p.ignore_case);
       matched = false;
-      if (re && !regex_match(*re, uri_, matched, &r)) return false;
+      if (!regex_match(re, uri_, matched, &r)) return false;
       break;
     }
   }
@@ -565,8 +565,7 @@ bool Engine::eval_cond(const Condition& c) {
   switch (c.op) {
     case CondOp::regex: {
       auto re = nginx_sim::cached_regex(pat, c.pattern.ignore_case);
-      if (!re) return false;
-      if (!regex_match(*re, test, v, nullptr)) return false;
+      if (!regex_match(re, test, v, nullptr)) return false;
       break;
     }
     case CondOp::equal: v = test == pat; break;

@@ -35,15 +35,29 @@ std::string escape_args(std::string_view s);
 /// escapes as written, and stops decoding at the first literal '?'.
 std::string unescape_redirect(std::string_view s);
 
-/// The compiled regex for (pattern, ignore_case), compiled once per thread; nullptr when PCRE2
-/// refuses the pattern (nginx would refuse the config).
-std::shared_ptr<const Regex> cached_regex(std::string_view pattern, bool ignore_case);
+/// A compiled pattern with what matching needs on every request.
+struct CompiledRegex {
+  std::optional<Regex> re;  ///< nullopt when PCRE2 refuses the pattern (nginx would refuse the config)
+  std::vector<std::pair<std::string, int>> names;  ///< named groups
+  std::string prefix;  ///< literal text every match starts with (anchored, case-sensitive patterns), else ""
+  /// Like Regex::match; a subject without `prefix` is a no_match without running PCRE2; `error` when
+  /// the pattern did not compile.
+  MatchStatus match(std::string_view subject, Captures* caps) const;
+};
+
+/// The literal text that every subject matched by `pattern` must start with ("" when unknown): the
+/// characters after a leading '^' up to the first metacharacter, none when the pattern has a '|'.
+std::string literal_prefix(std::string_view pattern);
+
+/// The compiled regex for (pattern, ignore_case), compiled once per thread. `pattern` should live in
+/// the RuleSet (its address is part of the cache key).
+std::shared_ptr<const CompiledRegex> cached_regex(std::string_view pattern, bool ignore_case);
 
 /// nginx's one set of regex captures ($1..$9 and named groups): the last regex that matched
 /// (server_name, location, if, rewrite) sets it.
 struct CaptureSet {
   Captures caps;
-  std::vector<std::pair<std::string, int>> names;
+  std::shared_ptr<const CompiledRegex> from;  ///< the regex that matched (for named groups)
   /// Group `n` ("" when absent).
   std::string group(int n) const { return caps.group(static_cast<std::size_t>(n)); }
   /// Named group `name`; nullopt when no group has that name.

@@ -1,4 +1,5 @@
 // nginx string routines for the simulator (see nginx_detail.hpp).
+#include <cctype>
 #include <cstring>
 #include <unordered_map>
 
@@ -116,14 +117,45 @@ std::string unescape_redirect(std::string_view s) {
   return out;
 }
 
-std::shared_ptr<const Regex> cached_regex(std::string_view pattern, bool ignore_case) {
+std::string literal_prefix(std::string_view pattern) {
+  if (pattern.empty() || pattern[0] != '^' || pattern.find('|') != std::string_view::npos) return {};
+  static constexpr std::string_view meta = ".[](){}*+?$^|\\";
+  static constexpr std::string_view quantifier = "*+?{";
+  std::string out;
+  std::size_t i = 1;
+  while (i < pattern.size()) {
+    char c = pattern[i];
+    std::size_t next = i + 1;
+    if (c == '\\') {
+      // Only escaped punctuation is a literal (`\.` `\/` `\-`); `\d`, `\Q`, `\x41`... end the prefix.
+      if (i + 1 >= pattern.size() || std::isalnum(static_cast<unsigned char>(pattern[i + 1]))) break;
+      c = pattern[i + 1];
+      next = i + 2;
+    } else if (meta.find(c) != std::string_view::npos) {
+      break;
+    }
+    // A quantified character is optional or repeated: it is not part of the prefix.
+    if (next < pattern.size() && quantifier.find(pattern[next]) != std::string_view::npos) break;
+    out += c;
+    i = next;
+  }
+  return out;
+}
+
+MatchStatus CompiledRegex::match(std::string_view subject, Captures* caps) const {
+  if (!re) return MatchStatus::error;
+  if (!subject.starts_with(prefix)) return MatchStatus::no_match;
+  return re->match(subject, caps);
+}
+
+std::shared_ptr<const CompiledRegex> cached_regex(std::string_view pattern, bool ignore_case) {
   // A per-thread compile cache: `trace --urls` runs the same patterns on 100k requests, and compiling
   // (or even hashing the pattern text) each time would dominate. Keyed by where the pattern lives in
   // the RuleSet; the stored copy of the text guards against a reused address. Bounded in size.
   struct Entry {
     std::string pattern;
     bool ignore_case = false;
-    std::shared_ptr<const Regex> re;
+    std::shared_ptr<const CompiledRegex> compiled;
   };
   struct KeyHash {
     std::size_t operator()(const std::pair<const char*, std::size_t>& k) const noexcept {
@@ -133,19 +165,25 @@ std::shared_ptr<const Regex> cached_regex(std::string_view pattern, bool ignore_
   thread_local std::unordered_map<std::pair<const char*, std::size_t>, Entry, KeyHash> cache;
   std::pair<const char*, std::size_t> key{pattern.data(), pattern.size()};
   auto it = cache.find(key);
-  if (it != cache.end() && it->second.ignore_case == ignore_case && it->second.pattern == pattern) return it->second.re;
+  if (it != cache.end() && it->second.ignore_case == ignore_case && it->second.pattern == pattern)
+    return it->second.compiled;
   if (cache.size() > 65536) cache.clear();
-  Entry e;
-  e.pattern = std::string(pattern);
-  e.ignore_case = ignore_case;
-  if (auto compiled = Regex::compile(pattern, ignore_case)) e.re = std::make_shared<const Regex>(std::move(*compiled));
-  std::shared_ptr<const Regex> re = e.re;
+  auto c = std::make_shared<CompiledRegex>();
+  c->re = Regex::compile(pattern, ignore_case);
+  if (c->re) {
+    c->names = c->re->names();
+    // A caseless pattern may match other cases of the literal text. (An inline `(?i)` can only come
+    // after the prefix ends: the prefix stops at the first '('.)
+    if (!ignore_case) c->prefix = literal_prefix(pattern);
+  }
+  Entry e{std::string(pattern), ignore_case, c};
   cache.insert_or_assign(key, std::move(e));
-  return re;
+  return c;
 }
 
 std::optional<std::string> CaptureSet::named(std::string_view name) const {
-  for (const auto& [n, index] : names)
+  if (!from) return std::nullopt;
+  for (const auto& [n, index] : from->names)
     if (n == name) return group(index);
   return std::nullopt;
 }

@@ -262,3 +262,18 @@ TEST_CASE("a hand-built model with bad block indices and hostile targets never c
     CHECK_NOTHROW(run(rs, t));
   CHECK(run(rs, "/x") == "301 http://example.com/t%");
 }
+
+TEST_CASE("the literal prefix of an anchored regex is only what every match must start with") {
+  using nginx_sim::literal_prefix;
+  CHECK(literal_prefix("^/docs/.*\\.html$") == "/docs/");
+  CHECK(literal_prefix("^/a/b?") == "/a/");
+  CHECK(literal_prefix("^/x{2}") == "/");
+  CHECK(literal_prefix("^\\/x\\.y(z)") == "/x.y");
+  CHECK(literal_prefix("^/\\d+") == "/");
+  CHECK(literal_prefix("^(?i)/x") == "");
+  CHECK(literal_prefix("^/a|^/b") == "");
+  CHECK(literal_prefix("/a") == "");
+  RuleSet rs = parse(R"~(location / { rewrite ^/a/b?c$ /hit permanent; rewrite ^/x{2}$ /two-x permanent; })~");
+  CHECK(run(rs, "/a/c") == "301 http://example.com/hit");
+  CHECK(run(rs, "/xx") == "301 http://example.com/two-x");
+}
