@@ -1,0 +1,1 @@
+trace --output tsv tests/trace/site.htaccess ftp://x/y

@@ -1,0 +1,1 @@
+trace --follow tests/trace/site.htaccess /step1 /loop-a

@@ -1,0 +1,1 @@
+trace --output json tests/trace/site.htaccess /int/x?q=1 /nothing

@@ -1,0 +1,1 @@
+test tests/trace/failing.yaml

@@ -1,0 +1,1 @@
+trace --output tsv tests/trace/no-such-file.conf /x

@@ -1,0 +1,1 @@
+trace --output tsv --urls tests/trace/urls.txt tests/trace/site.htaccess

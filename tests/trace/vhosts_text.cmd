@@ -1,0 +1,1 @@
+trace tests/trace/vhosts.conf /a?q=1
