@@ -180,6 +180,24 @@ int Engine::server_port() const {
   return 0;
 }
 
+// mod_alias RedirectRelative On (2.4.58+): relative targets stay relative. The vhost's own setting,
+// else the main server's.
+bool Engine::redirect_relative() const {
+  std::optional<bool> own, main;
+  for (const Unmodelled& u : rs_.unmodelled) {
+    if (!url::iequals(u.directive, "RedirectRelative")) continue;
+    std::vector<std::string> words = directive_words(u.text);
+    if (words.size() < 2) continue;
+    int b = u.block;
+    while (b >= 0 && rs_.blocks[static_cast<std::size_t>(b)].kind != BlockKind::server)
+      b = rs_.blocks[static_cast<std::size_t>(b)].parent;
+    bool on = url::iequals(words[1], "on");
+    if (b >= 0 && b == server) own = on;
+    else if (b < 0) main = on;
+  }
+  return own.value_or(main.value_or(false));
+}
+
 // ap_matches_request_vhost(): the URL's host is a name of the selected server and its port is s->port.
 bool Engine::names_this_server(std::string_view absolute_url) const {
   url::UrlParts parts;
@@ -516,7 +534,7 @@ std::optional<Outcome> Engine::try_aliases(const std::vector<const Rule*>& alias
       o.fired = fired_;
       return o;
     }
-    if (!found.empty() && found[0] == '/') found = construct_url(found);
+    if (!found.empty() && found[0] == '/' && !redirect_relative()) found = construct_url(found);
     if (args && found.find('?') == std::string::npos) found += "?" + *args;
     fired_.back().url_after = found;
     Outcome o = make_redirect(r.status, found);

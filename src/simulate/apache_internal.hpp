@@ -78,6 +78,7 @@ class Engine {
   std::string docroot() const;
   bool names_this_server(std::string_view absolute_url) const;
   int server_port() const;
+  bool redirect_relative() const;
 
   const RuleSet& rs_;
   const Compiled& c_;
