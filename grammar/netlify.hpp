@@ -80,12 +80,14 @@ struct rule_line
                  pegtl::star<after_blank<junk>>,
                  pegtl::opt<after_blank<comment>>> {};
 
-/// A rule, a comment or nothing, then the end of the line.
-struct line : pegtl::seq<pegtl::star<blank>, pegtl::opt<pegtl::sor<comment, rule_line>>, pegtl::star<blank>, eolf> {};
+/// A rule or a comment up to the end of the line, or an empty line. Always consumes input, so that
+/// `star<line>` cannot loop (analyze()); blanks at the very end of the file are left to `file`.
+struct line : pegtl::seq<pegtl::star<blank>,
+                         pegtl::sor<pegtl::seq<pegtl::sor<comment, rule_line>, pegtl::star<blank>, eolf>, eol>> {};
 
 struct bom : pegtl::string<'\xEF', '\xBB', '\xBF'> {};
 
 /// The whole file. Never fails on any byte sequence.
-struct file : pegtl::seq<pegtl::opt<bom>, pegtl::until<pegtl::eof, line>> {};
+struct file : pegtl::seq<pegtl::opt<bom>, pegtl::star<line>, pegtl::star<blank>, pegtl::eof> {};
 
 }  // namespace rl::grammar::netlify
