@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <tuple>
 #include <unordered_map>
 
@@ -136,6 +137,9 @@ class Reader {
     bool plain = false, ssl = false, ssl_on = false;
   };
   std::map<int, Listens> listens_;
+  /// Variables assigned by `set` (name -> where), and names of regex groups seen anywhere.
+  std::map<std::string, SourceRange> set_vars_;
+  std::set<std::string> capture_names_;
 
   // ---- diagnostics -------------------------------------------------------------------------
   void diag(std::string_view code, FileId f, std::size_t b, std::size_t e, std::string message) {
@@ -335,7 +339,11 @@ class Reader {
     else if (name == "absolute_redirect" || name == "port_in_redirect" || name == "server_name_in_redirect")
       do_flag(f, args, end);
     else if (name == "ssl" && args.size() == 2 && args[1].value == "on") set_https();
-    else unmodelled(f, args, end, name == "set" || (name == "error_page" && has_url(args)));
+    else {
+      if (name == "set" && args.size() == 3 && args[1].value.size() > 1 && args[1].value[0] == '$')
+        set_vars_.emplace(lower(std::string_view(args[1].value).substr(1)), files_.range(f, args[0].begin, end));
+      unmodelled(f, args, end, name == "set" || (name == "error_page" && has_url(args)));
+    }
   }
 
   static bool has_url(const std::vector<Token>& args) {
@@ -389,6 +397,8 @@ class Reader {
       std::size_t at = nginx::value_offset(text(f), t, skip + err.offset);
       diag("RL003", f, at, std::min(at + 1, t.end),
            "PCRE2 rejects " + msg::quote(pattern) + ": " + err.message + " at offset " + std::to_string(err.offset));
+    } else {
+      for (const auto& [n, num] : re->names()) capture_names_.insert(lower(n));
     }
     return re;
   }
@@ -1050,11 +1060,44 @@ class Reader {
     });
   }
 
+  /// RL006 for `${var:NAME}` in a rule: a `set` or `map` value the model cannot follow, or a variable
+  /// defined outside the files read (a map in another file, a module's variable).
+  void report_opaque_variables() {
+    std::set<std::tuple<FileId, std::uint32_t, std::uint32_t, std::string>> done;
+    for (const Rule& r : rs_.rules) {
+      std::vector<std::string> texts;
+      if (r.target) texts.push_back(r.target->url);
+      for (const Condition& c : r.conds) texts.push_back(c.test);
+      for (const std::string& t : texts) {
+        for (std::size_t p = t.find("${var:"); p != std::string::npos; p = t.find("${var:", p + 1)) {
+          std::size_t e = t.find('}', p);
+          if (e == std::string::npos) break;
+          std::string name = t.substr(p + 6, e - p - 6);
+          if (capture_names_.count(name) || nginx::is_builtin_variable(name)) continue;
+          if (!done.insert({r.where.file, r.where.line, r.where.column, name}).second) continue;
+          std::string v = msg::quote("$" + name);
+          std::string why;
+          auto set = set_vars_.find(name);
+          if (set != set_vars_.end())
+            why = "variable " + v + " comes from \"set\" at line " + std::to_string(set->second.line) +
+                  ", which is not modelled";
+          else if (std::any_of(maps_.begin(), maps_.end(), [&](const MapDef& m) { return m.var == name; }))
+            why = "map variable " + v + " is only expanded inside \"if (" + "$" + name + ") { return/rewrite }\"";
+          else
+            why = "variable " + v + " is defined outside the files read (a map, set or module)";
+          rs_.parse_diags.push_back(
+              make_diagnostic("RL006", r.where, why + "; the rule is analysed with an unknown value"));
+        }
+      }
+    }
+  }
+
   void finish() {
     dedupe_line_errors();
     for (Pending& p : pending_) {
       if (!expand_map(p, rs_.rules)) rs_.rules.push_back(std::move(p.rule));
     }
+    report_opaque_variables();
     for (std::size_t i = 0; i < rs_.rules.size(); ++i) {
       Rule& r = rs_.rules[i];
       r.id = static_cast<RuleId>(i);

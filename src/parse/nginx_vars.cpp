@@ -43,6 +43,30 @@ std::string variable_template(std::string_view raw_name) {
   return "${var:" + name + "}";
 }
 
+bool is_builtin_variable(std::string_view raw_name) {
+  std::string name = lower(raw_name);
+  static constexpr std::string_view kExact[] = {
+      "ancient_browser", "args", "binary_remote_addr", "body_bytes_sent", "bytes_sent", "connection",
+      "connection_requests", "connection_time", "content_length", "content_type", "date_gmt", "date_local",
+      "document_root", "document_uri", "host", "hostname", "https", "is_args", "limit_rate", "modern_browser",
+      "msec", "msie", "nginx_version", "pid", "pipe", "proxy_add_x_forwarded_for", "proxy_host", "proxy_port",
+      "proxy_protocol_addr", "proxy_protocol_port", "query_string", "realpath_root", "remote_addr", "remote_port",
+      "remote_user", "request", "request_body", "request_body_file", "request_completion", "request_filename",
+      "request_id", "request_length", "request_method", "request_time", "request_uri", "scheme", "server_addr",
+      "server_name", "server_port", "server_protocol", "status", "uri", "invalid_referer", "secure_link",
+      "secure_link_expires", "gzip_ratio", "http2", "http3", "binary_remote_addr", "realip_remote_addr",
+      "realip_remote_port", "time_iso8601", "time_local", "fastcgi_script_name", "fastcgi_path_info"};
+  static constexpr std::string_view kPrefix[] = {"arg_",          "http_",          "sent_http_", "sent_trailer_",
+                                                 "cookie_",       "upstream_",      "ssl_",       "geoip_",
+                                                 "geoip2_",       "jwt_",           "tcpinfo_",   "uid_",
+                                                 "limit_req_",    "limit_conn_",    "proxy_protocol_tlv_"};
+  for (std::string_view e : kExact)
+    if (name == e) return true;
+  for (std::string_view p : kPrefix)
+    if (name.rfind(p, 0) == 0) return true;
+  return !name.empty() && std::isdigit(static_cast<unsigned char>(name[0]));
+}
+
 std::string to_template(std::string_view v, const Captures& caps, std::vector<BadCapture>* bad) {
   std::string out;
   out.reserve(v.size() + 8);

@@ -24,6 +24,10 @@ struct BadCapture {
 /// "arg_id" -> "${arg:id}", "http_x_foo" -> "${http:x-foo}", unknown -> "${var:name}".
 std::string variable_template(std::string_view name);
 
+/// True for variables nginx or its standard modules define (request, connection, `$arg_*`, `$http_*` ...):
+/// their value comes from the request or the server, not from the configuration.
+bool is_builtin_variable(std::string_view name);
+
 /// Translates an nginx value into a Target template (model.hpp): variables renamed, captures kept
 /// (with `caps.prefix`), literal `$`/`%` doubled. Back-references beyond `caps.count` go to `bad`.
 std::string to_template(std::string_view value, const Captures& caps, std::vector<BadCapture>* bad = nullptr);

@@ -126,7 +126,7 @@ TEST_CASE("quoting errors: unterminated strings and text glued to a closing quot
 }
 
 TEST_CASE("a quoted string may be followed by a parenthesis in an if condition") {
-  auto p = parse_text("if ($a = \"b\") { return 403; }");
+  auto p = parse_text("if ($http_a = \"b\") { return 403; }");
   CHECK(diags(p).empty());
   REQUIRE(p.rs.rules.size() == 1);
   CHECK(p.rs.rules[0].conds.at(0).pattern.text == "b");
@@ -379,4 +379,24 @@ TEST_CASE("hostile input: a 1 MB line and a huge unterminated string are read in
   for (int i = 0; i < 100000; ++i) many += "a ";
   CHECK(seconds_to_parse(many, p) < 5.0);
   CHECK(count(p, "RL001") == 1);
+}
+
+TEST_CASE("variables the model cannot follow are RL006 on the rule; request variables and captures are not") {
+  auto p = parse_text(
+      "server { server_name ~^(?<user>[a-z]+)\\.example\\.net$;\n"
+      "  set $dest /new;\n"
+      "  location = /a { return 301 $dest; }\n"
+      "  location = /b { return 301 https://$user.example.org$request_uri?$args&$arg_x&$cookie_y; }\n"
+      "  if ($elsewhere) { return 410; }\n"
+      "  location = /c { return 301 $new; }\n"
+      "}\nmap $uri $new { /c /d; }\n");
+  CHECK(diags(p) ==
+        std::vector<std::string>{
+            "RL006 in.conf:3:19 variable \"$dest\" comes from \"set\" at line 2, which is not modelled; the rule is "
+            "analysed with an unknown value",
+            "RL006 in.conf:5:21 variable \"$elsewhere\" is defined outside the files read (a map, set or module); the "
+            "rule is analysed with an unknown value",
+            "RL006 in.conf:6:19 map variable \"$new\" is only expanded inside \"if ($new) { return/rewrite }\"; the "
+            "rule is analysed with an unknown value",
+        });
 }
