@@ -277,3 +277,29 @@ TEST_CASE("the literal prefix of an anchored regex is only what every match must
   CHECK(run(rs, "/a/c") == "301 http://example.com/hit");
   CHECK(run(rs, "/xx") == "301 http://example.com/two-x");
 }
+
+TEST_CASE("https requests pick the ssl server and keep https in relative Locations") {
+  RuleSet rs = parse(R"~(
+    server { listen 80; server_name example.com; return 301 https://$host$request_uri; }
+    server { listen 443 ssl; server_name example.com; location /old { return 301 /new$is_args$args; } }
+  )~");
+  CHECK(run(rs, "/old?x=1") == "301 https://example.com/old?x=1");
+  Request req;
+  req.scheme = "https";
+  req.target = "/old?x=1";
+  Outcome o = simulate_nginx(rs, req, {});
+  CHECK(o.location == "https://example.com/new?x=1");
+  req.port = 8443;  // a port the config does not name: every server is a candidate, the first wins
+  CHECK(simulate_nginx(rs, req, {}).location == "https://example.com/old?x=1");
+}
+
+TEST_CASE("a set rule (when the parser models it) gives a variable its value for later rules") {
+  RuleSet rs = parse("location / { return 301 /x-$target; }\n");
+  REQUIRE(rs.rules.size() == 1);
+  Rule set = rs.rules[0];
+  set.origin.directive = "set";
+  set.original = "set $target \"v-${uri}\";";
+  set.target = Target{"v-${uri}", QueryMode::keep, false};
+  rs.rules.insert(rs.rules.begin(), set);
+  CHECK(run(rs, "/a") == "301 http://example.com/x-v-/a");
+}
