@@ -205,6 +205,17 @@ class YamlReader {
     return false;
   }
 
+  /// Reports an unknown key (RL002) with the nearest known one; returns that suggestion ("" if none).
+  std::string unknown_key(const Scalar& key, std::string_view where, const std::vector<std::string_view>& known) {
+    std::string near = did_you_mean(key.value, known);
+    std::string list;
+    for (std::string_view k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+    error("RL002", key.begin, key.end,
+          "unknown key " + quoted(key.value) + " " + std::string(where) + (near.empty() ? "" : " (did you mean " + quoted(near) + "?)") +
+              "; known: " + list);
+    return near;
+  }
+
   void read_defaults();
   void read_redirects();
   void read_entry();
@@ -259,10 +270,7 @@ void YamlReader::run() {
         seen_redirects_ = true;
         read_redirects();
       } else {
-        std::string near = did_you_mean(key.value, kTopKeys);
-        error("RL001", key.begin, key.end,
-              "unknown top-level key " + quoted(key.value) + (near.empty() ? "" : " (did you mean " + quoted(near) + "?)") +
-                  "; known: version, defaults, redirects");
+        unknown_key(key, "at the top level", kTopKeys);
         if (!skip_node()) return;
       }
     }
@@ -314,10 +322,7 @@ void YamlReader::read_defaults() {
     else if (k == "ignore_case") defaults_.ignore_case = scalar_value(k);
     else if (k == "host") defaults_.hosts = host_value();
     else {
-      std::string near = did_you_mean(k, kDefaultKeys);
-      error("RL001", key.begin, key.end,
-            "unknown key " + quoted(k) + " in `defaults`" + (near.empty() ? "" : " (did you mean " + quoted(near) + "?)") +
-                "; known: status, match, host, query, force, ignore_case");
+      unknown_key(key, "in `defaults`", kDefaultKeys);
       if (!skip_node()) return;
     }
   }
@@ -370,11 +375,7 @@ void YamlReader::read_entry() {
       e.hosts_begin = start();
       e.hosts = host_value();
     } else {
-      std::string near = did_you_mean(k, kEntryKeys);
-      e.suggested.push_back(near);
-      error("RL001", key.begin, key.end,
-            "unknown key " + quoted(k) + " in redirect" + (near.empty() ? "" : " (did you mean " + quoted(near) + "?)") +
-                "; known: from, to, status, match, host, query, until, note, force, ignore_case");
+      e.suggested.push_back(unknown_key(key, "in a redirect", kEntryKeys));
       if (!skip_node()) return;
     }
     e.end = end();

@@ -168,8 +168,8 @@ TEST_CASE("every error has the line and column of the offending node, and broken
                    "  - {from: relative, to: /k}\n"
                    "  - {from: /ok, to: /fine}\n");
   CHECK(diags(p.rs) ==
-        "2:1 RL001: unknown top-level key \"redirect_defaults\"; known: version, defaults, redirects\n"
-        "4:5 RL001: unknown key \"form\" in redirect (did you mean \"from\"?); known: from, to, status, match, host, query, until, note, force, ignore_case\n"
+        "2:1 RL002: unknown key \"redirect_defaults\" at the top level; known: version, defaults, redirects\n"
+        "4:5 RL002: unknown key \"form\" in a redirect (did you mean \"from\"?); known: from, to, status, match, host, query, until, note, force, ignore_case\n"
         "8:13 RL004: status 299 is not allowed in a rule file: use 301, 302, 303, 307, 308, or a 4xx/5xx answer\n"
         "11:12 RL001: bad date \"2026-02-30\" in `until`: expected a real date written YYYY-MM-DD\n"
         "12:16 RL003: invalid regex \"^/(a\" in `from`: missing closing parenthesis\n"
