@@ -311,11 +311,9 @@ json Server::hover(const json& params) const {
   std::string text;
   if (std::optional<Walk> w = walk_for_rule(a.rules, *rule)) {
     text = "**redirlint**: where a sample request goes\n\n`" + describe_walk(*w) + "`";
-  } else if (std::vector<Request> samples = sample_requests(a.rules, *rule); !samples.empty()) {
-    text = "**redirlint**: `" + describe_walk(walk_redirects(a.rules, samples.front())) +
-           "`\n\nThis rule does not answer that request: an earlier rule or a condition decides first.";
   } else {
-    text = "**redirlint**: no sample request can be derived from this rule's pattern.";
+    text = "**redirlint**: no request found that this rule answers (an earlier rule or a condition may always "
+           "decide first, or the pattern is beyond what the analysis can sample).";
   }
   return {{"contents", {{"kind", "markdown"}, {"value", text}}}, {"range", range_json(rule->where, a.files)}};
 }

@@ -5,22 +5,10 @@
 #include <sstream>
 
 #include "analysis/facts.hpp"
+#include "analysis/redirect_graph.hpp"
+#include "analysis/witness.hpp"
 
 namespace rl {
-
-std::vector<Request> sample_requests(const RuleSet& rs, const Rule& rule) {
-  std::vector<Request> out;
-  std::string scheme = analysis::scheme_restriction(rs, rule);
-  std::vector<std::string> hosts = analysis::literal_hosts(rs, rule);
-  for (const std::string& path : analysis::example_paths(rs, rule)) {
-    Request r;
-    if (!scheme.empty()) r.scheme = scheme;
-    if (!hosts.empty()) r.host = hosts.front();
-    r.target = analysis::encode_path(path);
-    out.push_back(r);
-  }
-  return out;
-}
 
 std::string display_url(const Request& r) {
   std::string url = request_url(r);
@@ -54,25 +42,10 @@ Walk walk_redirects(const RuleSet& rs, const Request& start, int max_hops) {
   }
 }
 
-namespace {
-
-bool fired(const Outcome& o, RuleId id) {
-  return std::any_of(o.fired.begin(), o.fired.end(), [&](const FiredRule& f) { return f.rule == id; });
-}
-
-std::size_t redirect_hops(const Walk& w) {
-  return static_cast<std::size_t>(std::count_if(w.outcomes.begin(), w.outcomes.end(),
-                                                [](const Outcome& o) { return o.kind == OutcomeKind::redirect; }));
-}
-
-}  // namespace
-
 std::optional<Walk> walk_for_rule(const RuleSet& rs, const Rule& rule, int max_hops) {
-  for (const Request& r : sample_requests(rs, rule)) {
-    Walk w = walk_redirects(rs, r, max_hops);
-    if (fired(w.outcomes.front(), rule.id)) return w;
-  }
-  return std::nullopt;
+  std::vector<analysis::Witness> ws = analysis::witnesses(rs, rule, 1);
+  if (ws.empty()) return std::nullopt;
+  return walk_redirects(rs, ws.front().request, max_hops);
 }
 
 std::string describe_walk(const Walk& w) {
@@ -121,23 +94,21 @@ class GraphBuilder {
 
 std::uint32_t rule_line(const RuleSet& rs, RuleId id) { return id < rs.rules.size() ? rs.rules[id].where.line : 0; }
 
-void add_walk(GraphBuilder& b, const RuleSet& rs, const Walk& w) {
-  bool chain = redirect_hops(w) >= 2;
-  for (std::size_t i = 0; i < w.outcomes.size(); ++i) {
-    const Outcome& o = w.outcomes[i];
-    if (o.kind != OutcomeKind::redirect) break;
-    GraphEdge e;
-    e.from = b.node(display_url(w.requests[i]));
-    e.to = b.node(i + 1 < w.requests.size()   ? display_url(w.requests[i + 1])
-                  : w.loop                    ? display_url(w.requests[w.loop_start])
-                                              : o.location);
-    e.status = o.status;
-    e.rule = o.fired.empty() ? 0 : o.fired.back().rule;
-    e.line = o.fired.empty() ? 0 : rule_line(rs, e.rule);
-    e.chain = chain;
-    e.loop = w.loop && i >= w.loop_start;
-    b.edge(e);
-  }
+// One redirect response as an edge: request -> where the client goes next (the raw Location when it
+// cannot be followed).
+void add_hop(GraphBuilder& b, const RuleSet& rs, const Request& req, const Outcome& o, RuleId rule, bool chain,
+             bool loop) {
+  if (o.kind != OutcomeKind::redirect) return;
+  Request next;
+  GraphEdge e;
+  e.from = b.node(display_url(req));
+  e.to = b.node(follow(req, o.location, next) ? display_url(next) : o.location);
+  e.status = o.status;
+  e.rule = rule;
+  e.line = rule_line(rs, rule);
+  e.chain = chain;
+  e.loop = loop;
+  b.edge(e);
 }
 
 }  // namespace
@@ -148,8 +119,9 @@ RedirectGraph build_graph(const RuleSet& rs, std::string name) {
   GraphBuilder b(g);
   for (const Rule& rule : rs.rules) {
     if (!analysis::is_redirect(rule)) continue;
-    if (std::optional<Walk> w = walk_for_rule(rs, rule)) {
-      add_walk(b, rs, *w);
+    std::vector<analysis::Witness> ws = analysis::witnesses(rs, rule, 1);
+    if (!ws.empty()) {
+      add_hop(b, rs, ws.front().request, ws.front().outcome, rule.id, false, false);
       continue;
     }
     GraphEdge e;
@@ -161,6 +133,11 @@ RedirectGraph build_graph(const RuleSet& rs, std::string name) {
     e.simulated = false;
     b.edge(e);
   }
+  analysis::RedirectGraph found = analysis::redirect_graph(rs, 20, 2);
+  for (const analysis::ChainFinding& c : found.chains)
+    for (const analysis::HopRecord& h : c.hops) add_hop(b, rs, h.request, h.outcome, h.rule, true, false);
+  for (const analysis::LoopFinding& l : found.loops)
+    for (const analysis::HopRecord& h : l.cycle) add_hop(b, rs, h.request, h.outcome, h.rule, false, true);
   return g;
 }
 

@@ -1,8 +1,8 @@
 #pragma once
-/// Where requests go: sample requests for a rule, the redirects a client follows, and the redirect graph
-/// drawn as Graphviz DOT or Mermaid (`redirlint graph`, LSP hover). Everything here is proved by the
-/// simulator: an edge is a response the simulator gave, except edges marked `simulated = false`, which
-/// only say what a rule's text says (no sample request fired it).
+/// Where requests go: the redirects a client follows from a rule's witness request, and the redirect graph
+/// drawn as Graphviz DOT or Mermaid (`redirlint graph`, LSP hover). Built on src/analysis (witnesses and
+/// the chain/loop graph of the checks) and simulate(): an edge is a response the simulator gave, except
+/// edges marked `simulated = false`, which only say what a rule's text says (no witness request found).
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,10 +11,6 @@
 #include "simulate/simulate.hpp"
 
 namespace rl {
-
-/// Requests that exercise `rule`: its example paths (analysis::example_paths) on the scheme and literal
-/// host it is limited to (http and example.com otherwise). Empty when no example path exists.
-std::vector<Request> sample_requests(const RuleSet& rs, const Rule& rule);
 
 /// What a client sees following redirects from one request.
 struct Walk {
@@ -28,7 +24,8 @@ struct Walk {
 /// Follows `start` through `rs` for at most `max_hops` redirects, stopping at a repeated URL.
 Walk walk_redirects(const RuleSet& rs, const Request& start, int max_hops = 20);
 
-/// The first sample request for which `rule` fires, walked; nullopt when none fires.
+/// The walk of a witness request of `rule` (a request the simulator confirms it answers); nullopt when
+/// analysis finds none.
 std::optional<Walk> walk_for_rule(const RuleSet& rs, const Rule& rule, int max_hops = 20);
 
 /// "GET /a -> 301 /b -> 301 /c (loop)": one line for hovers and messages.
@@ -53,8 +50,9 @@ struct RedirectGraph {
   std::vector<GraphEdge> edges;    ///< unique (from, to, status), in rule order
 };
 
-/// The redirect graph of one RuleSet: for each redirect rule, the walk of its first sample request that
-/// fires it; rules no sample fires are drawn from their text, dashed.
+/// The redirect graph of one RuleSet: for each redirect rule, the response to its witness request; chains
+/// and loops from analysis::redirect_graph (the same proofs as RL201/RL202); rules without a witness are
+/// drawn from their text, dashed.
 RedirectGraph build_graph(const RuleSet& rs, std::string name);
 
 /// Graphviz DOT (one cluster per graph): loops red and bold, chains orange, unsimulated edges dashed.

@@ -2,7 +2,7 @@
 # `redirlint graph` renders with the real Graphviz: DOT -> SVG, with the loop drawn red and the chain orange;
 # the Mermaid output has the same edges. usage: graph_dot.sh REDIRLINT SOURCE_DIR
 set -u
-exe=$1 src=$2
+exe=$(realpath "$1") src=$2
 command -v dot >/dev/null || { echo "SKIP: graphviz (dot) is not installed"; exit 77; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cd "$src/tests/integrations/graph" || exit 1

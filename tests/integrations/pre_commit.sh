@@ -3,7 +3,7 @@
 # repository, offline (language: system needs no download). A looping .htaccess must fail with RL202 in the
 # output; a clean one must pass. usage: pre_commit.sh REDIRLINT SOURCE_DIR
 set -u
-exe=$1 src=$2
+exe=$(realpath "$1") src=$2
 command -v pre-commit >/dev/null || { echo "SKIP: pre-commit is not installed"; exit 77; }
 git -C "$src" rev-parse --git-dir >/dev/null 2>&1 || { echo "SKIP: $src is not a git checkout"; exit 77; }
 git -C "$src" cat-file -e HEAD:.pre-commit-hooks.yaml 2>/dev/null || [ -n "$(git -C "$src" ls-files .pre-commit-hooks.yaml)" ] \
