@@ -212,6 +212,33 @@ bool Engine::names_this_server(std::string_view absolute_url) const {
   return false;
 }
 
+// ap_directory_walk(): r->filename stops at the first path segment that is a file or does not exist;
+// the rest of the URL-path is PATH_INFO.
+void Engine::split_path_info(const std::string& path, std::string& filename, std::string& path_info) const {
+  const std::string root = docroot();
+  std::size_t pos = 0;
+  while (pos < path.size()) {
+    std::size_t start = path[pos] == '/' ? pos + 1 : pos;
+    std::size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    if (end == start) {
+      pos = end;
+      if (pos < path.size()) continue;
+      break;
+    }
+    std::string prefix = path.substr(0, end);
+    bool is_file = std::find(opts_.existing_files.begin(), opts_.existing_files.end(), prefix) != opts_.existing_files.end();
+    if (is_file || !dir_exists(root + prefix)) {
+      filename = root + prefix;
+      path_info = path.substr(end);
+      return;
+    }
+    pos = end;
+  }
+  filename = root + path;
+  path_info.clear();
+}
+
 bool Engine::file_exists(std::string_view path) const {
   std::string root = docroot();
   if (!starts_with(path, root + "/")) return false;
@@ -342,7 +369,10 @@ bool Engine::conditions_hold(const Rule& r, const Captures* rule_caps, Captures&
 Engine::RuleResult Engine::apply_rule(const Rule& r, const std::string& perdir, RewriteState& st) {
   const CompiledRule& cr = c_.rules[r.id];
   if (!cr.re) return RuleResult::no_match;
-  std::string_view subject = st.filename;
+  // Per-directory: the PATH_INFO split off by the directory walk is appended again to whatever
+  // r->filename is now, at every rule ("add path info postfix"; visible with [N]).
+  std::string full = perdir.empty() ? st.filename : st.filename + st.path_info;
+  std::string_view subject = full;
   if (!perdir.empty() && starts_with(subject, perdir)) subject.remove_prefix(perdir.size());
   Captures rule_caps;
   MatchStatus m = cr.re->match(subject, &rule_caps);
@@ -629,7 +659,7 @@ Outcome Engine::run_per_dir() {
     std::optional<std::string> internal;  // the URL of an internal redirect, if mod_rewrite asked for one
     if (engine && !end_note && !rewrites.empty()) {
       RewriteState st;
-      st.filename = root + uri;
+      split_path_info(uri, st.filename, st.path_info);
       st.args = args;
       const std::string ofilename = st.filename;
       const std::optional<std::string> orig_args = args;

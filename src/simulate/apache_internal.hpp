@@ -39,6 +39,7 @@ std::vector<std::string> directive_words(std::string_view original);
 /// r->filename, r->args and friends while a mod_rewrite rule list runs.
 struct RewriteState {
   std::string filename;              ///< r->filename (server context: starts as the URL path)
+  std::string path_info;             ///< per-directory: r->path_info from the directory walk
   std::optional<std::string> args;   ///< r->args, raw
   int status = 0;                    ///< r->status set by [R=code]
   int forced = 0;                    ///< ACTION_STATUS: F, G, R=4xx, 403 for an unsafe '?', 500 for [N] rounds
@@ -74,6 +75,7 @@ class Engine {
   std::string construct_url(std::string_view path) const;
   bool file_exists(std::string_view path) const;
   bool dir_exists(std::string_view path) const;
+  void split_path_info(const std::string& path, std::string& filename, std::string& path_info) const;
   void fired_rule(const Rule& r, std::string url_after);
   std::string docroot() const;
   bool names_this_server(std::string_view absolute_url) const;
