@@ -93,6 +93,34 @@ bool is_simple_known(std::string_view d) {
   return std::find(std::begin(kSimple), std::end(kSimple), d) != std::end(kSimple);
 }
 
+/// Directives a near miss of which is worth an RL002 (they decide redirects), and real directives that
+/// are near misses of those (so that they are not reported). nginx refuses any unknown directive.
+const std::vector<std::string_view>& redirect_directives() {
+  static const std::vector<std::string_view> k = {
+      "return", "rewrite", "location", "server", "server_name", "listen", "include", "break", "map", "set",
+      "absolute_redirect", "port_in_redirect", "server_name_in_redirect", "error_page", "try_files", "alias",
+      "root", "proxy_pass", "http", "events", "upstream"};
+  return k;
+}
+/// Real names (nginx 1.22 and its Debian modules) within the RL002 distance of a redirect directive.
+bool is_real_neighbour(std::string_view d) {
+  static constexpr std::string_view kReal[] = {"http2", "server_names", "max"};
+  return std::find(std::begin(kReal), std::end(kReal), d) != std::end(kReal);
+}
+
+/// Edit distance with adjacent transpositions counted once ("retrun" is 1 from "return").
+std::size_t osa_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i)
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
 class Reader {
  public:
   Reader(SourceFiles& files, FileId root, const ParseOptions& opts) : files_(files), opts_(opts), root_(root) {
@@ -340,6 +368,7 @@ class Reader {
       do_flag(f, args, end);
     else if (name == "ssl" && args.size() == 2 && args[1].value == "on") set_https();
     else {
+      misspelt(f, args[0]);
       if (name == "set" && args.size() == 3 && args[1].value.size() > 1 && args[1].value[0] == '$')
         set_vars_.emplace(lower(std::string_view(args[1].value).substr(1)), files_.range(f, args[0].begin, end));
       unmodelled(f, args, end, name == "set" || (name == "error_page" && has_url(args)));
@@ -377,9 +406,27 @@ class Reader {
     } else if (name == "map") {
       do_map(f, args, end);
     } else {
+      misspelt(f, args[0]);
       unmodelled(f, args, end);
       open(f, args, Ctx::data, -1);
     }
+  }
+
+  void misspelt(FileId f, const Token& name) {
+    const auto& known = redirect_directives();
+    if (name.quoted || is_real_neighbour(name.value) ||
+        std::find(known.begin(), known.end(), name.value) != known.end())
+      return;
+    // Strict (one edit per 4 characters): third-party modules have many directives redirlint does not know.
+    if (name.value.size() > 64) return;
+    std::string_view best;
+    for (std::string_view k : known)
+      if (osa_distance(name.value, k) <= std::max<std::size_t>(1, name.value.size() / 4)) {
+        best = k;
+        break;
+      }
+    if (!best.empty())
+      diag("RL002", f, name.begin, name.end, "unknown directive " + msg::quote(name.value) + "; did you mean \"" + std::string(best) + "\"?");
   }
 
   void not_allowed(FileId f, const std::vector<Token>& args, std::size_t end, std::string_view where) {

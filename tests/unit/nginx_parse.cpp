@@ -314,3 +314,10 @@ TEST_CASE("comments are allowed anywhere a token may start, also after a closing
   auto q = parse("return 301 /a#b;");
   CHECK(only_rule(q).target->url == "/a#b");
 }
+
+TEST_CASE("a near miss of a redirect directive is RL002 with the intended name; real neighbours are not") {
+  auto p = parse("retrun 301 /x;\nrewrite_log on;\nerror_log x;\nproxy_redirect off;\nserver_names_hash_max_size 512;\n");
+  REQUIRE(p.rs.parse_diags.size() == 1);
+  CHECK(p.rs.parse_diags[0].code == "RL002");
+  CHECK(p.rs.parse_diags[0].message == "unknown directive \"retrun\"; did you mean \"return\"?");
+}
