@@ -14,6 +14,28 @@
 /// so `/a /b#frag` keeps its fragment). `to` may be left out only by a forward rule
 /// (`/app/* 200`); the parse actions check that, not the grammar.
 ///
+/// How the parser (src/parse/netlify.cpp) models what it reads, per the Netlify docs:
+/// - A literal source is MatchKind::exact on the %-decoded path with Pattern::optional_trailing_slash:
+///   Netlify normalises the path before matching, so `/blog` and `/blog/` match the same rules.
+/// - `*` (anywhere) and `:name` (a whole path segment start) make a regex with named groups `splat`
+///   and `name` (`[^/]+`); a final `/*` also matches the bare directory (`^/blog(?:/(?<splat>.*))?$`),
+///   other sources end in `/?$`. In the target `:splat` → `${splat}`, `:name` → `${ph:name}`; a `:word`
+///   that is no placeholder of the source (a port, a typo) stays literal, as Netlify leaves it.
+/// - Query pairs `id=:id` → Condition `${arg:id}` regex `.` (a value is required), `id=v` → equal;
+///   `:id` in the target → `${arg:id}`; such a rule drops the request's query (the docs' example
+///   `/store?id=x` → `/blog/x`). Otherwise the query is kept, or replaced when the target has one.
+/// - Country/Language (case-insensitive), Role, Cookie → Conditions on `${country}`, `${language}`,
+///   `${role}`, `${cookie}` with the comma list as `^(?:a|b)$`. `Sign=` → RL006; others → RL002 (the
+///   rule is kept without the condition: Netlify ignores conditions it does not know).
+/// - Status: none → 301 with status_implicit (Cloudflare Pages defaults to 302: not modelled);
+///   200 → Action::rewrite (status 0; to an absolute URL it is a proxy: RL006); 301 302 303 307 308 →
+///   redirect; 4xx/5xx → answer whose target is the page served; anything else → RL004.
+///   `!` → Rule::force. A forward rule `/x/* 200` without target gets `/x/:splat`.
+/// - A domain-level source `https://host/path` → scope.hosts and scope.schemes.
+/// - Cloudflare's limits (2,000 static, 100 dynamic rules, 1,000 characters a line) → RL007 warnings.
+/// - Not modelled: Netlify's matching is case-insensitive on some plans and features (not documented
+///   precisely: paths are matched as written here), rewrites of rewrites, `/.netlify/*` internals.
+///
 /// Where this grammar accepts more or less than the providers:
 /// - It never fails: a token in the wrong place is matched by `junk` and the actions turn it into a
 ///   diagnostic (Netlify and Cloudflare silently ignore a malformed line).
