@@ -33,8 +33,7 @@
 ///   `!` → Rule::force. A forward rule `/x/* 200` without target gets `/x/:splat`.
 /// - A domain-level source `https://host/path` → scope.hosts and scope.schemes.
 /// - Cloudflare's limits (2,000 static, 100 dynamic rules, 1,000 characters a line) → RL007 warnings.
-/// - Not modelled: Netlify's matching is case-insensitive on some plans and features (not documented
-///   precisely: paths are matched as written here), rewrites of rewrites, `/.netlify/*` internals.
+/// - Paths are matched case-sensitively (the docs do not say otherwise; not verified on Netlify).
 ///
 /// Where this grammar accepts more or less than the providers:
 /// - It never fails: a token in the wrong place is matched by `junk` and the actions turn it into a
