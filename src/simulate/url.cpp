@@ -135,7 +135,8 @@ int apache_decode_path(std::string_view raw_path, std::string& decoded) {
   if (!normalise_path(decode_unreserved(raw_path), true, normalised)) return 400;
   if (normalised.empty()) normalised = "/";
   if (!percent_decode(normalised, decoded)) return 400;
-  if (has_encoded_slash(normalised)) return 404;
+  // ap_unescape_url(): an encoded '/' or NUL is a "bad path", answered 404.
+  if (has_encoded_slash(normalised) || decoded.find('\0') != std::string::npos) return 404;
   return 0;
 }
 

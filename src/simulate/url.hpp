@@ -33,7 +33,7 @@ bool normalise_path(std::string_view path, bool merge_slashes, std::string& out)
 
 /// Apache's view of a raw path (§0.1): decode unreserved, normalise (MergeSlashes On), decode the rest.
 /// Status 0 on success, else the status Apache answers before any rule: 400 (bad escape, above root,
-/// not starting with '/'), 404 (encoded slash).
+/// not starting with '/'), 404 (encoded slash or NUL).
 int apache_decode_path(std::string_view raw_path, std::string& decoded);
 
 /// Apache ap_escape_uri / ap_os_escape_path(partial): escapes every byte that is not alphanumeric or one
