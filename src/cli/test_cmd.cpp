@@ -103,6 +103,9 @@ int run_test(const TestArgs& a) {
   YAML::Node doc;
   try {
     doc = YAML::LoadFile(a.suite);
+  } catch (const YAML::BadFile&) {
+    std::cerr << a.suite << ": error: cannot read the test suite\n";
+    return kExitBadInput;
   } catch (const YAML::Exception& e) {
     std::cerr << a.suite << ":" << (e.mark.line + 1) << ":" << (e.mark.column + 1) << ": error: " << e.msg << "\n";
     return kExitBadInput;
@@ -167,7 +170,9 @@ int run_test(const TestArgs& a) {
     std::cout << passed << " passed, " << failed << " failed\n";
     return failed ? kExitFindings : kExitClean;
   } catch (const YAML::Exception& e) {
-    std::cerr << a.suite << ":" << (e.mark.line + 1) << ":" << (e.mark.column + 1) << ": error: " << e.msg << "\n";
+    // A value of the wrong type (`https: maybe`, `port: x`).
+    std::cerr << a.suite << ":" << (e.mark.line + 1) << ":" << (e.mark.column + 1) << ": error: " << e.msg
+              << " (https is true/false, port a number)\n";
     return kExitBadInput;
   }
 }
