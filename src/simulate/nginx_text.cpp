@@ -167,7 +167,7 @@ std::shared_ptr<const CompiledRegex> cached_regex(std::string_view pattern, bool
   auto it = cache.find(key);
   if (it != cache.end() && it->second.ignore_case == ignore_case && it->second.pattern == pattern)
     return it->second.compiled;
-  if (cache.size() > 65536) cache.clear();
+  if (cache.size() > (1u << 20)) cache.clear();  // above any real config: no thrashing on 100k rules
   auto c = std::make_shared<CompiledRegex>();
   c->re = Regex::compile(pattern, ignore_case);
   if (c->re) {
