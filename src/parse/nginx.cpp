@@ -509,7 +509,7 @@ class Reader {
     b.mod = mod;
     b.path = path;
     Pattern p;
-    p.original = raw(f, args[1].begin, args.back().end);
+    p.original = raw(f, pt.begin, pt.end);
     nginx::Captures caps;
     caps.count = 0;
     switch (mod) {
@@ -657,8 +657,9 @@ class Reader {
     }
     if (!b) return unmodelled(f, args, end);
     const std::string& addr = args[1].value;
+    if (starts_with(addr, "unix:")) return;  // a socket: no port, no scheme of its own
     int port = 80;
-    if (!starts_with(addr, "unix:")) {
+    {
       std::string p = addr;
       auto close = addr.rfind(']');
       auto colon = addr.rfind(':');
@@ -1090,16 +1091,27 @@ class Reader {
 
   /// One syntax error per line is enough: the others on that line are consequences of the first
   /// found (lexical errors are found first: they are the cause).
+  /// At most kMaxErrorsPerFile syntax errors per file are kept (binary junk would give one per byte).
   void dedupe_line_errors() {
-    std::vector<std::pair<FileId, std::uint32_t>> seen;
+    constexpr std::size_t kMaxErrorsPerFile = 200;
+    std::set<std::pair<FileId, std::uint32_t>> seen;
+    std::map<FileId, std::size_t> per_file;
+    std::map<FileId, std::size_t> dropped;
     std::vector<Diagnostic> kept;
     for (Diagnostic& d : rs_.parse_diags) {
       if (d.code == "RL001" && d.range.valid()) {
-        std::pair<FileId, std::uint32_t> key{d.range.file, d.range.line};
-        if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
-        seen.push_back(key);
+        if (!seen.insert({d.range.file, d.range.line}).second) continue;
+        if (++per_file[d.range.file] > kMaxErrorsPerFile) {
+          ++dropped[d.range.file];
+          continue;
+        }
       }
       kept.push_back(std::move(d));
+    }
+    for (const auto& [file, n] : dropped) {
+      const std::string& t = text(file);
+      kept.push_back(make_diagnostic("RL001", files_.range(file, t.size(), t.size()),
+                                     std::to_string(n) + " more syntax errors in this file are not shown"));
     }
     rs_.parse_diags = std::move(kept);
     std::stable_sort(rs_.parse_diags.begin(), rs_.parse_diags.end(), [](const Diagnostic& a, const Diagnostic& b) {

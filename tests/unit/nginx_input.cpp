@@ -400,3 +400,12 @@ TEST_CASE("variables the model cannot follow are RL006 on the rule; request vari
             "rule is analysed with an unknown value",
         });
 }
+
+TEST_CASE("hostile input: an error on every one of 200,000 lines stays fast and is capped") {
+  std::string lines;
+  for (int i = 0; i < 200000; ++i) lines += ";\n";
+  Parsed p;
+  CHECK(seconds_to_parse(lines, p) < 5.0);
+  CHECK(count(p, "RL001") == 201);
+  CHECK(p.rs.parse_diags.back().message == "199800 more syntax errors in this file are not shown");
+}
