@@ -103,9 +103,29 @@ std::string path_to_uri(std::string_view path) {
   return out;
 }
 
+namespace {
+
+// Editors attach the server to every YAML buffer; only redirlint rule files (a top-level `version:` key,
+// docs/yaml-format.md) are ours, the others stay free of diagnostics.
+bool foreign_yaml(const std::string& path, const std::string& text, const ParseOptions& opts) {
+  Format f;
+  if (opts.format) f = *opts.format;
+  else if (!detect_format(path, text, f)) return false;
+  if (f != Format::yaml) return false;
+  for (std::size_t at = 0;;) {
+    if (text.compare(at, 8, "version:") == 0 || text.compare(at, 8, "version ") == 0) return false;
+    std::size_t newline = text.find('\n', at);
+    if (newline == std::string::npos) return true;
+    at = newline + 1;
+  }
+}
+
+}  // namespace
+
 Analysis analyze_buffer(const std::string& path, const std::string& text, const ParseOptions& opts) {
   Analysis a;
   a.file = a.files.add(path, text);
+  if (foreign_yaml(path, text, opts)) return a;
   try {
     a.rules = parse_file(a.files, a.file, opts);
     a.diagnostics = run_checks(a.rules, a.files, CheckOptions{}, Selection{});

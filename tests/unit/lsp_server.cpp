@@ -191,3 +191,9 @@ TEST_CASE("the real analyzer reads the buffer, not the disk, and survives garbag
   CHECK(a.files.get(a.file).text == "Redirect /a\n\x01\xff<<<\n");
   CHECK_FALSE(a.diagnostics.empty());
 }
+
+TEST_CASE("YAML buffers that are not redirlint rule files get no diagnostics") {
+  CHECK(analyze_buffer("/w/docker-compose.yml", "services:\n  web:\n    image: nginx\n").diagnostics.empty());
+  Analysis rules = analyze_buffer("/w/redirects.yaml", "version: 1\nredirects:\n  - from: /a\n");
+  CHECK_FALSE(rules.diagnostics.empty());  // `to` is missing
+}
