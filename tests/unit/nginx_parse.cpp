@@ -1,52 +1,14 @@
 // The nginx reader: statements, blocks, and the model it builds (SEMANTICS.md §3).
 #include <doctest/doctest.h>
 
-#include <string>
-#include <vector>
-
-#include "parse/parse.hpp"
+#include "nginx_support.hpp"
 
 using namespace rl;
-
-namespace doctest {
-template <>
-struct StringMaker<std::vector<std::string>> {
-  static String convert(const std::vector<std::string>& v) {
-    std::string s = "{";
-    for (const std::string& x : v) s += "\n  " + x;
-    return (s + "}").c_str();
-  }
-};
-}  // namespace doctest
+using namespace nginx_test;
 
 namespace {
 
-struct Parsed {
-  SourceFiles files;
-  RuleSet rs;
-  std::string dump;
-};
-
-Parsed parse(const std::string& text, ParseOptions opts = {}) {
-  Parsed p;
-  FileId id = p.files.add("test.conf", text);
-  p.rs = parse_nginx(p.files, id, opts);
-  p.dump = debug_string(p.rs);
-  return p;
-}
-
-std::vector<std::string> diags(const Parsed& p) {
-  std::vector<std::string> out;
-  for (const Diagnostic& d : p.rs.parse_diags)
-    out.push_back(d.code + " " + std::to_string(d.range.line) + ":" + std::to_string(d.range.column) + " " + d.message);
-  return out;
-}
-
-std::size_t count(const Parsed& p, std::string_view code) {
-  std::size_t n = 0;
-  for (const Diagnostic& d : p.rs.parse_diags) n += d.code == code;
-  return n;
-}
+Parsed parse(const std::string& text) { return parse_text(text); }
 
 const Rule& only_rule(const Parsed& p) {
   REQUIRE(p.rs.rules.size() == 1);
@@ -168,7 +130,7 @@ TEST_CASE("return: codes, bare URLs, text bodies and the query string") {
     auto p = parse("return /x;");
     CHECK(p.rs.rules.empty());
     CHECK(diags(p) == std::vector<std::string>{
-                          "RL004 1:8 invalid return code \"/x\": a URL without a code must start with \"http://\", "
+                          "RL004 in.conf:1:8 invalid return code \"/x\": a URL without a code must start with \"http://\", "
                           "\"https://\" or \"$scheme\""});
   }
   SUBCASE("a code above 999 is refused") {
@@ -204,7 +166,7 @@ TEST_CASE("return: codes, bare URLs, text bodies and the query string") {
   }
   SUBCASE("too many arguments") {
     auto p = parse("return 301 /a /b;");
-    CHECK(diags(p) == std::vector<std::string>{"RL001 1:1 invalid number of arguments in \"return\" directive"});
+    CHECK(diags(p) == std::vector<std::string>{"RL001 in.conf:1:1 invalid number of arguments in \"return\" directive"});
   }
 }
 
