@@ -80,7 +80,7 @@ std::string render_text(const std::vector<Diagnostic>& diags, const SourceFiles&
     snippet(o, files, d.range, st);
     for (const Related& r : d.related) {
       o << st(kBold, location(files, r.range) + ":") << " " << st(kCyan, "note:") << " " << r.message << "\n";
-      snippet(o, files, r.range, st);
+      if (r.range != d.range) snippet(o, files, r.range, st);  // the same lines again would only be noise
     }
     if (d.example) {
       o << "  = example: " << d.example->request;

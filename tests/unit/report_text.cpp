@@ -113,3 +113,12 @@ TEST_CASE("columns convert from bytes to code points and UTF-16 units and back")
   CHECK(codepoint_column(line, 30) == 26);  // past the end (5 characters, 9 bytes): one per byte beyond
   CHECK(codepoint_column("\xff\xfe", 3) == 3);  // invalid bytes count one each
 }
+
+TEST_CASE("a note on the diagnostic's own range does not repeat the source line") {
+  SourceFiles files;
+  FileId f = files.add("s", "Redirect 301 /x /y\n");
+  Diagnostic d = diag(f, 1, 1, 19, "RL202", Severity::error, "loop");
+  d.related.push_back({d.range, "hop 1"});
+  std::string out = render_text({d}, files, false, 1);
+  CHECK(out.find("s:1:1: note: hop 1\n  = see:") != std::string::npos);
+}
