@@ -285,7 +285,9 @@ void YamlReader::run() {
     }
   }();
 
-  bool ours = version.has_value();
+  // `version: 1`, or a version next to `redirects:`. A docker-compose file (`version: "3.8"`, no
+  // `redirects`) or another tool's map (`redirects:` without a version) is not ours.
+  bool ours = version && (version->value == "1" || seen_redirects_);
   if (!ours) {
     rs_.rules.clear();
     if (syntax_diag_) {

@@ -198,6 +198,10 @@ TEST_CASE("YAML that is not a redirlint rule file gives one clear diagnostic, no
   Parsed c = parse("redirects:\n  - from: /a\n    to: /b\n  - frm: /c\n");
   CHECK(c.rs.parse_diags.size() == 1);
   CHECK(c.rs.rules.empty());
+  Parsed compose = parse("version: \"3.8\"\nservices:\n  web:\n    image: nginx\n");
+  CHECK(diags(compose.rs) ==
+        "1:1 RL001: not a redirlint rule file (expected `version: 1` and `redirects:`; see docs/yaml-format.md): "
+        "top-level keys \"version\", \"services\"; add `version: 1` if this is meant to be one\n");
   Parsed d = parse("");
   CHECK(diags(d.rs) == "1:1 RL001: not a redirlint rule file (expected `version: 1` and `redirects:`; see docs/yaml-format.md): the file is empty\n");
 }
