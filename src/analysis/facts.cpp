@@ -392,6 +392,31 @@ std::string today_utc() {
   return buf;
 }
 
+SimOptions evidence_options(const RuleSet& rs) {
+  SimOptions o;
+  if (rs.format != Format::netlify && rs.format != Format::yaml) return o;
+  for (const Rule& r : rs.rules) {
+    if (r.action != Action::rewrite || !r.target || r.target->absolute) continue;
+    auto lit = literal_text(parse_template(r.target->url));
+    if (!lit || lit->empty() || (*lit)[0] != '/') continue;
+    std::string path = lit->substr(0, lit->find('?'));
+    std::string decoded;
+    if (url::percent_decode(path, decoded)) o.existing_files.push_back(decoded);
+  }
+  return o;
+}
+
+bool depends_on_proxy_header(const Rule& r) {
+  for (const Condition& c : r.conds)
+    if (c.test.rfind("${http:", 0) == 0 && !url::iequals(c.test, "${http:Host}")) {
+      std::string name = url::lower(c.test.substr(7));
+      if (name.rfind("x-forwarded", 0) == 0 || name.rfind("forwarded", 0) == 0 || name.rfind("x-real", 0) == 0 ||
+          name.rfind("cf-", 0) == 0 || name.rfind("x-original", 0) == 0)
+        return true;
+    }
+  return false;
+}
+
 std::string encode_path(std::string_view decoded) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;

@@ -8,6 +8,7 @@
 
 #include "analysis/automaton.hpp"
 #include "model/model.hpp"
+#include "simulate/simulate.hpp"
 #include "simulate/template.hpp"
 
 namespace rl::analysis {
@@ -79,6 +80,14 @@ std::string place(const SourceFiles& files, const SourceRange& where);
 
 /// Today's date (UTC) as YYYY-MM-DD.
 std::string today_utc();
+
+/// What the rule set itself tells about files that exist: `_redirects` / YAML paths served by a 200
+/// rewrite to themselves or to a literal path exist (Netlify then skips non-forced rules for them).
+SimOptions evidence_options(const RuleSet& rs);
+
+/// True when the rule depends on a request header the client does not choose itself (e.g. a proxy's
+/// X-Forwarded-Proto): what a bare client request does there proves nothing.
+bool depends_on_proxy_header(const Rule& r);
 
 /// Percent-encodes a decoded path for a request-target (unreserved and '/' kept).
 std::string encode_path(std::string_view decoded);

@@ -31,6 +31,7 @@ struct Walker {
   const PrefixIndex& index;
   const std::unordered_set<std::string>& hosts;
   int max_hops;
+  const SimOptions& opts;
 
   bool served(const Request& start, const Request& next) const {
     std::string h = url::split_host(next.host).name;
@@ -67,9 +68,9 @@ struct Walker {
       }
       std::string path;
       if (url::percent_decode(url::split_target(next.target).path, path) && index.candidates_for_path(path).empty()) break;
-      Outcome o = simulate(rs, next);
+      Outcome o = simulate(rs, next, opts);
       auto who = answering_rule(rs, o);
-      if (o.kind != OutcomeKind::redirect || !who) break;
+      if (o.kind != OutcomeKind::redirect || !who || depends_on_proxy_header(rs.rules[*who])) break;
       seen[url_key(next)] = res.hops.size();
       res.hops.push_back({next, std::move(o), *who});
     }
@@ -89,16 +90,17 @@ RedirectGraph redirect_graph(const RuleSet& rs, int max_hops, int min_hops) {
   RedirectGraph g;
   PrefixIndex index(rs);
   auto hosts = known_hosts(rs);
-  Walker walker{rs, index, hosts, std::max(1, max_hops)};
+  SimOptions opts = evidence_options(rs);
+  Walker walker{rs, index, hosts, std::max(1, max_hops), opts};
   std::set<std::vector<RuleId>> loops_seen;
   std::vector<ChainFinding> chains;
   for (const Rule& r : rs.rules) {
-    if (!is_redirect(r)) continue;
+    if (!is_redirect(r) || depends_on_proxy_header(r)) continue;
     for (const std::string& p : example_paths(rs, r)) {
       Request q = request_for(rs, r, p);
       // Static pre-check: when we can compute the Location, skip rules whose target no rule matches.
       if (auto t = expand_for_path(r, p, q.scheme, q.host); t && r.conds.empty() && !walker.may_continue(q, *t)) continue;
-      Outcome o = simulate(rs, q);
+      Outcome o = simulate(rs, q, opts);
       if (o.kind != OutcomeKind::redirect || answering_rule(rs, o) != r.id) continue;
       if (!walker.may_continue(q, o.location)) continue;
       Walker::Result w = walker.walk(q, std::move(o), r.id);

@@ -59,6 +59,7 @@ std::string result_text(const Rule& r) {
 std::vector<SameSourcePair> same_source_pairs(const RuleSet& rs) {
   std::vector<SameSourcePair> out;
   std::unordered_map<std::string, RuleId> first_final;
+  SimOptions opts = evidence_options(rs);
   for (const Rule& r : rs.rules) {
     if (r.action == Action::none || r.match.negated) continue;
     std::string key = source_key(rs, r);
@@ -70,7 +71,7 @@ std::vector<SameSourcePair> same_source_pairs(const RuleSet& rs) {
     const Rule& a = rs.rules[it->second];
     for (const std::string& p : example_paths(rs, r)) {
       Request q = request_for(rs, r, p);
-      Outcome o = simulate(rs, q);
+      Outcome o = simulate(rs, q, opts);
       if (o.kind == OutcomeKind::limit || !fired(o, a.id) || fired(o, r.id)) continue;
       out.push_back({a.id, r.id, same_result(a, r), std::move(q), std::move(o)});
       break;

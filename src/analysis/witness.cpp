@@ -103,7 +103,7 @@ std::vector<Witness> witnesses(const RuleSet& rs, const Rule& r, std::size_t max
   for (const std::string& p : example_paths(rs, r)) {
     if (out.size() >= max) break;
     Request q = request_for(rs, r, p);
-    Outcome o = simulate(rs, q);
+    Outcome o = simulate(rs, q, evidence_options(rs));
     if (o.kind == OutcomeKind::limit || !fired(o, r.id)) continue;
     out.push_back({std::move(q), std::move(o)});
   }

@@ -12,15 +12,28 @@ bool is_loopback(std::string_view authority) {
   return h == "localhost" || h == "127.0.0.1" || h == "[::1]";
 }
 
+// Does the site serve https at all? (an https server block, https conditions, https targets)
+bool serves_https(const RuleSet& rs) {
+  for (const Block& b : rs.blocks)
+    if (b.https) return true;
+  for (const Rule& r : rs.rules) {
+    if (analysis::scheme_restriction(rs, r) == "https") return true;
+    if (r.target && analysis::target_shape(*r.target).scheme == "https") return true;
+  }
+  return false;
+}
+
 class HttpsDowngrade final : public Check {
  public:
   void run(const CheckContext& ctx, Reporter& out) const override {
+    bool https_site = serves_https(ctx.rules);
     for (const Rule& r : ctx.rules.rules) {
       if (!analysis::is_redirect(r)) continue;
       analysis::TargetShape s = analysis::target_shape(*r.target);
       if (!s.absolute || s.scheme != "http") continue;
       std::string restricted = analysis::scheme_restriction(ctx.rules, r);
-      if (restricted == "http") continue;
+      // Without a sign that https is served here, an http target is no downgrade we can prove.
+      if (restricted == "http" || (restricted.empty() && !https_site)) continue;
       if (auto host = analysis::literal_text(s.authority); host && is_loopback(*host)) continue;
       std::string when = restricted == "https" ? "this https-only rule" : "an https request";
       out.report(make_diagnostic("RL108", r.where,

@@ -28,11 +28,6 @@ std::string method_reason(const Rule& r) {
       if (condition_accepts(c, m)) return std::string("the rule applies to ") + m + " requests (condition " +
                                           analysis::quoted(c.original.empty() ? c.pattern.text : c.original) + ")";
   }
-  for (const char* endpoint : {"/graphql", "/webhook"}) {
-    std::string_view text = r.match.text;
-    if (text.find(endpoint) != std::string_view::npos)
-      return std::string("the source looks like an endpoint clients POST to (") + analysis::quoted(endpoint) + ")";
-  }
   return "";
 }
 

@@ -5,6 +5,7 @@
 #include "analysis/same_source.hpp"
 #include "analysis/witness.hpp"
 #include "simulate/url.hpp"
+#include "util/regex.hpp"
 
 namespace rl {
 
@@ -47,37 +48,74 @@ bool conditions_cover(const Rule& a, const Rule& b, const RuleSet& rs) {
   return true;
 }
 
+// Per-rule caches: automata and compiled patterns are built at most once per rule.
+struct RuleCache {
+  const RuleSet& rs;
+  std::vector<std::optional<std::optional<analysis::Language>>> langs;
+  std::vector<std::optional<std::optional<Regex>>> regexes;
+
+  explicit RuleCache(const RuleSet& r) : rs(r), langs(r.rules.size()), regexes(r.rules.size()) {}
+
+  const std::optional<analysis::Language>& language(RuleId id) {
+    if (!langs[id]) langs[id] = analysis::rule_language(rs, rs.rules[id]);
+    return *langs[id];
+  }
+  // Cheap necessary condition for L(b) ⊆ L(a): a's own pattern accepts b's example path.
+  bool matches(RuleId id, const std::string& path) {
+    const Pattern& p = rs.rules[id].match;
+    switch (p.kind) {
+      case MatchKind::exact:
+        return path == p.text || (p.optional_trailing_slash && (path + "/" == p.text || path == p.text + "/"));
+      case MatchKind::prefix:
+        return path.compare(0, p.text.size(), p.text) == 0 &&
+               (path.size() == p.text.size() || p.text.back() == '/' || path[p.text.size()] == '/');
+      case MatchKind::regex:
+        if (!regexes[id]) regexes[id] = Regex::compile(p.text, p.ignore_case);
+        return *regexes[id] && (*regexes[id])->matches(path) != p.negated;
+    }
+    return false;
+  }
+};
+
 class ShadowedRule final : public Check {
  public:
   void run(const CheckContext& ctx, Reporter& out) const override {
     const RuleSet& rs = ctx.rules;
     analysis::PrefixIndex index(rs);
+    SimOptions opts = analysis::evidence_options(rs);
+    RuleCache cache(rs);
     for (const Rule& b : rs.rules) {
       if (b.action == Action::none || b.match.negated) continue;
-      std::optional<analysis::Language> lb;
       std::string key_b;
+      std::optional<std::vector<std::string>> examples;
       for (RuleId aid : index.candidates_covering(index.key(b.id), index.is_exact(b.id))) {
         if (aid == b.id) continue;
         const Rule& a = rs.rules[aid];
         if (!analysis::is_final(rs, a) || !runs_before(rs, a, b) || !conditions_cover(a, b, rs)) continue;
         if (key_b.empty()) key_b = analysis::source_key(rs, b);
         if (analysis::source_key(rs, a) == key_b) continue;  // RL204 / RL205
-        if (!lb) lb = analysis::rule_language(rs, b);
+        if (!examples) examples = analysis::example_paths(rs, b);
+        if (examples->empty()) break;
+        bool all = true;
+        for (const std::string& p : *examples) all = all && cache.matches(aid, p);
+        if (!all) continue;
+        const auto& lb = cache.language(b.id);
         if (!lb) break;
-        auto la = analysis::rule_language(rs, a);
+        const auto& la = cache.language(aid);
         if (!la || !lb->subset_of(*la)) continue;
-        if (report_if_confirmed(ctx, a, b, out)) break;
+        if (report_if_confirmed(ctx, a, b, opts, out)) break;
       }
     }
   }
 
  private:
   // Reports when the simulator shows `a` answering a request `b` matches, without `b` firing.
-  static bool report_if_confirmed(const CheckContext& ctx, const Rule& a, const Rule& b, Reporter& out) {
+  static bool report_if_confirmed(const CheckContext& ctx, const Rule& a, const Rule& b, const SimOptions& opts,
+                                  Reporter& out) {
     const RuleSet& rs = ctx.rules;
     for (const std::string& p : analysis::example_paths(rs, b)) {
       Request q = analysis::request_for(rs, b, p);
-      Outcome o = simulate(rs, q);
+      Outcome o = simulate(rs, q, opts);
       if (o.kind == OutcomeKind::limit || !analysis::fired(o, a.id) || analysis::fired(o, b.id)) continue;
       std::string answer = std::to_string(o.status) + (o.location.empty() ? "" : " " + analysis::quoted(o.location));
       Diagnostic d = make_diagnostic("RL203", b.where,

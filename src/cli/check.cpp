@@ -23,6 +23,21 @@ struct CheckArgs {
   bool fix = false, unsafe_fixes = false, diff = false;
 };
 
+/// "RL101,RL102" arguments (possibly repeated) into one list of codes.
+std::vector<std::string> split_codes(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (const std::string& a : args) {
+    std::size_t b = 0;
+    while (b <= a.size()) {
+      std::size_t e = a.find(',', b);
+      if (e == std::string::npos) e = a.size();
+      if (e > b) out.push_back(a.substr(b, e - b));
+      b = e + 1;
+    }
+  }
+  return out;
+}
+
 bool known_codes(const std::vector<std::string>& codes) {
   for (const std::string& c : codes)
     if (!find_check(c)) {
@@ -137,15 +152,19 @@ void setup_check(CLI::App& app, int& exit_code) {
   add_input_options(*cmd, args->input);
   add_output_options(*cmd, args->output);
   cmd->add_option("--fail-level", args->fail_level, "lowest severity that makes the exit code 1 (error|warning|info)");
-  cmd->add_option("--select", args->select, "only these codes or slugs")->delimiter(',');
-  cmd->add_option("--ignore", args->ignore, "skip these codes or slugs")->delimiter(',');
+  cmd->add_option("--select", args->select, "only these codes or slugs")->allow_extra_args(false);
+  cmd->add_option("--ignore", args->ignore, "skip these codes or slugs")->allow_extra_args(false);
   cmd->add_option("--config", args->config, "settings file (default: .redirlint.yaml found upward from each file)");
   cmd->add_option("--today", args->today, "date for review deadlines, YYYY-MM-DD (default: config `today`, else the real date)");
   cmd->add_flag("--fix", args->fix, "apply safe fixes in place");
   cmd->add_flag("--unsafe-fixes", args->unsafe_fixes, "also apply unsafe fixes (temporary codes made permanent)");
   cmd->add_flag("--diff", args->diff, "print the fixes as a unified diff instead of writing them");
   cmd->add_option("paths", args->paths, "files or directories")->required();
-  cmd->callback([args, &exit_code] { exit_code = run_check(*args); });
+  cmd->callback([args, &exit_code] {
+    args->select = split_codes(args->select);
+    args->ignore = split_codes(args->ignore);
+    exit_code = run_check(*args);
+  });
 }
 
 }  // namespace rl::cli
