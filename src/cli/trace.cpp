@@ -1,8 +1,6 @@
 // `redirlint trace`: what the server does with given requests (DESIGN §7, docs/testing.md).
-#include <fstream>
 #include <iostream>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -108,6 +106,10 @@ int run_trace(const TraceArgs& a) {
   std::vector<std::string> lines = a.urls;
   if (!a.urls_file.empty() && !read_url_lines(a.urls_file, lines, error)) {
     std::cerr << "redirlint trace: " << error << "\n";
+    return kExitUsage;
+  }
+  if (lines.empty()) {
+    std::cerr << "redirlint trace: no requests (give URLs after the rules file, or --urls FILE)\n";
     return kExitUsage;
   }
   std::vector<Request> requests;

@@ -683,9 +683,8 @@ Outcome Engine::run_per_dir() {
           return finish_absolute(st, orig_args);
         }
         args = st.args;
-        if (st.passthrough) {
-          st.filename = st.filename;  // [PT] in per-dir context: served as is
-        } else if (st.filename != ofilename) {
+        // [PT] changes nothing here: per-directory rewrites are internal redirects either way.
+        if (st.filename != ofilename) {
           std::string next = st.filename;
           if (rs_.rewrite_base) {
             next = subst_prefix_path(next, perdir_, *rs_.rewrite_base);
