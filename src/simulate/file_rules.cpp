@@ -75,6 +75,7 @@ class FileRules {
   Match match_rule(const Rule& r);
   Match match_conds(const Rule& r);
   Match regex(std::string_view pattern, bool icase, std::string_view subject, bool keep_caps);
+  Match regex(const std::shared_ptr<const nginx_sim::CompiledRegex>& re, std::string_view subject, bool keep_caps);
   bool host_ok(const Rule& r) const;
   bool shadowed() const;
   std::string header(std::string_view name) const;
@@ -157,7 +158,11 @@ bool FileRules::host_ok(const Rule& r) const {
 }
 
 FileRules::Match FileRules::regex(std::string_view pattern, bool icase, std::string_view subject, bool keep_caps) {
-  auto re = nginx_sim::cached_regex(pattern, icase);
+  return regex(nginx_sim::cached_regex(pattern, icase), subject, keep_caps);
+}
+
+FileRules::Match FileRules::regex(const std::shared_ptr<const nginx_sim::CompiledRegex>& re, std::string_view subject,
+                                  bool keep_caps) {
   Captures caps;
   MatchStatus st = re->match(subject, &caps);
   if (st == MatchStatus::limit) return Match::limit;
@@ -191,7 +196,7 @@ FileRules::Match FileRules::match_rule(const Rule& r) {
       if (ok) remainder_ = std::string(rest);
       break;
     }
-    case MatchKind::regex: return regex(p.text, p.ignore_case, path_, true);
+    case MatchKind::regex: return regex(nginx_sim::rule_regex(rs_, r), path_, true);
   }
   return ok != p.negated ? Match::yes : Match::no;
 }

@@ -382,7 +382,7 @@ bool Engine::match_rule(const Rule& r, bool& matched) {
                 (uri_.size() == p.text.size() || p.text.ends_with('/') || uri_[p.text.size()] == '/');
       break;
     case MatchKind::regex: {
-      auto re = nginx_sim::cached_regex(p.text, p.ignore_case);
+      const auto& re = nginx_sim::rule_regex(rs_, r);
       matched = false;
       if (!regex_match(re, uri_, matched, &r)) return false;
       break;

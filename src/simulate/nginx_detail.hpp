@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/model.hpp"
 #include "util/regex.hpp"
 
 namespace rl::nginx_sim {
@@ -52,6 +53,10 @@ std::string literal_prefix(std::string_view pattern);
 /// The compiled regex for (pattern, ignore_case), compiled once per thread. `pattern` should live in
 /// the RuleSet (its address is part of the cache key).
 std::shared_ptr<const CompiledRegex> cached_regex(std::string_view pattern, bool ignore_case);
+
+/// The compiled Rule::match of `r` (a rule of `rs`), kept per rule index for the RuleSet used last on
+/// this thread: scanning thousands of rules per request then walks memory in order instead of hashing.
+const std::shared_ptr<const CompiledRegex>& rule_regex(const RuleSet& rs, const Rule& r);
 
 /// nginx's one set of regex captures ($1..$9 and named groups): the last regex that matched
 /// (server_name, location, if, rewrite) sets it.

@@ -1,5 +1,6 @@
 // nginx string routines for the simulator (see nginx_detail.hpp).
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 #include <unordered_map>
 
@@ -179,6 +180,35 @@ std::shared_ptr<const CompiledRegex> cached_regex(std::string_view pattern, bool
   Entry e{std::string(pattern), ignore_case, c};
   cache.insert_or_assign(key, std::move(e));
   return c;
+}
+
+const std::shared_ptr<const CompiledRegex>& rule_regex(const RuleSet& rs, const Rule& r) {
+  struct Slot {
+    std::string pattern;
+    bool ignore_case = false;
+    std::shared_ptr<const CompiledRegex> compiled;
+  };
+  struct Last {
+    const RuleSet* rs = nullptr;
+    const Rule* data = nullptr;
+    std::size_t size = 0;
+    std::vector<Slot> slots;
+  };
+  thread_local Last last;
+  if (last.rs != &rs || last.data != rs.rules.data() || last.size != rs.rules.size()) {
+    last = Last{&rs, rs.rules.data(), rs.rules.size(), std::vector<Slot>(rs.rules.size())};
+  }
+  auto addr = reinterpret_cast<std::uintptr_t>(&r), base = reinterpret_cast<std::uintptr_t>(rs.rules.data());
+  if (addr < base || addr >= base + rs.rules.size() * sizeof(Rule)) {  // not a rule of rs: no slot
+    thread_local std::shared_ptr<const CompiledRegex> loose;
+    loose = cached_regex(r.match.text, r.match.ignore_case);
+    return loose;
+  }
+  Slot& slot = last.slots[(addr - base) / sizeof(Rule)];
+  // The text is compared every time: a RuleSet rebuilt at the same address must not reuse a slot.
+  if (!slot.compiled || slot.ignore_case != r.match.ignore_case || slot.pattern != r.match.text)
+    slot = Slot{r.match.text, r.match.ignore_case, cached_regex(r.match.text, r.match.ignore_case)};
+  return slot.compiled;
 }
 
 std::optional<std::string> CaptureSet::named(std::string_view name) const {
