@@ -91,7 +91,8 @@ std::string rule_text(const RuleSet& rs, RuleId id) {
 std::string outcome_text(const Outcome& o) {
   switch (o.kind) {
     case OutcomeKind::none:
-      return "no rule answered" + (o.final_path.empty() ? std::string() : " (serves " + o.final_path + ")");
+      return "no rule answered" + (o.final_path.empty() ? std::string() : " (serves " + o.final_path + ")") +
+             (o.note.empty() || o.note.rfind("internal rewrite", 0) == 0 ? std::string() : "; " + o.note);
     case OutcomeKind::limit: return "unknown: " + (o.note.empty() ? std::string("regex match limit reached") : o.note);
     case OutcomeKind::redirect: return std::to_string(o.status) + " " + o.location;
     case OutcomeKind::answer:

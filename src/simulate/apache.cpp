@@ -96,8 +96,12 @@ Outcome simulate_apache(const RuleSet& rs, const Request& req, const SimOptions&
   int server = select_vhost(rs, req);
   engine.server = server;
   std::vector<const Rule*> rewrites, aliases, main_rewrites, main_aliases;
+  int unsimulated = 0;
   for (const Rule& r : rs.rules) {
-    if (!in_rule_context(rs, r)) continue;
+    if (!in_rule_context(rs, r)) {
+      if (r.scope.server == server || r.scope.server < 0) ++unsimulated;
+      continue;
+    }
     bool own = r.scope.server == server;
     bool main = r.scope.server < 0;
     if (is_rewrite_rule(r)) {
@@ -118,7 +122,11 @@ Outcome simulate_apache(const RuleSet& rs, const Request& req, const SimOptions&
     // mod_alias merges: the vhost's Redirects first, then the main server's.
     aliases.insert(aliases.end(), main_aliases.begin(), main_aliases.end());
   }
-  return engine.run_server(engine_on(rs, server) ? rewrites : std::vector<const Rule*>{}, aliases);
+  Outcome o = engine.run_server(engine_on(rs, server) ? rewrites : std::vector<const Rule*>{}, aliases);
+  if (unsimulated && o.note.empty() && o.kind == OutcomeKind::none)
+    o.note = std::to_string(unsimulated) + (unsimulated == 1 ? " rule" : " rules") +
+             " inside <Directory>, <Location>, <Files> or <If> sections not simulated";
+  return o;
 }
 
 }  // namespace rl
