@@ -162,13 +162,47 @@ class ApacheEmitter {
   Losses& L_;
   bool htaccess_;
   std::string dir_;
+  std::vector<bool> chained_ = chained_rules(rs_);
 
   bool alias_ok(const Rule& r) const;
   std::string alias_line(const Rule& r);
   std::string rewrite_lines(const Rule& r, const std::vector<Condition>& extra, const std::string& ind);
   std::optional<std::string> location_regex(int block, bool& nocase, int& loc) const;
   std::string condition_line(const Rule& r, const Condition& c, bool& ok, std::string& why);
+  void nginx_source_notes(const Rule& r, const std::vector<Piece>& tp);
 };
+
+/// nginx behaviours of a rule that Apache does not reproduce (SEMANTICS §3), declared as RL302.
+void ApacheEmitter::nginx_source_notes(const Rule& r, const std::vector<Piece>& tp) {
+  for (const Piece& p : tp)
+    if (p.kind == Piece::var && p.text == "server_port")
+      L_.approximated(r, "nginx $server_port is the listening port, Apache %{SERVER_PORT} the port of the Host header");
+  if (!tp.empty() && tp.back().kind == Piece::literal && !tp.back().text.empty() && tp.back().text.back() == '?' &&
+      r.origin.directive == "return")
+    L_.approximated(r, "nginx sends the trailing '?' of the target; Apache drops it");
+  // Settings that change how nginx writes Location.
+  std::optional<bool> absolute = rs_.absolute_redirect, sn = rs_.server_name_in_redirect;
+  for (int b = r.scope.block; b >= 0; b = rs_.blocks[static_cast<std::size_t>(b)].parent) {
+    const Block& blk = rs_.blocks[static_cast<std::size_t>(b)];
+    if (blk.absolute_redirect && !absolute) absolute = blk.absolute_redirect;
+    if (blk.server_name_in_redirect && !sn) sn = blk.server_name_in_redirect;
+  }
+  bool relative = !tp.empty() && tp[0].kind == Piece::literal && !tp[0].text.empty() && tp[0].text[0] == '/';
+  if (relative && absolute && !*absolute)
+    L_.approximated(r, "absolute_redirect off: nginx sends the Location relative, Apache makes it absolute");
+  if (relative && sn && *sn)
+    L_.approximated(r, "server_name_in_redirect on: nginx names its server_name in Location, Apache the request's Host");
+  // %{REQUEST_URI} is the original path in Apache, nginx $uri the rewritten one.
+  bool uses_uri = std::any_of(tp.begin(), tp.end(), [](const Piece& p) { return p.kind == Piece::var && p.text == "uri"; });
+  if (uses_uri)
+    for (const Rule& o : rs_.rules) {
+      if (&o == &r) break;
+      if (o.action == Action::rewrite) {
+        L_.approximated(r, "after an internal rewrite nginx $uri is the new path; Apache %{REQUEST_URI} stays the original");
+        break;
+      }
+    }
+}
 
 bool ApacheEmitter::alias_ok(const Rule& r) const {
   if (!r.conds.empty() || r.match.negated || r.flow != Flow::stop || r.flags.ne || r.flags.b) return false;
@@ -234,9 +268,42 @@ std::optional<std::string> ApacheEmitter::location_regex(int block, bool& nocase
   return std::nullopt;
 }
 
-std::string ApacheEmitter::condition_line(const Rule& r, const Condition& c, bool& ok, std::string& why) {
+/// nginx `$arg_NAME` tests as a test on the raw query string (nginx does not decode $arg_ either).
+std::optional<Condition> arg_condition(const Condition& c) {
+  if (c.test.rfind("${arg:", 0) != 0 || c.test.back() != '}') return std::nullopt;
+  std::string name = regex_escape(c.test.substr(6, c.test.size() - 7));
+  Condition q = c;
+  q.test = "${query}";
+  q.op = CondOp::regex;
+  q.pattern.ignore_case = false;
+  if (c.op == CondOp::equal && !c.pattern.ignore_case) {
+    q.pattern.text = "(^|&)" + name + "=" + regex_escape(c.pattern.text) + "(&|$)";
+    if (c.pattern.text.empty()) q.pattern.text = "(^|&)" + name + "=(&|$)|^(?!(.*&)?" + name + "=)";
+    return q;
+  }
+  if (c.op == CondOp::truthy) {
+    q.pattern.text = "(^|&)" + name + "=(?!0(&|$))[^&]";
+    return q;
+  }
+  return std::nullopt;
+}
+
+std::string ApacheEmitter::condition_line(const Rule& r, const Condition& cin, bool& ok, std::string& why) {
+  std::optional<Condition> argc = arg_condition(cin);
+  const Condition& c = argc ? *argc : cin;
+  if (argc) L_.approximated(r, "nginx $arg_ takes the first \"" + cin.test + "\" parameter; the Apache test looks at any");
   auto tp = parse_template(c.test);
-  ApTarget test = render(tp, rs_.format, false, false);
+  Format vars_of = rs_.format;
+  bool file_test = c.op == CondOp::file_exists || c.op == CondOp::dir_exists || c.op == CondOp::exists ||
+                   c.op == CondOp::executable || c.op == CondOp::size_nonzero || c.op == CondOp::symlink;
+  if (file_test && !htaccess_ && rs_.format == Format::nginx && tp.size() == 1 && tp[0].kind == Piece::var &&
+      nginx_variable(tp[0].text, rs_.format) == "request_filename") {
+    // In server context %{REQUEST_FILENAME} is not a file yet; nginx's $request_filename is root + URI.
+    L_.approximated(r, "the file test assumes DocumentRoot is the nginx root");
+    tp = parse_template("${var:DOCUMENT_ROOT}${uri}");
+    vars_of = Format::apache;
+  }
+  ApTarget test = render(tp, vars_of, false, false);
   if (!test.ok) {
     ok = false;
     why = "condition test \"" + c.test + "\": " + test.why;
@@ -311,6 +378,10 @@ std::string ApacheEmitter::rewrite_lines(const Rule& r, const std::vector<Condit
     return not_converted_block(r, why, ind);
   };
   if (r.flags.proxy) return refuse("proxying ([P]) is not a redirect");
+  if (chained_.size() > r.id && chained_[r.id] && rs_.format != Format::apache && rs_.format != Format::htaccess)
+    return refuse("[S=n] / [C] rule chaining");
+  if (r.action == Action::answer && r.status >= 300 && r.status <= 399)
+    return refuse("status " + std::to_string(r.status) + " without a Location cannot be sent by Apache");
   if (r.action == Action::redirect && (!r.target || !is_redirect_status(r.status)))
     return refuse("a redirect without target");
   std::vector<Condition> conds = extra;
@@ -367,8 +438,11 @@ std::string ApacheEmitter::rewrite_lines(const Rule& r, const std::vector<Condit
     t = render(tp, rs_.format, false, false);
     if (!t.ok) return refuse(t.why);
     for (const auto& a : t.approx) L_.approximated(r, a);
-    if (rs_.format == Format::nginx && r.origin.directive == "return" && has_captures(tp))
-      L_.approximated(r, "nginx `return` sends captured text unescaped; Apache re-escapes it (requests with %XX escapes differ)");
+    if (rs_.format == Format::nginx && has_captures(tp))
+      L_.approximated(r, r.origin.directive == "return"
+                             ? "nginx `return` sends captured text unescaped; Apache re-escapes it and answers 403 when a capture brings a '?'"
+                             : "captured text is escaped differently (nginx keeps %26 in a query, Apache answers 403 when a capture brings a '?')");
+    if (rs_.format == Format::nginx) nginx_source_notes(r, tp);
     subst = t.text;
     QueryMode q = r.target->query;
     if (t.query_from_request_uri) {
@@ -412,6 +486,8 @@ std::string ApacheEmitter::rewrite_lines(const Rule& r, const std::vector<Condit
   if (t.needs_ne || r.flags.ne) flags.push_back("NE");
   if (r.flags.b) flags.push_back(r.flags.b_chars.empty() ? "B" : "B=" + r.flags.b_chars);
   if (r.flags.unsafe_allow_3f) flags.push_back("UnsafeAllow3F");
+  if (r.flags.chain) flags.push_back("C");
+  if (r.flags.skip > 0) flags.push_back("S=" + std::to_string(r.flags.skip));
   switch (r.flow) {
     case Flow::stop:
       if (r.action != Action::answer) flags.push_back("L");
@@ -468,9 +544,30 @@ std::string ApacheEmitter::run() {
     for (const Rule& r : rs_.rules)
       if (std::find(servers.begin(), servers.end(), r.scope.server) == servers.end()) servers.push_back(r.scope.server);
   bool vhosts = servers.size() > 1 && !htaccess_;
-  std::stable_partition(servers.begin(), servers.end(), [&](int s) {
-    return s >= 0 && rs_.blocks[static_cast<std::size_t>(s)].default_server;
-  });
+  // Apache takes the first vhost whose name matches (and the first as default); nginx prefers exact
+  // names, then the longest leading wildcard, then trailing wildcards, then regexes (SEMANTICS 3.8).
+  auto server_rank = [&](int s) {
+    if (s < 0) return std::pair{5, 0};
+    const Block& b = rs_.blocks[static_cast<std::size_t>(s)];
+    if (b.default_server) return std::pair{0, 0};
+    int best = 4, len = 0;
+    for (const std::string& n : b.server_names) {
+      int k = n.empty() || n == "_" || n[0] == '~' ? 4 : n[0] == '*' || n[0] == '.' ? 2 : n.back() == '*' ? 3 : 1;
+      if (k < best || (k == best && static_cast<int>(n.size()) > len)) best = k, len = static_cast<int>(n.size());
+    }
+    return std::pair{best, -len};
+  };
+  if (!servers.empty()) {
+    // The first server is nginx's default when none says default_server.
+    bool has_default = std::any_of(servers.begin(), servers.end(), [&](int s) {
+      return s >= 0 && rs_.blocks[static_cast<std::size_t>(s)].default_server;
+    });
+    int first = has_default ? -2 : servers.front();
+    std::stable_sort(servers.begin(), servers.end(), [&](int a, int b) {
+      if (a == first || b == first) return a == first && b != first;
+      return server_rank(a) < server_rank(b);
+    });
+  }
   std::vector<Item> items;
   for (const Rule& r : rs_.rules) {
     Item it;
@@ -526,28 +623,46 @@ std::string ApacheEmitter::run() {
   };
   for (const Item& it : items) {
     const Rule& r = *it.rule;
-    if (it.loc != last_loc || it.server != last_server) {
+    bool new_server = it.server != last_server;
+    if (it.loc != last_loc || new_server) {
       close_loc();
       last_loc = it.loc;
     }
-    if (vhosts && it.server != last_server) {
-      if (last_server != -2) body += "</VirtualHost>\n";
-      last_server = it.server;
+    last_server = it.server;
+    if (vhosts && new_server) {
+      if (body.find("<VirtualHost") != std::string::npos) body += "</VirtualHost>\n";
       body += "<VirtualHost *:" + std::to_string(o_.listen_port) + ">\n";
       std::vector<std::string> names;
       if (it.server >= 0)
         for (const std::string& n : rs_.blocks[static_cast<std::size_t>(it.server)].server_names)
-          if (!n.empty() && n != "_" && n[0] != '~' && !has_line_break(n) && n.find_first_of(" \"'") == std::string::npos)
-            names.push_back(n.front() == '.' ? "*" + n : n);
-      if (!names.empty()) body += "    ServerName " + names[0] + "\n";
-      if (names.size() > 1) {
+          if (!n.empty() && n != "_" && n[0] != '~' && !has_line_break(n) && n.find_first_of(" \"'<>") == std::string::npos) {
+            if (n.front() == '.') {
+              names.push_back(n.substr(1));
+              names.push_back("*" + n);
+            } else {
+              names.push_back(n);
+            }
+          }
+      // ServerName takes no wildcard: the first literal name, the rest (wildcards too) as aliases.
+      auto lit = std::find_if(names.begin(), names.end(), [](const std::string& n) { return n.find_first_of("*?") == std::string::npos; });
+      if (lit != names.end()) {
+        body += "    ServerName " + *lit + "\n";
+        names.erase(lit);
+      }
+      if (!names.empty()) {
         body += "    ServerAlias";
-        for (std::size_t k = 1; k < names.size(); ++k) body += " " + names[k];
+        for (const std::string& n : names) body += " " + n;
         body += "\n";
       }
-      body += "    RewriteEngine On\n";
+      body += "    RewriteEngine On\n    AllowEncodedSlashes On\n";
     }
     body += carried_comments(r, ind);
+    if (vhosts && it.server >= 0)
+      for (const std::string& n : rs_.blocks[static_cast<std::size_t>(it.server)].server_names)
+        if (!n.empty() && n[0] == '~') {
+          L_.approximated(r, "server_name regex \"" + n + "\" has no Apache equivalent");
+          break;
+        }
     if (htaccess_ && (r.match.kind == MatchKind::prefix || r.match.kind == MatchKind::exact) && dir_ != "/" &&
         r.match.text.rfind(dir_, 0) != 0) {
       L_.refused(r, "\"" + r.match.text + "\" is outside the .htaccess directory \"" + dir_ + "\"");
@@ -593,6 +708,8 @@ std::string ApacheEmitter::run() {
   if (vhosts && last_server != -2) body += "</VirtualHost>\n";
   std::string unmod = unmodelled_comments(rs_, L_, "");
   if (rewrite_used && !vhosts) text += "RewriteEngine On\n";
+  // nginx decodes %2F like any escape; Apache refuses it unless told otherwise (SEMANTICS 0.2).
+  if (rs_.format == Format::nginx && !htaccess_ && !vhosts) text += "AllowEncodedSlashes On\n";
   return text + unmod + body;
 }
 

@@ -383,3 +383,73 @@ std::string apache_variable(std::string_view n, Format source) {
 }
 
 }  // namespace rl::emit_detail
+
+namespace rl::emit_detail {
+
+std::vector<bool> chained_rules(const RuleSet& rs) {
+  std::vector<bool> out(rs.rules.size(), false);
+  for (std::size_t i = 0; i < rs.rules.size(); ++i) {
+    const Rule& r = rs.rules[i];
+    if (r.flags.chain) {
+      out[i] = true;
+      if (i + 1 < out.size()) out[i + 1] = true;
+    }
+    if (r.flags.skip > 0) {
+      out[i] = true;
+      for (std::size_t k = 1; k <= static_cast<std::size_t>(r.flags.skip) && i + k < out.size(); ++k) out[i + k] = true;
+    }
+  }
+  return out;
+}
+
+void apache_location_literals(std::vector<Piece>& ps, bool escape_query) {
+  static const char* kHex = "0123456789abcdef";
+  bool in_query = false;
+  bool first = true;
+  for (Piece& p : ps) {
+    if (p.kind != Piece::literal) {
+      first = false;
+      continue;
+    }
+    std::string t = p.text;
+    if (first) {
+      // http://host:80/ and https://host:443/ lose their default port in Apache's Location.
+      for (auto [scheme, port] : {std::pair{"http://", ":80"}, std::pair{"https://", ":443"}}) {
+        if (t.rfind(scheme, 0) != 0) continue;
+        std::size_t host_end = t.find_first_of("/?#", std::string_view(scheme).size());
+        std::size_t at = t.rfind(port, host_end);
+        if (at != std::string::npos && at + std::string_view(port).size() == (host_end == std::string::npos ? t.size() : host_end) &&
+            at > std::string_view(scheme).size())
+          t.erase(at, std::string_view(port).size());
+      }
+    }
+    std::string out;
+    std::size_t start = 0;
+    if (first && t.find("://") != std::string::npos) {
+      std::size_t host_end = t.find_first_of("/?#", t.find("://") + 3);
+      start = host_end == std::string::npos ? t.size() : host_end;
+      out = t.substr(0, start);
+    }
+    for (std::size_t i = start; i < t.size(); ++i) {
+      unsigned char c = static_cast<unsigned char>(t[i]);
+      if (c == '?' && !in_query) {
+        in_query = true;
+        out += '?';
+        continue;
+      }
+      bool escape = std::isalnum(c) == 0 && std::string_view("$-_.+!*'(),:@&=/~").find(static_cast<char>(c)) == std::string_view::npos;
+      if (in_query && (!escape_query || c == '?')) escape = false;
+      if (escape) {
+        out += '%';
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    p.text = out;
+    first = false;
+  }
+}
+
+}  // namespace rl::emit_detail

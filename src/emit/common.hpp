@@ -88,6 +88,16 @@ namespace rl::emit_detail {
 /// False when a name has no group in the regex.
 bool resolve_named_captures(std::vector<Piece>& ps, std::string_view match_re);
 
+/// Rules whose effect depends on their neighbours through [C] chains or [S=n] skips (Apache),
+/// indexed by rule id: the chained rules, the rule that ends a chain, the skipping rule and the
+/// rules it may skip.
+std::vector<bool> chained_rules(const RuleSet& rs);
+
+/// How Apache writes the literal text of a RewriteRule (without [NE]) or RedirectMatch target into
+/// Location (SEMANTICS 1.6, 2.9): the path part re-escaped, lower-case hex; a default port dropped.
+/// `escape_query`: RewriteRule also escapes a query it built. Applied to the literal pieces only.
+void apache_location_literals(std::vector<Piece>& ps, bool escape_query);
+
 /// The nginx variable (without '$') for a model variable name (`http_host`, `http:X-Y` ...), or "".
 std::string nginx_variable(std::string_view name, Format source);
 /// The Apache `%{...}` variable name for a model variable name, or "".

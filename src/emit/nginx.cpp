@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <filesystem>
 #include <set>
 
 #include "emit/common.hpp"
@@ -45,6 +46,7 @@ std::string ng_quote(std::string_view s, bool force = false) {
 struct CapNames {
   std::string rule;  ///< prefix of named rule groups ("" = positional $N)
   std::string cond;  ///< prefix of named condition groups ("" = %N not available)
+  int cond_groups = 9;  ///< groups of the capturing condition: a higher %N is empty (Apache)
 };
 
 struct Rendered {
@@ -86,6 +88,8 @@ Rendered render(const std::vector<Piece>& ps, const CapNames& names, Format src)
         if (names.cond.empty()) {
           out.ok = false;
           out.why = "%" + std::to_string(p.n) + " refers to a condition capture nginx cannot reach here";
+        } else if (p.n > names.cond_groups) {
+          // Apache: a group the last matched condition does not have is empty.
         } else var(names.cond + std::to_string(p.n), i);
         break;
       case Piece::var: {
@@ -126,6 +130,7 @@ class NginxEmitter {
   Losses& L_;
   bool need_amp_map_ = false;
   bool any_internal_rewrite_ = false;
+  std::vector<bool> chained_ = chained_rules(rs_);
 
   std::string rule_block(const Rule& r, const std::string& ind, bool in_htaccess_location,
                          std::size_t later_rules);
@@ -133,7 +138,55 @@ class NginxEmitter {
                  std::string& why);
   std::string query_return(QueryMode q, std::string url);
   std::optional<std::string> canonical_server(const Rule& r, bool leading);
+  void apache_source_notes(const Rule& r, const std::vector<Piece>& tp);
 };
+
+/// Apache behaviours of a rule that nginx does not reproduce (SEMANTICS §2), declared as RL302.
+void NginxEmitter::apache_source_notes(const Rule& r, const std::vector<Piece>& tp) {
+  bool dynamic = has_captures(tp) || has_vars(tp);
+  if (r.flags.qsl) L_.approximated(r, "[QSL] (split at the last '?') is not reproduced");
+  if (r.flags.ne && has_vars(tp)) L_.approximated(r, "[NE]: Apache sends the variables unescaped");
+  bool in_query = false, query_dynamic = false;
+  for (const Piece& p : tp) {
+    if (p.kind == Piece::literal && p.text.find('?') != std::string::npos) in_query = true;
+    else if (in_query && p.kind != Piece::literal) query_dynamic = true;
+  }
+  if (query_dynamic && r.origin.directive == "RewriteRule")
+    L_.approximated(r, "Apache re-escapes a query built from captures or variables ('%' becomes '%25')");
+  for (const Piece& p : tp)
+    if (p.kind == Piece::var && p.text == "server_port")
+      L_.approximated(r, "Apache %{SERVER_PORT} is the port of the Host header, nginx $server_port the listening port");
+  if (r.action == Action::rewrite && rs_.format == Format::apache && !tp.empty() && tp[0].kind == Piece::literal &&
+      tp[0].text.size() > 1 && tp[0].text[0] == '/') {
+    std::string seg = tp[0].text.substr(0, tp[0].text.find('/', 1));
+    std::error_code ec;
+    if (std::filesystem::exists(seg, ec))
+      L_.approximated(r, "\"" + seg + "\" exists at the file-system root: Apache serves the substitution as a file path");
+  }
+  if (r.target && r.target->absolute && r.scope.server >= 0 && !tp.empty() && tp[0].kind == Piece::literal) {
+    const Block& b = rs_.blocks[static_cast<std::size_t>(r.scope.server)];
+    for (const std::string& n : b.server_names)
+      if (tp[0].text.find("://" + n) != std::string::npos)
+        L_.approximated(r, "Apache treats an absolute URL naming its own server \"" + n + "\" specially (internal unless [R], port-sensitive)");
+  }
+  if (rs_.format == Format::htaccess && r.action == Action::redirect && !rs_.rewrite_base) {
+    // A relative substitution in per-directory context gets the file-system directory (2.10).
+    std::string_view o = r.original;
+    std::size_t a = o.find_first_of(" \t");
+    if (a != std::string_view::npos) a = o.find_first_not_of(" \t", a);
+    if (a != std::string_view::npos) a = o.find_first_of(" \t", a);
+    if (a != std::string_view::npos) a = o.find_first_not_of(" \t", a);
+    if (r.origin.directive == "RewriteRule" && a != std::string_view::npos && o[a] != '/' && o[a] != '-' &&
+        o.substr(a, 4) != "http" && o[a] != '%' && o[a] != '$')
+      L_.approximated(r, "relative substitution without RewriteBase: Apache puts the file-system directory in the Location");
+  }
+  if (rs_.format == Format::htaccess && r.action == Action::rewrite && !dynamic && !tp.empty()) {
+    auto re = Regex::compile(match_regex(r.match), r.match.ignore_case);
+    std::string lit = tp[0].text;
+    if (re && re->matches(lit.rfind(rs_.dir, 0) == 0 || lit.empty() || lit[0] == '/' ? lit : rs_.dir + lit))
+      L_.approximated(r, "the rewritten URL matches the rule again: Apache stops when the URL does not change, nginx loops into a 500");
+  }
+}
 
 bool NginxEmitter::make_test(const Rule& r, const Condition& c, const std::string& id, int idx, bool name_caps,
                              Test& out, std::string& why) {
@@ -180,7 +233,7 @@ bool NginxEmitter::make_test(const Rule& r, const Condition& c, const std::strin
           why = "cannot name the groups of \"" + re + "\"";
           return false;
         }
-        re = *named;
+        re = "(?<" + id + "c0>" + *named + ")";
       }
       if (has_line_break(re)) {
         why = "the pattern contains a line break";
@@ -332,7 +385,7 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
   };
   const std::string id = "rl" + std::to_string(r.id + 1);
   if (r.flags.proxy) return refuse("proxying ([P]) is not a redirect");
-  if (r.flags.skip > 0 || r.flags.chain) return refuse("[S=n] / [C] rule chaining has no nginx equivalent");
+  if (chained_.size() > r.id && chained_[r.id]) return refuse("[S=n] / [C] rule chaining has no nginx equivalent");
   if (!r.flags.other.empty()) L_.approximated(r, "flags \"" + r.flags.other.front() + "\"... are ignored");
   if (r.flags.b) L_.approximated(r, "[B] escaping of back-references is not reproduced");
   if (r.match.kind == MatchKind::regex && has_line_break(r.match.text)) return refuse("the pattern contains a line break");
@@ -360,6 +413,10 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
     if (!resolve_named_captures(tp, match_regex(r.match)))
       return refuse("the target names a capture the pattern does not have");
   }
+  bool from_apache = rs_.format == Format::apache || rs_.format == Format::htaccess;
+  if (from_apache && r.action == Action::redirect &&
+      ((r.origin.directive == "RewriteRule" && !r.flags.ne) || r.origin.directive == "RedirectMatch"))
+    apache_location_literals(tp, r.origin.directive == "RewriteRule");
   bool uses_rule_caps = std::any_of(tp.begin(), tp.end(), [](const Piece& p) { return p.kind == Piece::rule_cap; });
   bool uses_cond_caps = std::any_of(tp.begin(), tp.end(), [](const Piece& p) { return p.kind == Piece::cond_cap; });
   int tail_group = 0;
@@ -371,6 +428,9 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
     uses_rule_caps = true;
   }
   if (r.flags.ne && uses_rule_caps) L_.approximated(r, "[NE]: nginx escapes captures where Apache sends them raw");
+  else if (from_apache && uses_rule_caps && r.action != Action::answer)
+    L_.approximated(r, "captured path text is escaped differently: Apache re-escapes it (%3F, %23, quotes, spaces) and answers 403 when a capture brings a '?', nginx passes most of it through");
+  if (from_apache) apache_source_notes(r, tp);
 
   // ${uri} at the end with the query kept is $request_uri (raw, re-escaped like Apache's %{REQUEST_URI}).
   QueryMode qmode = r.target ? r.target->query : QueryMode::keep;
@@ -437,7 +497,10 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
 
   CapNames names;
   if (name_rule) names.rule = id + "m";
-  if (name_cond) names.cond = id + "c";
+  if (name_cond) {
+    names.cond = id + "c";
+    names.cond_groups = capture_count(r.conds[static_cast<std::size_t>(last_cond_with_caps)].pattern.text);
+  }
   Rendered target;
   if (r.target && !answer) {
     target = render(tp, names, rs_.format);
@@ -630,6 +693,9 @@ std::string NginxEmitter::run() {
     body += "server {\n    listen " + std::to_string(o_.listen_port) + (first_server && !canon.empty() ? " default_server" : "") +
             ";\n    server_name " + names + ";\n";
     if (https) body += "    # the source server uses TLS: add `listen 443 ssl;` and its certificates\n";
+    if (rs_.format == Format::apache || htaccess)
+      body += "    # Apache refuses %2F in the path before any rule (AllowEncodedSlashes Off)\n"
+              "    if ($request_uri ~ \"%2[Ff]\") {\n        return 404;\n    }\n";
     if (htaccess) body += "    location " + ng_quote(dir) + " {\n" + inner + "    }\n";
     else body += inner;
     body += locations;
