@@ -470,21 +470,12 @@ void build_rule(State& st) {
 }  // namespace
 
 RuleSet parse_netlify(SourceFiles& files, FileId id, const ParseOptions& opts) {
-  RuleSet rs;
-  rs.format = Format::netlify;
-  rs.context = Context::file_rules;
-  rs.file = id;
-  rs.files.push_back(id);
-  const std::string& text = files.get(id).text;
-  State st{files, id, opts, rs, text.data(), {}, false, {}, 0, 0};
-  try {
+  return file_rules::read_rule_file(files, id, Format::netlify, [&](RuleSet& rs) {
+    const std::string& text = files.get(id).text;
+    State st{files, id, opts, rs, text.data(), {}, false, {}, 0, 0};
     pegtl::memory_input<pegtl::tracking_mode::lazy> in(text.data(), text.size(), files.path(id));
     pegtl::parse<g::file, action>(in, st);
-  } catch (const std::exception& e) {
-    // The grammar cannot fail; this is a resource error (memory) on hostile input.
-    rs.parse_diags.push_back(make_diagnostic("RL001", files.range(id, 0, 0), std::string("cannot read the file: ") + e.what()));
-  }
-  return rs;
+  });
 }
 
 }  // namespace rl

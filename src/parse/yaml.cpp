@@ -555,18 +555,10 @@ void YamlReader::build_rule(const Entry& e) {
 }  // namespace
 
 RuleSet parse_yaml(SourceFiles& files, FileId id, const ParseOptions& opts) {
-  RuleSet rs;
-  rs.format = Format::yaml;
-  rs.context = Context::file_rules;
-  rs.file = id;
-  rs.files.push_back(id);
-  try {
+  return file_rules::read_rule_file(files, id, Format::yaml, [&](RuleSet& rs) {
     YamlReader reader(files, id, opts, rs);
     reader.run();
-  } catch (const std::exception& e) {
-    rs.parse_diags.push_back(make_diagnostic("RL001", files.range(id, 0, 0), std::string("cannot read the file: ") + e.what()));
-  }
-  return rs;
+  });
 }
 
 }  // namespace rl

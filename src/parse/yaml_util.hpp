@@ -1,11 +1,31 @@
 #pragma once
 /// Helpers shared by the two file-rules parsers (YAML rule files and `_redirects`): both turn a
 /// user-written path into the model's decoded match text and a user-written URL into a Target template.
+#include <exception>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "model/model.hpp"
+
 namespace rl::file_rules {
+
+/// A file-rules RuleSet for file `id` filled by `read(rs)`. An exception escaping `read` (memory
+/// exhausted on hostile input: the readers themselves report errors as diagnostics) becomes RL001.
+template <typename Read>
+RuleSet read_rule_file(const SourceFiles& files, FileId id, Format format, Read&& read) {
+  RuleSet rs;
+  rs.format = format;
+  rs.context = Context::file_rules;
+  rs.file = id;
+  rs.files.push_back(id);
+  try {
+    read(rs);
+  } catch (const std::exception& e) {
+    rs.parse_diags.push_back(make_diagnostic("RL001", files.range(id, 0, 0), std::string("cannot read the file: ") + e.what()));
+  }
+  return rs;
+}
 
 /// Decodes %XX escapes (hex either case). A '%' not followed by two hex digits is kept as written.
 std::string percent_decode(std::string_view in);
