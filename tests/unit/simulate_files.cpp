@@ -143,3 +143,17 @@ redirects:
   CHECK(run(rs, "/q?x=1") == "301 /q-target?a=1&x=1");
   CHECK(run(rs, "/d?x=1") == "301 /d-target");
 }
+
+TEST_CASE("YAML rules: ignore_case, and a prefix remainder goes before the target's own query") {
+  RuleSet rs = parse(Format::yaml, R"(version: 1
+redirects:
+  - from: /Shop/*
+    to: /store?ref=old
+    query: append
+    ignore_case: true
+)");
+  REQUIRE(rs.parse_diags.empty());
+  CHECK(run(rs, "/shop/a/b?x=1") == "301 /store/a/b?ref=old&x=1");
+  CHECK(run(rs, "/SHOP") == "301 /store?ref=old");
+  CHECK(run(rs, "/shopping") == "- /shopping");
+}
