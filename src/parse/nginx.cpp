@@ -371,7 +371,13 @@ class Reader {
       misspelt(f, args[0]);
       if (name == "set" && args.size() == 3 && args[1].value.size() > 1 && args[1].value[0] == '$')
         set_vars_.emplace(lower(std::string_view(args[1].value).substr(1)), files_.range(f, args[0].begin, end));
-      unmodelled(f, args, end, name == "set" || (name == "error_page" && has_url(args)));
+      bool redirecting_error_page = name == "error_page" && std::any_of(args.begin(), args.end(), [](const Token& t) {
+        return t.value.size() == 4 && t.value[0] == '=' && t.value[1] == '3';
+      });
+      unmodelled(f, args, end, name == "set" || redirecting_error_page || (name == "error_page" && has_url(args)));
+      if (redirecting_error_page || (name == "error_page" && has_url(args)))
+        diag("RL006", f, args[0].begin, end,
+             "\"error_page\" that redirects is not modelled: requests it answers are not analysed");
     }
   }
 
@@ -404,6 +410,7 @@ class Reader {
       if (ctx != Ctx::main && ctx != Ctx::server && ctx != Ctx::location) return not_allowed(f, args, end, "here");
       do_if(f, args, end);
     } else if (name == "map") {
+      if (ctx != Ctx::main && ctx != Ctx::http) return not_allowed(f, args, end, "here");
       do_map(f, args, end);
     } else {
       misspelt(f, args[0]);

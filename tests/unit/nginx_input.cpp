@@ -364,3 +364,16 @@ TEST_CASE("hostile input: an error on every one of 200,000 lines stays fast and 
   CHECK(count(p, "RL001") == 201);
   CHECK(p.rs.parse_diags.back().message == "199800 more syntax errors in this file are not shown");
 }
+
+TEST_CASE("map is only allowed at http level") {
+  auto p = parse_text("server {\n  map $uri $x { /a /b; }\n}\n");
+  CHECK(diags(p) == std::vector<std::string>{"RL001 in.conf:2:3 \"map\" directive is not allowed inside \"server\""});
+}
+
+TEST_CASE("an error_page that redirects is recorded as unmodelled and reported as RL006") {
+  auto p = parse_text("error_page 404 =301 /notfound.html;\nerror_page 500 https://status.example/;\nerror_page 404 /404.html;\n");
+  CHECK(count(p, "RL006") == 2);
+  REQUIRE(p.rs.unmodelled.size() == 3);
+  CHECK(p.rs.unmodelled[0].relevant);
+  CHECK(!p.rs.unmodelled[2].relevant);
+}
