@@ -6,9 +6,9 @@
 // - Blocks: `server` (server_names, ports, https, default_server), `location` (mod + path, nested
 //   through Block::parent), `condition` for `if` (its rules carry the condition in Rule::conds).
 // - Rule::origin.directive says what a rule is: "rewrite" (Rule::match = its regex), "return",
-//   "break", and "set" when the parser gives it as a rule (target = the value); anything else is skipped. A return/break whose Rule::match is not its
-//   location's own pattern comes from a `map` the parser unrolled (one rule per entry): its match
-//   and conditions are then tested like a rewrite's.
+//   "break", and "set" when the parser gives it as a rule (target = the value); anything else is
+//   skipped. A return/break whose Rule::match is not its location's own pattern comes from a `map`
+//   the parser unrolled (one rule per entry): its match and conditions are then tested like a rewrite's.
 // - A rule belongs to the server or location that contains it, through at most one `if` block.
 // - `return ... $is_args$args` arrives as QueryMode::keep with the suffix removed.
 #include <algorithm>
