@@ -19,10 +19,11 @@ std::string_view sarif_level(Severity s) {
   return "warning";
 }
 
-// Paths become relative URIs (GitHub resolves them against the checkout); spaces and '%' are escaped.
+// Relative paths stay relative URIs (GitHub resolves them against the checkout); absolute paths become
+// file:// URIs. Spaces, '%', '#', '?' and non-ASCII bytes are percent-encoded.
 std::string to_uri(std::string_view path) {
-  if (path.starts_with("./")) path.remove_prefix(2);
-  std::string out;
+  while (path.starts_with("./")) path.remove_prefix(2);
+  std::string out = path.starts_with("/") ? "file://" : "";
   const char* hex = "0123456789ABCDEF";
   for (unsigned char c : path) {
     if (c <= 0x20 || c == '%' || c == '#' || c == '?' || c >= 0x7f) {

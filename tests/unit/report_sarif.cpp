@@ -71,3 +71,15 @@ TEST_CASE("info becomes SARIF level note and a whole-file diagnostic has no regi
   CHECK(res["level"] == "note");
   CHECK_FALSE(res["locations"][0]["physicalLocation"].contains("region"));
 }
+
+TEST_CASE("absolute paths become file URIs in SARIF") {
+  SourceFiles files;
+  FileId f = files.add("/srv/site/.htaccess", "x\n");
+  Diagnostic d;
+  d.code = "RL101";
+  d.message = "m";
+  d.range = SourceRange{f, 1, 1, 1, 2};
+  json s = json::parse(render_sarif({d}, files));
+  CHECK(s["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
+        "file:///srv/site/.htaccess");
+}
