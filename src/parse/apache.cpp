@@ -246,28 +246,49 @@ std::string lower(std::string_view s) {
   return o;
 }
 
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i], 0 when the bytes are not valid UTF-8.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = b(i);
+  std::size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((b(i + k) & 0xc0) != 0x80) return 0;
+  unsigned char c1 = b(i + 1);
+  if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f)) return 0;
+  return n;
+}
+
+}  // namespace
+
 std::string quote(std::string_view value) {
   static const char* hex = "0123456789abcdef";
   std::string out = "\"";
-  std::size_t n = 0;
-  for (unsigned char c : value) {
-    if (n >= 80) {
+  std::size_t shown = 0;
+  for (std::size_t i = 0; i < value.size(); ++shown) {
+    if (shown >= 80) {
       out += "...";
       break;
     }
-    if (c < 0x20 || c >= 0x7f || c == '"') {
-      if (c == '"') {
-        out.push_back('\\');
-        out.push_back(static_cast<char>(c));
-      } else {
-        out += "\\x";
-        out.push_back(hex[c >> 4]);
-        out.push_back(hex[c & 15]);
+    unsigned char c = static_cast<unsigned char>(value[i]);
+    if (c >= 0x80) {
+      if (std::size_t n = utf8_length(value, i)) {
+        out.append(value.substr(i, n));
+        i += n;
+        continue;
       }
+    }
+    if (c < 0x20 || c >= 0x7f) {
+      out += "\\x";
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
     } else {
+      if (c == '"') out.push_back('\\');
       out.push_back(static_cast<char>(c));
     }
-    ++n;
+    ++i;
   }
   return out + "\"";
 }

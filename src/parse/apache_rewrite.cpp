@@ -295,7 +295,8 @@ std::string suggestion(std::string_view key, const Table& table) {
   int best_d = 3;
   for (const auto& f : table) {
     int d = edit_distance(key, f.name, 2);
-    if (d < best_d && !(std::string_view(f.name).size() == 1 && key.size() > 2)) best_d = d, best = f.name;
+    const int allowed = key.size() <= 3 ? 1 : 2;  // short flags are all near each other
+    if (d < best_d && d <= allowed && !(std::string_view(f.name).size() == 1 && key.size() > 2)) best_d = d, best = f.name;
   }
   if (!best || key.empty()) return "";
   return "; did you mean \"" + std::string(best) + "\"?";

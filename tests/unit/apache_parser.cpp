@@ -450,3 +450,8 @@ TEST_CASE("hostile input gives diagnostics, never a crash or a hang") {
     CHECK(p.rs.rules.size() == 2);
   }
 }
+
+TEST_CASE("user values in messages keep valid UTF-8 and show other bytes as \\xNN") {
+  auto p = parse("RedirectMatch 301 ^/caf\xC3\xA9/(\xFF /x\n");
+  CHECK(p.diags.find("invalid regex \"^/caf\xC3\xA9/(\\xff\"") != std::string::npos);
+}
