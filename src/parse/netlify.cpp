@@ -472,6 +472,7 @@ void build_rule(State& st) {
 RuleSet parse_netlify(SourceFiles& files, FileId id, const ParseOptions& opts) {
   return file_rules::read_rule_file(files, id, Format::netlify, [&](RuleSet& rs) {
     const std::string& text = files.get(id).text;
+    rs.rules.reserve(file_rules::count_occurrences(text, "\n") + 1);  // at most one rule a line
     State st{files, id, opts, rs, text.data(), {}, false, {}, 0, 0};
     pegtl::memory_input<pegtl::tracking_mode::lazy> in(text.data(), text.size(), files.path(id));
     pegtl::parse<g::file, action>(in, st);

@@ -239,6 +239,7 @@ class YamlReader {
 };
 
 void YamlReader::run() {
+  rs_.rules.reserve(file_rules::count_occurrences(text_, "from"));  // an upper bound of the entries
   std::optional<Scalar> version;
   bool root_is_mapping = false;
   std::size_t root_begin = 0;

@@ -90,6 +90,12 @@ bool valid_iso_date(std::string_view d) {
   return day <= max_day;
 }
 
+std::size_t count_occurrences(std::string_view text, std::string_view needle) {
+  std::size_t n = 0;
+  for (std::size_t p = text.find(needle); p != std::string_view::npos; p = text.find(needle, p + needle.size())) ++n;
+  return n;
+}
+
 std::string ascii_lower(std::string_view s) {
   std::string o(s);
   for (char& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

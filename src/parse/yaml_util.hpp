@@ -44,6 +44,10 @@ bool valid_iso_date(std::string_view d);
 /// ("/" when empty). False when `url` does not start with http:// or https://.
 bool split_url(std::string_view url, std::string& scheme, std::string& host, std::string& path);
 
+/// How many times `needle` occurs in `text` (to reserve RuleSet::rules once: growing a vector of 1M
+/// rules by doubling holds both copies at the peak).
+std::size_t count_occurrences(std::string_view text, std::string_view needle);
+
 /// Lower-cases ASCII letters.
 std::string ascii_lower(std::string_view s);
 
