@@ -15,11 +15,14 @@ namespace {
 
 using CharSet = std::bitset<256>;
 
-// The universe: every byte but NUL (libfa strings are C strings; paths never hold NUL).
+// The universe: every byte but NUL and LF. libfa strings are C strings; a path whose decoded form
+// holds a newline (%0A) is an attack, not a page, and PCRE's '.' excluding it would otherwise keep
+// `^/a(/.*)?$` from covering the mod_alias prefix `/a` (docs/checks/RL203.md says so).
 CharSet universe() {
   CharSet s;
   s.set();
   s.reset(0);
+  s.reset('\n');
   return s;
 }
 

@@ -5,7 +5,7 @@
 /// A Language is the set of whole subject strings a pattern accepts, with PCRE search semantics made
 /// explicit: an unanchored pattern `a` is the language `.*a.*`. Anything we cannot translate exactly
 /// (back-references, look-around, \b, possessive quantifiers, patterns that are too large) gives
-/// nullopt: callers make no claim then. Alphabet: bytes 0x01..0xFF (paths never contain NUL).
+/// nullopt: callers make no claim then. Alphabet: bytes 0x01..0xFF but LF (0x0A): no claim is made about paths with a decoded newline.
 #include <memory>
 #include <optional>
 #include <string>

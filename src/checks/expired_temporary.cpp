@@ -17,7 +17,7 @@ class ExpiredTemporary final : public Check {
       int to = permanent_counterpart(r.status);
       Diagnostic d = make_diagnostic("RL103", r.where,
                                      "temporary redirect (" + std::to_string(r.status) + ") was due for review on " +
-                                         *r.notes.until + " (today is " + today + "): make it permanent (" +
+                                         *r.notes.until + ": make it permanent (" +
                                          std::to_string(to) + ") or remove it");
       if (auto e = status_edit(ctx.files, r, to))
         d.fix = Fix{"make the redirect permanent (" + std::to_string(to) + ")", false, {*e}};

@@ -24,6 +24,7 @@ bool condition_accepts(const Condition& c, std::string_view method) {
 std::string method_reason(const Rule& r) {
   for (const Condition& c : r.conds) {
     if (c.test != "${method}" || c.or_next) continue;
+    if (condition_accepts(c, "GET")) continue;  // a rule for every method, not for POST endpoints
     for (const char* m : {"POST", "PUT", "PATCH", "DELETE"})
       if (condition_accepts(c, m)) return std::string("the rule applies to ") + m + " requests (condition " +
                                           analysis::quoted(c.original.empty() ? c.pattern.text : c.original) + ")";
