@@ -136,6 +136,8 @@ std::string carried_comments(const Rule& r, std::string_view indent) {
 
 std::string not_converted_block(const Rule& r, std::string_view why, std::string_view indent) {
   std::string out = comment_lines("redirlint: not converted (RL301): " + std::string(why), indent);
+  for (const Condition& c : r.conds)
+    if (!c.original.empty() && c.where != r.where) out += comment_lines(c.original, indent);
   out += comment_lines(r.original, indent);
   return out;
 }

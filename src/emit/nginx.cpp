@@ -428,6 +428,8 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
     uses_rule_caps = true;
   }
   if (r.flags.ne && uses_rule_caps) L_.approximated(r, "[NE]: nginx escapes captures where Apache sends them raw");
+  else if (from_apache && tail_group && r.action != Action::answer)
+    L_.approximated(r, "the rest of the path that Redirect appends is escaped differently: Apache re-escapes it (%3F, %23, quotes, spaces), nginx passes most of it through");
   else if (from_apache && uses_rule_caps && r.action != Action::answer)
     L_.approximated(r, "captured path text is escaped differently: Apache re-escapes it (%3F, %23, quotes, spaces) and answers 403 when a capture brings a '?', nginx passes most of it through");
   if (from_apache) apache_source_notes(r, tp);
@@ -520,7 +522,7 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
     if (later) L_.approximated(r, "`break` also skips the redirects that follow it at this level");
   } else if (use_return) {
     directive = "return " + std::to_string(r.status) + " " + ng_quote(query_return(qmode, target.text)) + ";";
-    if (uses_rule_caps) L_.approximated(r, "nginx `return` does not re-escape captured path text (a request with %XX escapes gets them decoded in Location)");
+    if (uses_rule_caps && !from_apache) L_.approximated(r, "nginx `return` does not re-escape captured path text (a request with %XX escapes gets them decoded in Location)");
   } else {
     std::string url = target.text;
     bool own_query = url.find('?') != std::string::npos;

@@ -2,6 +2,7 @@
 // which the server configs are generated. Every scalar is double-quoted (YAML 1.2 escapes), so no
 // source text can break the document structure.
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "emit/common.hpp"
@@ -44,9 +45,14 @@ bool yaml_target(const Rule& r, std::string& to, std::string& why) {
   for (const Piece& p : ps) {
     switch (p.kind) {
       case Piece::literal:
-        for (char c : p.text) {
-          if (c == '$') to += "$$";
-          else to += c;
+        // With match: regex, `$N` is a capture: a literal `$` before a digit cannot be written.
+        for (std::size_t i = 0; i < p.text.size(); ++i) {
+          if (p.text[i] == '$' && r.match.kind == MatchKind::regex && i + 1 < p.text.size() &&
+              std::isdigit(static_cast<unsigned char>(p.text[i + 1]))) {
+            why = "a literal '$' before a digit in a regex rule's target";
+            return false;
+          }
+          to += p.text[i];
         }
         break;
       case Piece::rule_cap:
@@ -80,7 +86,14 @@ std::string entry(const Rule& r, Losses& L, std::string& why) {
     why = "an internal rewrite is not a redirect";
     return "";
   }
-  std::string out = "  - from: " + yq(r.match.text) + "\n";
+  // `from` of exact and prefix rules is %-decoded when read: a literal '%' is written %25.
+  std::string from = r.match.text;
+  if (r.match.kind != MatchKind::regex) {
+    std::string enc;
+    for (char c : from) enc += c == '%' ? std::string("%25") : std::string(1, c);
+    from = enc;
+  }
+  std::string out = "  - from: " + yq(from) + "\n";
   switch (r.match.kind) {
     case MatchKind::exact:
       if (r.match.optional_trailing_slash) L.approximated(r, "the trailing slash is no longer optional");
@@ -109,6 +122,8 @@ std::string entry(const Rule& r, Losses& L, std::string& why) {
     for (std::size_t i = 0; i < r.scope.hosts.size(); ++i) out += (i ? ", " : "") + yq(r.scope.hosts[i]);
     out += "]\n";
   }
+  if (r.force) out += "    force: true\n";
+  if (!r.scope.schemes.empty()) L.approximated(r, "the scheme limit (" + r.scope.schemes.front() + ") is not written");
   if (r.notes.until) out += "    until: " + yq(*r.notes.until) + "\n";
   if (!r.notes.note.empty()) out += "    note: " + yq(r.notes.note) + "\n";
   if (r.flow == Flow::next) L.approximated(r, "YAML rules stop at the first match");
