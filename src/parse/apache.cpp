@@ -656,8 +656,7 @@ void Parser::handle_directive(const LogicalLine& ln, std::string_view name, std:
                                      "ignorecontextinfo", "legacyprefixdocroot", "longurloptimization"};
     for (const Arg& x : conf()) {
       std::string v = lower(x.value);
-      if (v.rfind("maxredirects=", 0) == 0) continue;
-      if (std::find(known.begin(), known.end(), v) == known.end()) {
+      if (v.rfind("maxredirects=", 0) != 0 && std::find(known.begin(), known.end(), v) == known.end()) {
         report("RL002", arg_range(ln, x), "unknown RewriteOptions option " + quote(x.value));
         continue;
       }

@@ -455,3 +455,34 @@ TEST_CASE("user values in messages keep valid UTF-8 and show other bytes as \\xN
   auto p = parse("RedirectMatch 301 ^/caf\xC3\xA9/(\xFF /x\n");
   CHECK(p.diags.find("invalid regex \"^/caf\xC3\xA9/(\\xff\"") != std::string::npos);
 }
+
+TEST_CASE("RewriteConds belong to the next RewriteRule of their own context, across <IfModule>") {
+  auto p = parse(
+      "RewriteCond %{HTTPS} off\n<IfModule mod_rewrite.c>\nRewriteRule ^/a$ /b [R=301,L]\n</IfModule>\n"
+      "RewriteCond %{HTTP_HOST} ^x$\n<VirtualHost *:80>\nRewriteRule ^/c$ /d [R=301,L]\n</VirtualHost>\n"
+      "RewriteRule ^/e$ /f [R=301,L]\nRewriteCond %{HTTP_HOST} ^dangling$\n");
+  REQUIRE(p.rs.rules.size() == 3);
+  CHECK(p.rs.rules[0].conds.size() == 1);
+  CHECK(p.rs.rules[1].conds.empty());          // the vhost has its own rewrite configuration
+  REQUIRE(p.rs.rules[2].conds.size() == 1);    // the main server's condition waits for its rule
+  CHECK(p.rs.rules[2].conds[0].test == "${http_host}");
+  REQUIRE(p.rs.unmodelled.size() == 1);
+  CHECK(p.rs.unmodelled[0].directive == "RewriteCond");  // httpd ignores a condition no rule follows
+}
+
+TEST_CASE("RewriteOptions and RewriteBase are recorded on the context they are written in") {
+  auto p = parse("<VirtualHost *:80>\nRewriteOptions Inherit MaxRedirects=5\n</VirtualHost>\nRewriteOptions InheritDown\n");
+  CHECK(p.rs.blocks[0].rewrite_options == std::vector<std::string>{"Inherit", "MaxRedirects=5"});
+  CHECK(p.rs.rewrite_options == std::vector<std::string>{"InheritDown"});
+  CHECK(p.rs.parse_diags.empty());
+}
+
+TEST_CASE("a Rule keeps its source text and range for messages and emitters") {
+  auto p = parse("  RedirectMatch  301  ^/x$  /y  \n");
+  const Rule& r = only_rule(p);
+  CHECK(r.original == "RedirectMatch  301  ^/x$  /y");
+  CHECK(r.where.column == 3);
+  CHECK(r.where.end_column == 31);
+  CHECK(r.origin.directive == "RedirectMatch");
+  CHECK(r.origin.format == Format::apache);
+}
