@@ -1,0 +1,70 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "checks/config.hpp"
+
+using namespace rl;
+
+TEST_CASE("a full config file is read with codes canonicalised") {
+  Config c;
+  std::vector<ConfigError> errors;
+  std::string text =
+      "select: [RL201, redirect-loop]\nignore: RL104\nseverity:\n  implicit-temporary: error\nmax-hops: 7\ntoday: 2025-06-30\n";
+  REQUIRE(parse_config(text, ".redirlint.yaml", c, errors));
+  CHECK(errors.empty());
+  CHECK(c.select == std::vector<std::string>{"RL201", "RL202"});
+  CHECK(c.ignore == std::vector<std::string>{"RL104"});
+  REQUIRE(c.severity.size() == 1);
+  CHECK(c.severity[0].first == "RL101");
+  CHECK(c.severity[0].second == Severity::error);
+  CHECK(c.max_hops == 7);
+  CHECK(c.today == "2025-06-30");
+}
+
+TEST_CASE("an empty config file is valid and changes nothing") {
+  Config c;
+  std::vector<ConfigError> errors;
+  CHECK(parse_config("", "c.yaml", c, errors));
+  CHECK(c.select.empty());
+  CHECK_FALSE(c.max_hops);
+}
+
+TEST_CASE("unknown keys, codes and bad values are errors at their line and column") {
+  Config c;
+  std::vector<ConfigError> errors;
+  std::string text = "select: [RL201]\n  \nignroe: [RL104]\nseverity: {RL999: error, RL101: loud}\nmax-hops: 0\ntoday: tomorrow\n";
+  CHECK_FALSE(parse_config(text, "c.yaml", c, errors));
+  REQUIRE(errors.size() == 5);
+  CHECK(errors[0].line == 3);
+  CHECK(errors[0].column == 1);
+  CHECK(errors[0].message.find("unknown key \"ignroe\"") != std::string::npos);
+  CHECK(errors[1].message.find("RL999") != std::string::npos);
+  CHECK(errors[2].message.find("severity must be") != std::string::npos);
+  CHECK(errors[3].line == 5);
+  CHECK(errors[4].line == 6);
+  CHECK(to_string(errors[0]) == "c.yaml:3:1: error: unknown key \"ignroe\" (known: select, ignore, severity, max-hops, today)");
+}
+
+TEST_CASE("broken YAML is an error with a position, not an exception") {
+  Config c;
+  std::vector<ConfigError> errors;
+  CHECK_FALSE(parse_config("select: [RL201\n", "c.yaml", c, errors));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].line >= 1);
+  CHECK_FALSE(parse_config("- just\n- a list\n", "c.yaml", c, errors));
+}
+
+TEST_CASE("the config is found in the file's directory or the nearest parent") {
+  namespace fs = std::filesystem;
+  fs::path root = fs::temp_directory_path() / "redirlint-config-test";
+  fs::remove_all(root);
+  fs::create_directories(root / "site" / "deep");
+  std::ofstream(root / ".redirlint.yaml") << "ignore: [RL104]\n";
+  std::ofstream(root / "site" / "deep" / "_redirects") << "/a /b\n";
+  CHECK(find_config((root / "site" / "deep" / "_redirects").string()) == (root / ".redirlint.yaml").string());
+  std::ofstream(root / "site" / ".redirlint.yaml") << "ignore: [RL101]\n";
+  CHECK(find_config((root / "site" / "deep" / "_redirects").string()) == (root / "site" / ".redirlint.yaml").string());
+  fs::remove_all(root);
+}
