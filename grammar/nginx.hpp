@@ -22,8 +22,15 @@
 ///
 /// Where this accepts more than nginx: NUL bytes lex as word characters (the reader reports them);
 /// a glued character after a closing quote lexes as the next word (the reader reports it).
-/// Where it accepts less: nothing known; nginx's argument-count and context rules are checked by the
-/// reader for the directives redirlint interprets, not here.
+/// Where it accepts less: nothing known (checked against `nginx -t` with tests/grammar/nginx_cases.txt).
+///
+/// Where the reader (src/parse/nginx.cpp) accepts more than nginx, by design (it reads fragments and
+/// files out of their tree): unknown directives are kept and ignored (nginx: "unknown directive"; only
+/// near misses of redirect directives are RL002); argument counts and contexts are checked only for the
+/// directives it interprets (server, location, if, map, http, return, rewrite, break, listen, include,
+/// the *_redirect flags); a missing include is RL006, not an error (nginx: "open() failed"); variables
+/// are not required to exist (nginx: "unknown variable"); a fragment may start with server-body
+/// directives (nginx wants them inside server{}).
 #include <tao/pegtl.hpp>
 
 namespace rl::grammar::nginx {
