@@ -74,12 +74,15 @@ class OpenRedirect final : public Check {
       if (!s.absolute) continue;
       bool limited = analysis::has_host_limit(ctx.rules, r);
       std::string from;
-      for (std::size_t i = 0; i < s.authority.size() && from.empty(); ++i)
+      bool whole = false;
+      for (std::size_t i = 0; i < s.authority.size() && from.empty(); ++i) {
         from = controlled_part(r, s.authority[i], s.starts_with_capture && i == 0, limited);
+        whole = !from.empty() && s.starts_with_capture && i == 0;
+      }
       if (from.empty()) continue;
       out.report(make_diagnostic("RL107", r.where,
                                  std::string("redirect takes its ") +
-                                     (s.starts_with_capture ? "whole URL" : "host") + " from " + from +
+                                     (whole ? "whole URL" : "host") + " from " + from +
                                      ": anyone can send users to another site through it"));
     }
   }

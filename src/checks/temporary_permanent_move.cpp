@@ -110,7 +110,10 @@ std::string path_move(const RuleSet& rs, const Rule& r, const TargetShape& s) {
   std::string dest = tpath.substr(0, tpath.size() - tail.size());
   if (!where.empty() && section == "/") return "a whole-site move to " + analysis::quoted(where);
   if (where.empty() && dest == section) return "";
-  return "a section move (" + analysis::quoted(r.match.original.empty() ? r.match.text : r.match.original) +
+  std::string shown = r.match.original.empty() ? r.match.text : r.match.original;
+  if (shown.size() >= 2 && (shown.front() == '"' || shown.front() == '\'') && shown.back() == shown.front())
+    shown = shown.substr(1, shown.size() - 2);
+  return "a section move (" + analysis::quoted(shown) +
          " and everything below it to " + analysis::quoted(r.target->url) + ")";
 }
 
