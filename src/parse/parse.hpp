@@ -27,6 +27,11 @@ bool detect_format(std::string_view path, std::string_view text, Format& out);
 /// True when a file found while walking a directory has a name redirlint reads.
 bool is_recognised_name(std::string_view path);
 
+/// True when YAML text looks like a redirlint rule file (a top-level `version: 1`, or `version:` next
+/// to `redirects:`), by a line scan that never parses. Lets a directory walk skip other YAML files
+/// (CI workflows, docker-compose, other tools' maps) that `parse_yaml` would report as not ours.
+bool looks_like_rule_file(std::string_view yaml_text);
+
 /// Parses file `id` (already loaded into `files`) in format `format`. nginx may load includes into `files`.
 RuleSet parse_apache(SourceFiles& files, FileId id, Format format, const ParseOptions& opts);
 RuleSet parse_nginx(SourceFiles& files, FileId id, const ParseOptions& opts);

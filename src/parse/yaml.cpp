@@ -555,6 +555,26 @@ void YamlReader::build_rule(const Entry& e) {
 
 }  // namespace
 
+bool looks_like_rule_file(std::string_view text) {
+  std::optional<std::string> version;
+  bool redirects = false;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t e = text.find_first_of("\r\n", pos);
+    std::string_view line = text.substr(pos, e == std::string_view::npos ? std::string_view::npos : e - pos);
+    pos = e == std::string_view::npos ? text.size() : e + 1;
+    if (line.rfind("redirects:", 0) == 0) redirects = true;
+    if (line.rfind("version:", 0) != 0) continue;
+    std::string_view v = line.substr(8);
+    v = v.substr(0, v.find(" #"));
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) v = v.substr(1, v.size() - 2);
+    version = std::string(v);
+  }
+  return version && (*version == "1" || redirects);
+}
+
 RuleSet parse_yaml(SourceFiles& files, FileId id, const ParseOptions& opts) {
   return file_rules::read_rule_file(files, id, Format::yaml, [&](RuleSet& rs) {
     YamlReader reader(files, id, opts, rs);

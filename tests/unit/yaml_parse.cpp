@@ -242,3 +242,13 @@ TEST_CASE("hostile YAML: deep nesting, binary bytes and a billion-laughs attempt
   CHECK_FALSE(laughs.rs.parse_diags.empty());
   CHECK(laughs.rs.rules.empty());
 }
+
+TEST_CASE("a line scan tells rule files from other YAML without parsing") {
+  CHECK(looks_like_rule_file("version: 1\nredirects:\n  - {from: /a, to: /b}\n"));
+  CHECK(looks_like_rule_file("# rules\r\nversion: \"1\"  # the format\r\n"));
+  CHECK(looks_like_rule_file("redirects: []\nversion: 2\n"));
+  CHECK_FALSE(looks_like_rule_file("version: \"3.8\"\nservices:\n  web: {}\n"));
+  CHECK_FALSE(looks_like_rule_file("redirects:\n  - from: /a\n    to: /b\n"));
+  CHECK_FALSE(looks_like_rule_file("rules: x.htaccess\ncases: []\n  version: 1\n"));
+  CHECK_FALSE(looks_like_rule_file(""));
+}
