@@ -159,7 +159,8 @@ std::string Engine::construct_url(std::string_view path) const {
   std::string name = hp.name;
   if (name.empty() && server >= 0 && !rs_.blocks[static_cast<std::size_t>(server)].server_names.empty())
     name = rs_.blocks[static_cast<std::size_t>(server)].server_names.front();
-  return url::absolute_url(req_.scheme, name, hp.port.value_or(0), path);
+  // ap_get_server_port(): the Host's port, else the ServerName's, else the scheme's default.
+  return url::absolute_url(req_.scheme, name, hp.port ? *hp.port : server_port(), path);
 }
 
 // The port httpd gives the server (s->port): the port written on its ServerName, else 0.
@@ -283,7 +284,10 @@ std::string Engine::variable(std::string_view name, const RewriteState* st) cons
   if (key == "is_args") return a ? "?" : "";
   if (key == "the_request") return req_.method + " " + req_.target + " HTTP/1.1";
   if (key == "method" || key == "request_method") return req_.method;
-  if (key == "server_port") return std::to_string(hp.port.value_or(url::default_port(req_.scheme)));
+  if (key == "server_port") {
+    int port = hp.port ? *hp.port : server_port();
+    return std::to_string(port ? port : url::default_port(req_.scheme));
+  }
   if (key == "server_name") {
     if (!hp.name.empty()) return hp.name;
     return server >= 0 && !rs_.blocks[static_cast<std::size_t>(server)].server_names.empty()
