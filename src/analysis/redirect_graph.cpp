@@ -93,11 +93,23 @@ RedirectGraph redirect_graph(const RuleSet& rs, int max_hops, int min_hops) {
   SimOptions opts = evidence_options(rs);
   Walker walker{rs, index, hosts, std::max(1, max_hops), opts};
   std::set<std::vector<RuleId>> loops_seen;
+  std::vector<std::string> other_hosts = host_examples(rs);
   std::vector<ChainFinding> chains;
   for (const Rule& r : rs.rules) {
     if (!is_redirect(r) || depends_on_proxy_header(r)) continue;
+    std::vector<Request> requests;
     for (const std::string& p : example_paths(rs, r)) {
-      Request q = request_for(rs, r, p);
+      requests.push_back(request_for(rs, r, p));
+      if (has_host_limit(rs, r)) continue;
+      for (const std::string& h : other_hosts) {
+        Request alt = requests.back();
+        alt.host = h;
+        if (h != requests.back().host) requests.push_back(std::move(alt));
+      }
+    }
+    for (Request& q : requests) {
+      std::string p;
+      if (!url::percent_decode(url::split_target(q.target).path, p)) continue;
       // Static pre-check: when we can compute the Location, skip rules whose target no rule matches.
       if (auto t = expand_for_path(r, p, q.scheme, q.host); t && r.conds.empty() && !walker.may_continue(q, *t)) continue;
       Outcome o = simulate(rs, q, opts);

@@ -10,6 +10,9 @@ namespace rl::analysis {
 
 namespace {
 
+// Host names as clients send them: dot-separated labels ending in a letter label.
+constexpr const char* kHostShape = "^([a-z0-9]+\\.)+[a-z]+$";
+
 // An example string of `c`'s pattern within `shape` (a PCRE for the characters we want).
 std::optional<std::string> condition_example(const Condition& c, const char* shape) {
   if (c.op == CondOp::equal) return c.pattern.text;
@@ -31,6 +34,13 @@ bool condition_holds(const Condition& c, std::string_view value) {
   } else
     return true;
   return c.pattern.negated ? !m : m;
+}
+
+// A readable host the condition accepts: a familiar name when one fits, else an automaton example.
+std::optional<std::string> host_for(const Condition& c) {
+  for (const char* h : {"example.com", "www.example.com", "example.org", "www.example.org", "old.example.com"})
+    if (condition_holds(c, h)) return std::string(h);
+  return condition_example(c, kHostShape);
 }
 
 std::string default_host(const RuleSet& rs, const Rule& r) {
@@ -58,7 +68,7 @@ Request request_for(const RuleSet& rs, const Rule& r, std::string_view path) {
     if (t == "${http_host}" || t == "${host}") {
       if (condition_holds(c, q.host)) continue;
       if (!c.pattern.negated) {
-        if (auto ex = condition_example(c, "^[a-z0-9]([a-z0-9.-])*$")) q.host = *ex;
+        if (auto ex = host_for(c)) q.host = *ex;
       } else {
         for (const char* h : {"example.org", "www.example.net", "redirlint.test"})
           if (condition_holds(c, h)) {
@@ -81,6 +91,21 @@ Request request_for(const RuleSet& rs, const Rule& r, std::string_view path) {
   }
   q.target = encode_path(path) + (query.empty() ? "" : "?" + query);
   return q;
+}
+
+std::vector<std::string> host_examples(const RuleSet& rs, std::size_t max) {
+  std::vector<std::string> out;
+  auto add = [&](std::string h) {
+    if (out.size() < max && !h.empty() && std::find(out.begin(), out.end(), h) == out.end()) out.push_back(std::move(h));
+  };
+  for (const Rule& r : rs.rules) {
+    if (out.size() >= max) break;
+    for (std::string& h : literal_hosts(rs, r)) add(std::move(h));
+    for (const Condition& c : r.conds)
+      if ((c.test == "${http_host}" || c.test == "${host}") && !c.pattern.negated && c.op == CondOp::regex)
+        if (auto ex = host_for(c)) add(url::lower(*ex));
+  }
+  return out;
 }
 
 bool fired(const Outcome& o, RuleId r) {

@@ -13,6 +13,11 @@ namespace rl::analysis {
 /// chosen to satisfy the rule's scope and conditions where we can. Not yet confirmed.
 Request request_for(const RuleSet& rs, const Rule& r, std::string_view path);
 
+/// Host names the rule set's host conditions and scopes talk about (literal names and examples of
+/// host regexes), at most `max`: requests for rules without a host limit are also tried on them, so
+/// that chains across hosts (http -> https -> www) are found.
+std::vector<std::string> host_examples(const RuleSet& rs, std::size_t max = 4);
+
 /// True when `r` is among the rules that fired for this outcome.
 bool fired(const Outcome& o, RuleId r);
 
