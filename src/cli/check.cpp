@@ -136,6 +136,12 @@ int run_check(const CheckArgs& a) {
     bool changed = false;
     if (!handle_fixes(a, diags, files, changed)) return kExitBadInput;
     if (a.diff) return changed ? kExitFindings : kExitClean;
+    if (changed) {
+      // Report on the files as they are now (lines moved), without fixing again.
+      CheckArgs again = a;
+      again.fix = again.unsafe_fixes = false;
+      return run_check(again);
+    }
   }
   print_diagnostics(a.output, diags, files, in.sets.size());
   if (bad_input) return kExitBadInput;
