@@ -440,7 +440,7 @@ void apache_location_literals(std::vector<Piece>& ps, bool escape_query) {
         continue;
       }
       bool escape = std::isalnum(c) == 0 && std::string_view("$-_.+!*'(),:@&=/~").find(static_cast<char>(c)) == std::string_view::npos;
-      if (in_query && (!escape_query || c == '?')) escape = false;
+      if (in_query && !escape_query) escape = false;
       if (escape) {
         out += '%';
         out += kHex[c >> 4];

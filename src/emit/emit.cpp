@@ -1,6 +1,7 @@
 #include "emit/emit.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "emit/common.hpp"
 #include "emit/passthrough.hpp"
@@ -41,6 +42,20 @@ void fill_comments(RuleSet& rs, const SourceFiles& files) {
   }
 }
 
+/// Why a rule inside <IfModule !...> / <If> sections is not converted ("" when it is).
+std::string section_why(const RuleSet& rs, const Rule& r) {
+  for (int b = r.scope.block; b >= 0; b = rs.blocks[static_cast<std::size_t>(b)].parent) {
+    const Block& blk = rs.blocks[static_cast<std::size_t>(b)];
+    std::string d = blk.directive;
+    for (char& c : d) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (d == "ifmodule" && !blk.argument.empty() && blk.argument[0] == '!')
+      return "it is inside <IfModule " + blk.argument + ">, which a server with the module never reads";
+    if (d == "if" || d == "elseif" || d == "else")
+      return "<" + blk.directive + "> expressions are not converted";
+  }
+  return "";
+}
+
 }  // namespace
 
 Emitted emit(const RuleSet& source, Format to, const EmitOptions& opts, const SourceFiles& files) {
@@ -58,6 +73,7 @@ Emitted emit(const RuleSet& source, Format to, const EmitOptions& opts, const So
     live.rules.clear();
     for (const Rule& r : rs.rules) {
       if (r.origin.directive == "RewriteRule" && !rewrite_engine_on(rs, r)) dead.push_back(r.id);
+      else if (!section_why(rs, r).empty()) dead.push_back(r.id);
       else live.rules.push_back(r);
     }
     for (std::size_t i = 0; i < live.rules.size(); ++i) live.rules[i].id = static_cast<RuleId>(i);
@@ -77,7 +93,8 @@ Emitted emit(const RuleSet& source, Format to, const EmitOptions& opts, const So
   std::string dead_text;
   for (const Rule& r : rs.rules) {
     if (std::find(dead.begin(), dead.end(), r.id) != dead.end()) {
-      std::string why = "RewriteEngine is not On in its context, so the rule never runs";
+      std::string why = section_why(rs, r);
+      if (why.empty()) why = "RewriteEngine is not On in its context, so the rule never runs";
       e.losses.push_back(make_diagnostic("RL301", r.where, "not converted to " + std::string(to_string(to)) + ": " + why +
                                                                  "; kept as a comment"));
       dead_text += emit_detail::not_converted_block(r, why, "");

@@ -165,8 +165,10 @@ void NginxEmitter::apache_source_notes(const Rule& r, const std::vector<Piece>& 
   }
   if (r.target && r.target->absolute && r.scope.server >= 0 && !tp.empty() && tp[0].kind == Piece::literal) {
     const Block& b = rs_.blocks[static_cast<std::size_t>(r.scope.server)];
+    std::string head = tp[0].text;
+    for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     for (const std::string& n : b.server_names)
-      if (tp[0].text.find("://" + n) != std::string::npos)
+      if (head.find("://" + n) != std::string::npos)
         L_.approximated(r, "Apache treats an absolute URL naming its own server \"" + n + "\" specially (internal unless [R], port-sensitive)");
   }
   if (rs_.format == Format::htaccess && r.action == Action::redirect && !rs_.rewrite_base) {
@@ -212,6 +214,8 @@ bool NginxEmitter::make_test(const Rule& r, const Condition& c, const std::strin
       return false;
     }
     if (v == "https") L_.approximated(r, "nginx $https is \"\" where Apache %{HTTPS} is \"off\"");
+    if (v == "server_port" && rs_.format != Format::nginx)
+      L_.approximated(r, "Apache %{SERVER_PORT} is the port of the Host header, nginx $server_port the listening port");
     lhs = "$" + v;
   } else {
     Rendered rd = render(tp, CapNames{}, rs_.format);
@@ -430,7 +434,7 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
   if (r.flags.ne && uses_rule_caps) L_.approximated(r, "[NE]: nginx escapes captures where Apache sends them raw");
   else if (from_apache && tail_group && r.action != Action::answer)
     L_.approximated(r, "the rest of the path that Redirect appends is escaped differently: Apache re-escapes it (%3F, %23, quotes, spaces), nginx passes most of it through");
-  else if (from_apache && uses_rule_caps && r.action != Action::answer)
+  else if (from_apache && (uses_rule_caps || uses_cond_caps) && r.action != Action::answer)
     L_.approximated(r, "captured path text is escaped differently: Apache re-escapes it (%3F, %23, quotes, spaces) and answers 403 when a capture brings a '?', nginx passes most of it through");
   if (from_apache) apache_source_notes(r, tp);
 
@@ -597,6 +601,18 @@ std::string NginxEmitter::run() {
     int s = rs_.format == Format::apache ? r->scope.server : -1;
     if (std::find(servers.begin(), servers.end(), s) == servers.end()) servers.push_back(s);
   }
+  if (rs_.format == Format::apache)
+    for (std::size_t b = 0; b < rs_.blocks.size(); ++b)
+      if (rs_.blocks[b].kind == BlockKind::server &&
+          std::find(servers.begin(), servers.end(), static_cast<int>(b)) == servers.end())
+        servers.push_back(static_cast<int>(b));
+  bool has_vhosts = std::any_of(servers.begin(), servers.end(), [](int s) { return s >= 0; });
+  if (has_vhosts)
+    for (const Rule* r : order)
+      if (r->scope.server < 0)
+        L_.approximated(*r, "with <VirtualHost>s Apache uses main-server rules only through RewriteOptions Inherit; nginx gives them their own server");
+  // The first <VirtualHost> is Apache's default.
+  std::stable_partition(servers.begin(), servers.end(), [](int s) { return s >= 0; });
   if (servers.empty()) servers.push_back(-1);
   bool htaccess = rs_.format == Format::htaccess;
   std::string dir = htaccess ? rs_.dir : "/";
@@ -692,7 +708,7 @@ std::string NginxEmitter::run() {
       }
       https = b.https;
     }
-    body += "server {\n    listen " + std::to_string(o_.listen_port) + (first_server && !canon.empty() ? " default_server" : "") +
+    body += "server {\n    listen " + std::to_string(o_.listen_port) + (first_server && (!canon.empty() || servers.size() > 1) ? " default_server" : "") +
             ";\n    server_name " + names + ";\n";
     if (https) body += "    # the source server uses TLS: add `listen 443 ssl;` and its certificates\n";
     if (rs_.format == Format::apache || htaccess)
