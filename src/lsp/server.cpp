@@ -105,19 +105,27 @@ std::string path_to_uri(std::string_view path) {
 
 namespace {
 
-// Editors attach the server to every YAML buffer; only redirlint rule files (a top-level `version:` key,
-// docs/yaml-format.md) are ours, the others stay free of diagnostics.
+// True when a line of `text` starts with `key` followed by optional blanks and ':'.
+bool has_top_level_key(std::string_view text, std::string_view key) {
+  for (std::size_t at = 0;;) {
+    if (text.compare(at, key.size(), key) == 0) {
+      std::size_t i = at + key.size();
+      while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+      if (i < text.size() && text[i] == ':') return true;
+    }
+    std::size_t newline = text.find('\n', at);
+    if (newline == std::string_view::npos) return false;
+    at = newline + 1;
+  }
+}
+
+// Editors attach the server to every YAML buffer (docker-compose, CI files ...); only redirlint rule files,
+// with top-level `version:` and `redirects:` keys (docs/yaml-format.md), are ours. The others stay quiet.
 bool foreign_yaml(const std::string& path, const std::string& text, const ParseOptions& opts) {
   Format f;
   if (opts.format) f = *opts.format;
   else if (!detect_format(path, text, f)) return false;
-  if (f != Format::yaml) return false;
-  for (std::size_t at = 0;;) {
-    if (text.compare(at, 8, "version:") == 0 || text.compare(at, 8, "version ") == 0) return false;
-    std::size_t newline = text.find('\n', at);
-    if (newline == std::string::npos) return true;
-    at = newline + 1;
-  }
+  return f == Format::yaml && !(has_top_level_key(text, "version") && has_top_level_key(text, "redirects"));
 }
 
 }  // namespace

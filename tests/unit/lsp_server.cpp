@@ -194,6 +194,7 @@ TEST_CASE("the real analyzer reads the buffer, not the disk, and survives garbag
 
 TEST_CASE("YAML buffers that are not redirlint rule files get no diagnostics") {
   CHECK(analyze_buffer("/w/docker-compose.yml", "services:\n  web:\n    image: nginx\n").diagnostics.empty());
+  CHECK(analyze_buffer("/w/compose.yaml", "version: \"3\"\nservices:\n  web: {}\n").diagnostics.empty());
   Analysis rules = analyze_buffer("/w/redirects.yaml", "version: 1\nredirects:\n  - from: /a\n");
   CHECK_FALSE(rules.diagnostics.empty());  // `to` is missing
 }
