@@ -111,7 +111,7 @@ std::string entry(const Rule& r, Losses& L, std::string& why) {
     if (!yaml_target(r, to, why)) return "";
     out += "    to: " + yq(to) + "\n";
   }
-  out += "    status: " + std::to_string(r.status) + "\n";
+  if (!(r.status_implicit && r.status == 301)) out += "    status: " + std::to_string(r.status) + "\n";
   if (r.target && r.action == Action::redirect) {
     std::string_view q = r.target->query == QueryMode::keep ? "" : to_string(r.target->query);
     if (!q.empty()) out += "    query: " + std::string(q) + "\n";

@@ -19,11 +19,11 @@ NAMES = (".htaccess", "_redirects")
 EXTS = (".conf", ".htaccess", ".txt", ".yaml", ".yml", ".redirects", "_redirects")
 
 
-def strip(value):
+def strip(value, skip=SKIP_KEYS):
     if isinstance(value, dict):
-        return {k: strip(v) for k, v in value.items() if k not in SKIP_KEYS}
+        return {k: strip(v, skip) for k, v in value.items() if k not in skip}
     if isinstance(value, list):
-        return [strip(v) for v in value]
+        return [strip(v, skip) for v in value]
     if isinstance(value, str):
         return " ".join(value.split())
     return value
@@ -85,8 +85,12 @@ def main():
                 m1 = dump(binary, emitted, fmt, None)
                 if m1 is None:
                     problems.append("the emitted file does not parse")
-                elif strip(m0["rules"]) != strip(m1["rules"]) or strip(m0.get("blocks")) != strip(m1.get("blocks")):
-                    a, b = strip(m0["rules"]), strip(m1["rules"])
+                # YAML and _redirects are written anew (quoting, key order): their `original` texts differ.
+                skip = SKIP_KEYS | ({"original"} if fmt in ("yaml", "netlify") else set())
+                if m1 is None:
+                    pass
+                elif strip(m0["rules"], skip) != strip(m1["rules"], skip) or strip(m0.get("blocks")) != strip(m1.get("blocks")):
+                    a, b = strip(m0["rules"], skip), strip(m1["rules"], skip)
                     diff = next((f"rule {i}: {json.dumps(x)[:400]}\n    != {json.dumps(y)[:400]}"
                                  for i, (x, y) in enumerate(zip(a, b)) if x != y), f"{len(a)} rules != {len(b)} rules")
                     if a == b:
