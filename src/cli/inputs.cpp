@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -42,9 +43,18 @@ void walk(const fs::path& dir, std::vector<std::string>& out) {
       if (name == "node_modules" || name == "build") it.disable_recursion_pending();
       continue;
     }
-    if (it->is_regular_file(ec) && is_recognised_name(p.string()) && name != ".redirlint.yaml" &&
-        name != ".pre-commit-hooks.yaml" && name != ".pre-commit-config.yaml")
-      found.push_back(p.string());
+    if (!it->is_regular_file(ec) || !is_recognised_name(p.string()) || name == ".redirlint.yaml") continue;
+    // A walk meets YAML of every kind (CI workflows, test suites, other tools' maps): read only our rule
+    // files. A YAML file named on the command line is always read (and told apart by the parser).
+    Format f;
+    if (detect_format(p.string(), "", f) && f == Format::yaml) {
+      std::ifstream in(p, std::ios::binary);
+      std::string head(64 * 1024, '\0');
+      in.read(head.data(), static_cast<std::streamsize>(head.size()));
+      head.resize(static_cast<std::size_t>(in.gcount()));
+      if (!looks_like_rule_file(head)) continue;
+    }
+    found.push_back(p.string());
   }
   std::sort(found.begin(), found.end());
   out.insert(out.end(), found.begin(), found.end());

@@ -52,11 +52,14 @@ void apply_comment_annotations(RuleSet& rs, const SourceFiles& files) {
       std::string_view line = files.line_text(id, ln);
       auto hash = line.find('#');
       if (hash == std::string_view::npos) continue;
+      // Only a comment that starts with the word (`# redirlint disable=...`, `#redirlint: until=...`) is
+      // an annotation: prose that mentions redirlint is not.
       std::string_view c = line.substr(hash + 1);
-      auto at = c.find("redirlint");
-      if (at == std::string_view::npos) continue;
-      std::string_view body = c.substr(at + 9);
+      c.remove_prefix(std::min(c.find_first_not_of(" \t"), c.size()));
+      if (c.rfind("redirlint", 0) != 0) continue;
+      std::string_view body = c.substr(9);
       if (!body.empty() && body[0] == ':') body.remove_prefix(1);
+      else if (!body.empty() && body[0] != ' ' && body[0] != '\t') continue;  // "redirlinter", "redirlint.yaml"
       // key=value words; a value may be "quoted".
       std::size_t p = 0;
       auto skip_ws = [&] { while (p < body.size() && std::isspace(static_cast<unsigned char>(body[p]))) ++p; };
