@@ -5,7 +5,6 @@
 #include <cctype>
 
 #include "emit/common.hpp"
-#include "emit/passthrough.hpp"
 #include "util/regex.hpp"
 
 namespace rl {
@@ -146,15 +145,8 @@ std::string line_for(const Rule& r, Losses& L, std::string& why) {
 Emitted emit_netlify(const RuleSet& rs, const EmitOptions& opts, const SourceFiles&) {
   Losses L(rs, "_redirects");
   std::string out = header_comment(opts, "_redirects");
-  bool same = rs.format == Format::netlify;
   for (const Rule& r : rs.rules) {
     out += carried_comments(r, "");
-    if (same) {
-      std::string t = r.original;
-      while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
-      out += t + "\n";
-      continue;
-    }
     std::string why;
     std::string line = line_for(r, L, why);
     if (line.empty()) {
