@@ -53,6 +53,8 @@ struct Walker {
     Request final_request;
   };
 
+  static constexpr std::size_t kMaxRequestTarget = 8190;
+
   Result walk(const Request& start, Outcome first, RuleId rule) const {
     Result res;
     res.hops.push_back({start, std::move(first), rule});
@@ -61,6 +63,9 @@ struct Walker {
       const HopRecord& last = res.hops.back();
       Request next;
       if (!follow(last.request, last.outcome.location, next) || !served(start, next)) break;
+      // Both servers refuse a request line this long (Apache LimitRequestLine 8190, nginx 8k buffers:
+      // 414), and a target that re-embeds its own path doubles each hop: stop there.
+      if (next.target.size() > kMaxRequestTarget) break;
       res.final_request = next;
       if (auto it = seen.find(url_key(next)); it != seen.end()) {
         res.loop_to = it->second;

@@ -122,7 +122,7 @@ int run_check(const CheckArgs& a) {
   std::map<std::string, Config> configs;
   for (const RuleSet& rs : in.sets) {
     for (const Diagnostic& d : rs.parse_diags)
-      if (d.code == "RL001") bad_input = true;
+      if (d.code == "RL001" && d.severity == Severity::error) bad_input = true;
     Config cfg;
     if (!config_for(a, files.path(rs.file), configs, cfg)) return kExitUsage;
     Selection sel;
