@@ -44,6 +44,7 @@ struct Frame {
   FileId file = 0;
   std::size_t begin = 0;  ///< offset of the directive that opened it
   int map = -1;       ///< Ctx::map: index in Reader::maps_
+  int unmodelled = -1;  ///< a data/map block kept whole in RuleSet::unmodelled (index), extended at its `}`
 };
 
 struct MapEntry {
@@ -321,7 +322,22 @@ class Reader {
   void close_block(FileId f, const Token& close) {
     const Frame& fr = stack_.back();
     if (fr.block >= 0) rs_.blocks[static_cast<std::size_t>(fr.block)].end = files_.range(f, close.begin, close.end);
+    if (fr.unmodelled >= 0) {
+      // The whole block, braces included, so that an emitter can copy it unchanged.
+      Unmodelled& u = rs_.unmodelled[static_cast<std::size_t>(fr.unmodelled)];
+      u.where = files_.range(f, fr.begin, close.end);
+      u.text = raw(f, fr.begin, close.end);
+    }
     stack_.pop_back();
+  }
+
+  /// Opens a block whose contents are not interpreted, recorded whole as one Unmodelled entry.
+  void open_kept_whole(FileId f, const std::vector<Token>& args, std::size_t end, Ctx ctx, int map = -1) {
+    unmodelled(f, args, end);
+    std::size_t depth = stack_.size();
+    open(f, args, ctx, -1, map);
+    if (stack_.size() > depth && stack_.back().ctx == ctx)
+      stack_.back().unmodelled = static_cast<int>(rs_.unmodelled.size() - 1);
   }
 
   void unmodelled(FileId f, const std::vector<Token>& args, std::size_t end, bool relevant = false) {
@@ -414,8 +430,7 @@ class Reader {
       do_map(f, args, end);
     } else {
       misspelt(f, args[0]);
-      unmodelled(f, args, end);
-      open(f, args, Ctx::data, -1);
+      open_kept_whole(f, args, end, Ctx::data);
     }
   }
 
@@ -916,8 +931,7 @@ class Reader {
     m.source = args[1].value;
     m.var = lower(std::string_view(var).substr(1));
     maps_.push_back(std::move(m));
-    unmodelled(f, args, end);
-    open(f, args, Ctx::map, -1, static_cast<int>(maps_.size() - 1));
+    open_kept_whole(f, args, end, Ctx::map, static_cast<int>(maps_.size() - 1));
   }
 
   void map_entry(FileId f, std::vector<Token>& args, std::size_t end) {

@@ -283,3 +283,11 @@ TEST_CASE("a near miss of a redirect directive is RL002 with the intended name; 
   CHECK(p.rs.parse_diags[0].code == "RL002");
   CHECK(p.rs.parse_diags[0].message == "unknown directive \"retrun\"; did you mean \"return\"?");
 }
+
+TEST_CASE("a block redirlint does not interpret is kept whole, braces included, as one unmodelled entry") {
+  auto p = parse("events {\n  worker_connections 768;\n}\nmap $a $b { x y; }\n");
+  REQUIRE(p.rs.unmodelled.size() == 2);
+  CHECK(p.rs.unmodelled[0].text == "events {\n  worker_connections 768;\n}");
+  CHECK(p.rs.unmodelled[0].where.end_line == 3);
+  CHECK(p.rs.unmodelled[1].text == "map $a $b { x y; }");
+}
