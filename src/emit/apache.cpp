@@ -411,8 +411,12 @@ std::string ApacheEmitter::rewrite_lines(const Rule& r, const std::vector<Condit
   if (htaccess_) {
     std::string anchored = "^" + regex_escape(dir_);
     std::string alt = "^" + dir_;  // directory written without escapes (no metacharacters in it)
-    if (pattern.rfind(anchored, 0) == 0) pattern = "^" + pattern.substr(anchored.size());
-    else if (pattern.rfind(alt, 0) == 0) pattern = "^" + pattern.substr(alt.size());
+    auto quantified = [&](std::size_t at) {
+      return at < pattern.size() && std::string_view("?*+{").find(pattern[at]) != std::string_view::npos;
+    };
+    if (dir_ == "/" && pattern.rfind("^/?", 0) == 0) pattern = "^" + pattern.substr(3);  // optional slash: never there
+    else if (pattern.rfind(anchored, 0) == 0 && !quantified(anchored.size())) pattern = "^" + pattern.substr(anchored.size());
+    else if (pattern.rfind(alt, 0) == 0 && !quantified(alt.size())) pattern = "^" + pattern.substr(alt.size());
     else if (matches_everything(r.match)) pattern = "^";
     else if (r.conds.empty() && !std::any_of(tp.begin(), tp.end(), [](const Piece& p) { return p.kind == Piece::cond_cap; })) {
       // Match the full path with a condition; the rule's captures become %N.

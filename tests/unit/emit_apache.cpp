@@ -106,3 +106,12 @@ TEST_CASE("_redirects output writes trailing-group regexes as splats") {
   INFO(e.text);
   CHECK(contains(e.text, "/blog/* /news/:splat 301\n"));
 }
+
+TEST_CASE("a portable ^/? pattern loses its optional slash in a root .htaccess (and stays a valid regex)") {
+  RuleSet rs = set_of({rule(MatchKind::regex, "^/?(.*)$", "https://example.com/$1", 301)});
+  SourceFiles files;
+  files.add("r.conf", "");
+  auto e = emit(rs, Format::htaccess, EmitOptions{}, files);
+  INFO(e.text);
+  CHECK(contains(e.text, "RewriteRule ^(.*)$ https://example.com/$1 [R=301,L]"));
+}
