@@ -56,9 +56,7 @@ def measure(cmd, repeat, cwd=None):
 
 
 def generate(n, fmt, workdir):
-    path = os.path.join(workdir, f"rules-{n}.{EXT[fmt]}")
-    if fmt == "htaccess":
-        path = os.path.join(workdir, f"rules-{n}.htaccess")
+    path = os.path.join(workdir, f"rules-{n}-{fmt}.{EXT[fmt]}")
     if not os.path.exists(path):
         subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen.py"), "--rules", str(n), "--format", fmt,
                         "--seed", "1", "-o", path], check=True)
@@ -89,6 +87,7 @@ Include {rules_path}
 
 def nginx_peer(rules_path, workdir):
     root = tempfile.mkdtemp(dir=workdir)
+    os.makedirs(os.path.join(root, "logs"))  # nginx opens <prefix>/logs/error.log before reading the config
     conf = os.path.join(root, "nginx.conf")
     with open(conf, "w") as f:
         f.write(f"""pid {root}/nginx.pid;
