@@ -9,6 +9,7 @@
 /// - Query behaviour is explicit (QueryMode); implicit status codes are explicit with `status_implicit`.
 /// - Nothing is lost: directives the parser does not model go to RuleSet::unmodelled with their range.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -234,6 +235,10 @@ struct RuleSet {
   std::vector<Diagnostic> parse_diags;  ///< RL0xx found while parsing
   std::vector<std::string> file_disabled;  ///< codes disabled for the whole file (`disable-file=`)
   std::vector<FileId> files;               ///< every file read for this set (includes), file first
+
+  /// Lazily built by the simulators (e.g. the first-match candidate index of src/simulate/file_rules.cpp),
+  /// tagged with the `rules` buffer it was built for; not part of the model's value. Never set by parsers.
+  mutable std::shared_ptr<const void> sim_cache;
 };
 
 /// A stable, human-readable dump of the model for tests (one line per rule/block).

@@ -24,6 +24,8 @@
 ///   rewrite: no rule "answered" with a status, Outcome::final_path is the rewritten path.
 #include <algorithm>
 
+#include <unordered_map>
+
 #include "simulate/simulate.hpp"
 #include "simulate/template.hpp"
 #include "simulate/nginx_detail.hpp"
@@ -92,6 +94,59 @@ class FileRules {
   nginx_sim::CaptureSet caps_;
 };
 
+namespace {
+
+// First match over many rules without trying them all: a request only tries the rules that can match
+// its path (exact rules by their path, prefix and regex rules by their literal prefix cut after the
+// first segment) and the rules that cannot be indexed, in file order. A superset: match_rule() decides.
+struct CandidateIndex {
+  const Rule* data = nullptr;  // the rules buffer this index was built for
+  std::size_t size = 0;
+  std::unordered_map<std::string, std::vector<RuleId>> exact;    // path without trailing '/'
+  std::unordered_map<std::string, std::vector<RuleId>> prefix;   // literal prefix, at most "/segment/"
+  std::vector<RuleId> scan;
+};
+
+std::string_view exact_key(std::string_view path) {
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  return path;
+}
+
+// A literal prefix cut after its first segment: "/blog/x" -> "/blog/", "/s1" -> "/s1"; "" for "/" or "".
+std::string_view head(std::string_view literal) {
+  if (literal.size() < 2 || literal[0] != '/') return {};
+  std::size_t second = literal.find('/', 1);
+  return second == std::string_view::npos ? literal : literal.substr(0, second + 1);
+}
+
+const CandidateIndex& candidate_index(const RuleSet& rs) {
+  auto idx = std::static_pointer_cast<const CandidateIndex>(rs.sim_cache);
+  if (idx && idx->data == rs.rules.data() && idx->size == rs.rules.size()) return *idx;
+  auto built = std::make_shared<CandidateIndex>();
+  built->data = rs.rules.data();
+  built->size = rs.rules.size();
+  for (const Rule& r : rs.rules) {
+    const Pattern& p = r.match;
+    std::string_view seg;
+    if (!p.negated && !p.ignore_case && p.kind == MatchKind::exact) {
+      built->exact[std::string(exact_key(p.text))].push_back(r.id);
+      continue;
+    }
+    if (!p.negated && !p.ignore_case && p.kind == MatchKind::prefix) seg = head(p.text);
+    std::string literal;
+    if (!p.negated && !p.ignore_case && p.kind == MatchKind::regex) {
+      literal = nginx_sim::literal_prefix(p.text);
+      seg = head(literal);
+    }
+    if (!seg.empty()) built->prefix[std::string(seg)].push_back(r.id);
+    else built->scan.push_back(r.id);
+  }
+  rs.sim_cache = built;
+  return *built;
+}
+
+}  // namespace
+
 Outcome FileRules::run() {
   Outcome out;
   url::SplitTarget split = url::split_target(req_.target);
@@ -108,7 +163,27 @@ Outcome FileRules::run() {
   host_ = url::split_host(req_.host).name;
   while (host_.ends_with('.')) host_.pop_back();
 
-  for (const Rule& r : rs_.rules) {
+  // Candidates in file order (rule ids are indexes into rs_.rules).
+  std::vector<RuleId> candidates;
+  const bool indexed = rs_.rules.size() > 64;
+  if (indexed) {
+    const CandidateIndex& index = candidate_index(rs_);
+    candidates = index.scan;
+    if (auto it = index.exact.find(std::string(exact_key(path_))); it != index.exact.end())
+      candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    // Every key that can be a prefix of this path: its prefixes up to the end of the first segment.
+    std::string_view first = head(path_);
+    std::string key;
+    for (std::size_t len = 2; len <= first.size(); ++len) {
+      key.assign(first.substr(0, len));
+      if (auto it = index.prefix.find(key); it != index.prefix.end())
+        candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    }
+    std::sort(candidates.begin(), candidates.end());
+  }
+  const std::size_t count = indexed ? candidates.size() : rs_.rules.size();
+  for (std::size_t k = 0; k < count; ++k) {
+    const Rule& r = rs_.rules[indexed ? candidates[k] : k];
     if (!host_ok(r)) continue;
     Match m = match_rule(r);
     if (m == Match::yes) m = match_conds(r);
