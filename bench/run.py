@@ -125,6 +125,18 @@ def main():
     os.makedirs(workdir, exist_ok=True)
     rows = []
     failures = 0
+    printed = 0
+
+    def flush(final=False):
+        nonlocal printed
+        # A check row waits for its peer's ratio; everything before it can go out now.
+        upto = len(rows) if final else next((i for i in range(printed, len(rows)) if rows[i][2] == "redirlint check"), len(rows))
+        for n, fmt, cmd, wall, peak, rate, ratio in rows[printed:upto]:
+            r = f"{ratio:6.2f}" if ratio is not None else "     -"
+            print(f"{n:9d}  {fmt:8}  {cmd:20}  {wall:9.3f}  {peak:9.1f}  {rate:10.0f}  {r}", flush=True)
+        printed = max(printed, upto)
+
+    print(f"{'rules':>9}  {'format':8}  {'command':20}  {'median s':>9}  {'peak MiB':>9}  {'rules/s':>10}  {'ratio':>6}", flush=True)
     try:
         for n in [int(s) for s in args.sizes.split(",")]:
             for fmt in args.formats.split(","):
@@ -151,6 +163,7 @@ def main():
                         check_row = len(rows)
                     rows.append((n, fmt, f"redirlint {command}", wall, peak, n / wall if wall else 0, None))
                 if args.no_peers:
+                    flush(final=True)
                     continue
                 peer = None
                 if fmt == "apache" and shutil.which("apache2"):
@@ -164,13 +177,11 @@ def main():
                     rows.append((n, fmt, peer[0], wall, peak, n / wall if wall else 0, None))
                     if check_row is not None and wall:
                         rows[check_row] = rows[check_row][:6] + (rows[check_row][3] / wall,)
+                flush(final=True)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
-    print(f"{'rules':>9}  {'format':8}  {'command':20}  {'median s':>9}  {'peak MiB':>9}  {'rules/s':>10}  {'ratio':>6}")
-    for n, fmt, cmd, wall, peak, rate, ratio in rows:
-        r = f"{ratio:6.2f}" if ratio is not None else "     -"
-        print(f"{n:9d}  {fmt:8}  {cmd:20}  {wall:9.3f}  {peak:9.1f}  {rate:10.0f}  {r}")
+    flush(final=True)
     print(f"bench: {len(rows) - failures} passed, {failures} failed")
     return 1 if failures else 0
 
