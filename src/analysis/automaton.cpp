@@ -1,4 +1,5 @@
 #include "analysis/automaton.hpp"
+#include "util/hex.hpp"
 
 #include <bitset>
 #include <cctype>
@@ -97,13 +98,6 @@ std::string emit_set(CharSet s) {
 }
 
 std::string any_string() { return "(" + emit_set(universe()) + ")*"; }
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Recursive descent over the PCRE2 syntax we can translate exactly; everything else fails.
 class Translator {

@@ -2,6 +2,7 @@
 // Escaping follows SEMANTICS §1.6 (RedirectMatch double-encodes literal %XX) and §2.9 (`%N` is a
 // back-reference in a RewriteRule substitution; literal `%` is written `\%`).
 #include <algorithm>
+#include "util/hex.hpp"
 #include <cctype>
 
 #include "emit/common.hpp"
@@ -25,13 +26,6 @@ std::string ap_quote(std::string_view s) {
     out += c;
   }
   return out + "\"";
-}
-
-int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 /// Bytes Apache re-escapes when it builds the Location of a RewriteRule / RedirectMatch
@@ -85,8 +79,8 @@ ApTarget render(std::vector<Piece> ps, Format src, bool alias, bool regex_alias)
             out.text += static_cast<char>(c);
             continue;
           }
-          if (c == '%' && i + 2 < p.text.size() && hexval(p.text[i + 1]) >= 0 && hexval(p.text[i + 2]) >= 0) {
-            unsigned char d = static_cast<unsigned char>(hexval(p.text[i + 1]) * 16 + hexval(p.text[i + 2]));
+          if (c == '%' && i + 2 < p.text.size() && hex_value(p.text[i + 1]) >= 0 && hex_value(p.text[i + 2]) >= 0) {
+            unsigned char d = static_cast<unsigned char>(hex_value(p.text[i + 1]) * 16 + hex_value(p.text[i + 2]));
             if (!dynamic) {
               out.needs_ne = true;  // static target: [NE] sends it exactly as written
               out.text += "\\%";

@@ -1,4 +1,5 @@
 #include "lsp/server.hpp"
+#include "util/hex.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -29,13 +30,6 @@ bool iequals_prefix(std::string_view line, std::string_view prefix) {
     if (std::tolower(static_cast<unsigned char>(line[i])) != std::tolower(static_cast<unsigned char>(prefix[i])))
       return false;
   return true;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace

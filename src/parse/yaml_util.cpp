@@ -1,4 +1,5 @@
 #include "parse/yaml_util.hpp"
+#include "util/hex.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,13 +7,6 @@
 namespace rl::file_rules {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours
 // ("form" is one edit from "from").

@@ -1,5 +1,6 @@
 // nginx string routines for the simulator (see nginx_detail.hpp).
 #include <cctype>
+#include "util/hex.hpp"
 #include <cstdint>
 #include <cstring>
 #include <unordered_map>
@@ -10,13 +11,6 @@
 namespace rl::nginx_sim {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 void append_hex(std::string& out, unsigned char c) {
   static constexpr char digits[] = "0123456789ABCDEF";

@@ -1,4 +1,5 @@
 #include "simulate/url.hpp"
+#include "util/hex.hpp"
 
 #include <cctype>
 #include <cstring>
@@ -6,13 +7,6 @@
 namespace rl::url {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool is_alnum(unsigned char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
