@@ -20,6 +20,7 @@ loaded into that real server, and sent the same requests. Each request ends up i
 Reuses the harness of tests/differential/run.py (imported, not copied).
 usage: differential.py REDIRLINT [--case KIND/NAME] [--verbose]
 """
+import concurrent.futures
 import json
 import os
 import re
@@ -45,42 +46,42 @@ def normalise(location, port):
     return re.sub(r"%[0-9a-fA-F]{2}", lambda m: m.group(0).upper(), location)
 
 
-def answers(kind, case):
-    tmp = tempfile.mkdtemp(prefix=f"rl-conv-{case.name}-")
-    server = harness.Server(kind, case, tmp)
-    try:
-        server.start()
-        got = {n: harness.send(server.port, m, u, h) for n, m, u, h in case.requests}
-        rules = open(server.rules_path, encoding="utf-8", errors="surrogateescape").read()
-        return got, server.port, rules, server, tmp
-    finally:
-        server.stop()
+def trace_cmd(redirlint, kind, case, server, rules_path):
+    cmd = [redirlint, "trace", "--output", "json", "--port", str(server.port), "--document-root", server.docroot]
+    cmd += ["--format", kind] if kind != "htaccess" else ["--format", "htaccess", "--htaccess-dir", case.htaccess[0]]
+    for p in case.files:
+        cmd += ["--dir" if p.endswith("/") else "--file", p.rstrip("/") if p != "/" else p]
+    return cmd
 
 
-def fired_lines(redirlint, kind, case, server, rules_path, only=None):
-    """Source lines of the rules that fired for each request (trace --output json)."""
+def fired_lines(redirlint, kind, case, server, rules_path, only):
+    """Source lines of the rules that fired for each request numbered in `only` (trace --output json),
+    one `redirlint trace --urls` per set of extra headers."""
     out = {}
+    groups = {}
     for n, m, u, h in case.requests:
-        if only is not None and n not in only:
-            continue
-        cmd = [redirlint, "trace", "--output", "json", "--port", str(server.port),
-               "--document-root", server.docroot]
-        cmd += ["--format", kind] if kind != "htaccess" else ["--format", "htaccess", "--htaccess-dir", case.htaccess[0]]
-        for p in case.files:
-            cmd += ["--dir" if p.endswith("/") else "--file", p.rstrip("/") if p != "/" else p]
-        for k, v in h:
+        if n in only:
+            groups.setdefault(tuple(h), []).append((n, m, u))
+    for headers, reqs in groups.items():
+        urls = os.path.join(server.tmp, "urls.txt")
+        with open(urls, "w", encoding="utf-8", errors="surrogateescape") as f:
+            for _, m, u in reqs:
+                f.write(f"{m} {u}\n")
+        cmd = trace_cmd(redirlint, kind, case, server, rules_path)
+        for k, v in headers:
             cmd += ["--header", f"{k}: {v}"]
-        cmd += [rules_path, f"{m} {u}"]
-        r = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
-        lines = set()
+        r = subprocess.run(cmd + ["--urls", urls, rules_path], capture_output=True, text=True, errors="replace")
         try:
-            for req in json.loads(r.stdout)["requests"]:
-                for hop in req["hops"]:
+            traced = json.loads(r.stdout)["requests"]
+        except (ValueError, KeyError):
+            traced = []
+        for i, (n, _, _) in enumerate(reqs):
+            lines = set()
+            if len(traced) == len(reqs):
+                for hop in traced[i].get("hops", []):
                     for f in hop.get("fired", []):
                         lines.add(f["line"])
-        except (ValueError, KeyError):
-            pass
-        out[n] = lines
+            out[n] = lines
     return out
 
 
@@ -113,92 +114,121 @@ def converted_case(case, text, target):
     return c
 
 
+def serve(kind, case, tmp):
+    """Starts a real server for `case`, sends every request, asks it to stop; (server, answers)."""
+    server = harness.Server(kind, case, tmp)
+    try:
+        server.start()
+        return server, {n: harness.send(server.port, m, u, h) for n, m, u, h in case.requests}
+    finally:
+        server.signal_stop()  # it shuts down while we go on; stop() at the end waits for it
+
+
+def run_case(redirlint, kind, name, known):
+    """One case file: its own server, the conversion, the other server. (lines to print, totals, known seen)."""
+    target = "apache" if kind == "nginx" else "nginx"
+    other = "apache" if target == "apache" else "nginx"
+    case = harness.Case(os.path.join(HERE, "..", "differential", "cases", kind, name))
+    totals = dict.fromkeys(("identical", "server", "declared", "silent", "known"), 0)
+    lines, seen, servers = [], set(), []
+    tmp = tempfile.mkdtemp(prefix=f"rl-conv-{case.name}-")
+    ctmp = tempfile.mkdtemp(prefix=f"rl-conv-{case.name}-to-")
+    try:
+        try:
+            server, orig = serve(kind, case, tmp)
+            servers.append(server)
+        except Exception as e:  # noqa: BLE001
+            return [f"SKIP {kind}/{name}: source server did not start ({e})"], totals, seen
+        src = os.path.join(tmp, "source-" + os.path.basename(server.rules_path))
+        shutil.copyfile(server.rules_path, src)
+        rc, text, err, losses = convert(redirlint, kind, case, src, target)
+        if rc not in (0, 1):
+            totals["silent"] += len(case.requests)
+            return [f"FAIL {kind}/{name}: convert exit {rc}: {err.strip()[:300]}"], totals, seen
+        conv = converted_case(case, text, target)
+        try:
+            cserver, got = serve(other, conv, ctmp)
+            servers.append(cserver)
+        except Exception as e:  # noqa: BLE001
+            totals["silent"] += len(case.requests)
+            return [f"FAIL {kind}/{name}: converted config does not load in {other}: {e}"] + (
+                [text] if VERBOSE else []), totals, seen
+        differ = {}
+        for n, m, u, h in case.requests:
+            a = (orig[n][0], normalise(orig[n][1], server.port))
+            b = (got[n][0], normalise(got[n][1], cserver.port))
+            # "no rule answered" is 404 on one side and may be 200 on the other for files.
+            if a == b or (a[1] == "-" and b[1] == "-" and {a[0], b[0]} <= {"404", "200"}):
+                totals["identical"] += 1
+            else:
+                differ[n] = (m, u)
+        if differ:
+            os.makedirs(server.docroot, exist_ok=True)
+            fired = fired_lines(redirlint, kind, case, server, src, set(differ))
+            unfired = {n for n in differ if not fired.get(n)}
+            conv_fired = {}
+            if unfired:
+                conv_rules = os.path.join(tmp, "converted.conf")
+                with open(conv_rules, "w", encoding="utf-8", errors="surrogateescape") as f:
+                    f.write(text.replace("@LISTEN@", f"127.0.0.1:{server.port}").replace("@PORT@", str(server.port)))
+                conv_fired = fired_lines(redirlint, other, converted_case(case, "", target), server, conv_rules, unfired)
+            for n, (m, u) in differ.items():
+                declared = any(line in losses for line in fired.get(n, ()))
+                bucket = "declared" if declared else "silent"
+                if n in unfired and not conv_fired.get(n):
+                    bucket = "server"
+                key = f"{kind}/{name}:{n}"
+                if bucket == "silent" and key in known:
+                    bucket = "known"
+                    seen.add(key)
+                totals[bucket] += 1
+                if bucket in ("silent", "known") or VERBOSE:
+                    lines.append(f"{bucket.upper()} {kind}/{name}:{n} {m} {u}: {kind}={orig[n][0]} {orig[n][1]}"
+                                 f"  converted {other}={got[n][0]} {got[n][1]}")
+        if VERBOSE and differ:
+            lines.append(text)
+        return lines, totals, seen
+    finally:
+        for s in servers:
+            s.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(ctmp, ignore_errors=True)
+
+
+VERBOSE = False
+
+
 def main():
+    global VERBOSE
     redirlint = os.path.abspath(sys.argv[1])
     only = None
-    verbose = "--verbose" in sys.argv
+    VERBOSE = "--verbose" in sys.argv
     if "--case" in sys.argv:
         only = sys.argv[sys.argv.index("--case") + 1]
     for b in (harness.APACHE, harness.NGINX):
         if not os.path.exists(b):
             print(f"skipped: {b} not installed")
             return 77
-    known = set()
     with open(os.path.join(HERE, "known_silent.txt")) as f:
         known = {line.strip() for line in f if line.strip() and not line.startswith("#")}
-    known_seen = set()
-    totals = {"identical": 0, "server": 0, "declared": 0, "silent": 0, "known": 0}
+    jobs = []
     for kind in ("apache", "htaccess", "nginx"):
-        target = "apache" if kind == "nginx" else "nginx"
-        other = "apache" if target == "apache" else "nginx"
         case_dir = os.path.join(HERE, "..", "differential", "cases", kind)
         for name in sorted(n for n in os.listdir(case_dir) if n.endswith(".case")):
-            if only and only != f"{kind}/{name[:-5]}":
-                continue
-            case = harness.Case(os.path.join(case_dir, name))
-            tmp_keep = tempfile.mkdtemp(prefix="rl-conv-src-")
-            try:
-                try:
-                    orig, orig_port, rules, server, tmp = answers(kind, case)
-                except Exception as e:  # noqa: BLE001
-                    print(f"SKIP {kind}/{name}: source server did not start ({e})")
-                    continue
-                src = os.path.join(tmp_keep, os.path.basename(server.rules_path))
-                with open(src, "w", encoding="utf-8", errors="surrogateescape") as f:
-                    f.write(rules)
-                rc, text, err, losses = convert(redirlint, kind, case, src, target)
-                if rc not in (0, 1):
-                    print(f"FAIL {kind}/{name}: convert exit {rc}: {err.strip()[:300]}")
-                    totals["silent"] += len(case.requests)
-                    continue
-                conv = converted_case(case, text, target)
-                ctmp = tempfile.mkdtemp(prefix=f"rl-conv-{case.name}-to-")
-                cserver = harness.Server(other, conv, ctmp)
-                try:
-                    cserver.start()
-                    got = {n: harness.send(cserver.port, m, u, h) for n, m, u, h in case.requests}
-                except Exception as e:  # noqa: BLE001
-                    print(f"FAIL {kind}/{name}: converted config does not load in {other}: {e}")
-                    if verbose:
-                        print(text)
-                    totals["silent"] += len(case.requests)
-                    continue
-                finally:
-                    cserver.stop()
-                    shutil.rmtree(ctmp, ignore_errors=True)
-                server.tmp = tmp
-                fired = None
-                for n, m, u, h in case.requests:
-                    a = (orig[n][0], normalise(orig[n][1], orig_port))
-                    b = (got[n][0], normalise(got[n][1], cserver.port))
-                    # "no rule answered" is 404 on one side and may be 200 on the other for files.
-                    if a == b or (a[1] == "-" and b[1] == "-" and {a[0], b[0]} <= {"404", "200"}):
-                        totals["identical"] += 1
-                        continue
-                    if fired is None:
-                        os.makedirs(server.docroot, exist_ok=True)
-                        fired = fired_lines(redirlint, kind, case, server, src)
-                    declared = any(line in losses for line in fired.get(n, ()))
-                    bucket = "declared" if declared else "silent"
-                    if not declared and not fired.get(n):
-                        conv_rules = os.path.join(tmp_keep, "converted.conf")
-                        with open(conv_rules, "w", encoding="utf-8", errors="surrogateescape") as f:
-                            f.write(text.replace("@LISTEN@", f"127.0.0.1:{server.port}").replace("@PORT@", str(server.port)))
-                        conv_case = converted_case(case, "", target)
-                        conv_fired = fired_lines(redirlint, other, conv_case, server, conv_rules, {n})
-                        if not conv_fired.get(n):
-                            bucket = "server"
-                    key = f"{kind}/{name}:{n}"
-                    if bucket == "silent" and key in known:
-                        bucket = "known"
-                        known_seen.add(key)
-                    totals[bucket] += 1
-                    if bucket in ("silent", "known") or verbose:
-                        print(f"{bucket.upper()} {kind}/{name}:{n} {m} {u}: {kind}={orig[n][0]} {orig[n][1]}"
-                              f"  converted {other}={got[n][0]} {got[n][1]}")
-                shutil.rmtree(tmp, ignore_errors=True)
-            finally:
-                shutil.rmtree(tmp_keep, ignore_errors=True)
+            if not only or only == f"{kind}/{name[:-5]}":
+                jobs.append((kind, name))
+    # Cases are independent (own temp dirs and ports): the servers mostly wait, so run several at once.
+    workers = int(os.environ.get("REDIRLINT_DIFF_JOBS", "6"))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda job: run_case(redirlint, job[0], job[1], known), jobs))
+    totals = dict.fromkeys(("identical", "server", "declared", "silent", "known"), 0)
+    known_seen = set()
+    for lines, t, seen in results:
+        for line in lines:
+            print(line)
+        for k, v in t.items():
+            totals[k] += v
+        known_seen |= seen
     fixed = set() if only else known - known_seen
     for key in sorted(fixed):
         print(f"FIXED {key}: no longer a silent difference; delete it from tests/convert/known_silent.txt")
