@@ -207,6 +207,8 @@ bool ApacheEmitter::alias_ok(const Rule& r) const {
     return false;
   if (r.action == Action::answer) return r.status >= 400 && r.status <= 599;
   if (r.action != Action::redirect || !r.target || !is_redirect_status(r.status)) return false;
+  // mod_alias makes Location from the Host's port and keeps the '?' of "GET /a?": not nginx's way.
+  if (rs_.format == Format::nginx) return false;
   auto ps = parse_template(r.target->url);
   if (has_vars(ps)) {
     for (const Piece& p : ps)
@@ -448,9 +450,21 @@ std::string ApacheEmitter::rewrite_lines(const Rule& r, const std::vector<Condit
       else L_.approximated(r, "the request's query is combined differently");
     }
     bool own = subst.find('?') != std::string::npos;
+    bool nginx_relative = rs_.format == Format::nginx && r.action == Action::redirect && !subst.empty() && subst[0] == '/';
+    if (nginx_relative) {
+      // nginx builds Location from the Host name and its own listen port, Apache from the Host's
+      // port (SEMANTICS 0.4): the origin is written out, without the port of this <VirtualHost>.
+      subst = "%{REQUEST_SCHEME}://%{SERVER_NAME}" + subst;
+    }
     switch (q) {
       case QueryMode::keep:
         if (own) flags.push_back("QSA");
+        else if (rs_.format == Format::nginx && r.action == Action::redirect && !t.query_from_request_uri) {
+          if (r.target->query_mark_always)
+            L_.approximated(r, "nginx sends the '?' of \"?$args\" also to a request without a query; Apache does not");
+          else
+            subst += "?%{QUERY_STRING}";  // nginx writes '?' only for a non-empty query (Apache: also for "GET /a?")
+        }
         break;
       case QueryMode::append: flags.push_back("QSA"); break;
       case QueryMode::replace:

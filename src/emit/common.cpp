@@ -404,10 +404,16 @@ std::vector<bool> chained_rules(const RuleSet& rs) {
   return out;
 }
 
-void apache_location_literals(std::vector<Piece>& ps, bool escape_query) {
+void apache_location_literals(std::vector<Piece>& ps, bool escape_query, bool split_at_last) {
   static const char* kHex = "0123456789abcdef";
   bool in_query = false;
   bool first = true;
+  // [QSL] splits at the last literal '?': the earlier ones belong to the path (escaped as %3f).
+  const Piece* split_piece = nullptr;
+  std::size_t split_at = 0;
+  for (const Piece& p : ps)
+    if (p.kind == Piece::literal && p.text.find('?') != std::string::npos)
+      split_piece = &p, split_at = p.text.rfind('?');
   for (Piece& p : ps) {
     if (p.kind != Piece::literal) {
       first = false;
@@ -434,7 +440,7 @@ void apache_location_literals(std::vector<Piece>& ps, bool escape_query) {
     }
     for (std::size_t i = start; i < t.size(); ++i) {
       unsigned char c = static_cast<unsigned char>(t[i]);
-      if (c == '?' && !in_query) {
+      if (c == '?' && !in_query && (!split_at_last || (&p == split_piece && i == split_at))) {
         in_query = true;
         out += '?';
         continue;

@@ -96,7 +96,8 @@ std::vector<bool> chained_rules(const RuleSet& rs);
 /// How Apache writes the literal text of a RewriteRule (without [NE]) or RedirectMatch target into
 /// Location (SEMANTICS 1.6, 2.9): the path part re-escaped, lower-case hex; a default port dropped.
 /// `escape_query`: RewriteRule also escapes a query it built. Applied to the literal pieces only.
-void apache_location_literals(std::vector<Piece>& ps, bool escape_query);
+/// `split_at_last`: [QSL], the query starts at the last literal '?' (earlier ones are path: %3f).
+void apache_location_literals(std::vector<Piece>& ps, bool escape_query, bool split_at_last = false);
 
 /// The nginx variable (without '$') for a model variable name (`http_host`, `http:X-Y` ...), or "".
 std::string nginx_variable(std::string_view name, Format source);

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "emit/common.hpp"
+#include "util/hex.hpp"
 #include "util/regex.hpp"
 
 namespace rl {
@@ -111,6 +112,29 @@ Rendered render(const std::vector<Piece>& ps, const CapNames& names, Format src)
 
 bool is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
 
+/// The literal text of an Apache redirect target as Apache sends it (re-escaped, SEMANTICS 1.6, 2.9).
+void apache_literals(const RuleSet& rs, const Rule& r, std::vector<Piece>& tp) {
+  if ((rs.format == Format::apache || rs.format == Format::htaccess) && r.action == Action::redirect &&
+      ((r.origin.directive == "RewriteRule" && !r.flags.ne) || r.origin.directive == "RedirectMatch"))
+    apache_location_literals(tp, r.origin.directive == "RewriteRule", r.flags.qsl);
+}
+
+/// True when the literal path of `ps` (before its first '?') has a %XX that nginx's `rewrite` decodes
+/// in a redirect (NGX_UNESCAPE_REDIRECT: '&'..'~'); `return` sends it as written.
+bool rewrite_decodes(const std::vector<Piece>& ps) {
+  for (const Piece& p : ps) {
+    if (p.kind != Piece::literal) continue;
+    const std::string& t = p.text;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      if (t[i] == '?') return false;
+      if (t[i] != '%' || i + 2 >= t.size() || hex_value(t[i + 1]) < 0 || hex_value(t[i + 2]) < 0) continue;
+      int c = hex_value(t[i + 1]) * 16 + hex_value(t[i + 2]);
+      if (c > '%' && c < 0x7f) return true;
+    }
+  }
+  return false;
+}
+
 /// One `if` test, already in nginx syntax ("$args ~ \"...\""), with the Apache [OR] flag.
 struct Test {
   std::string prelude;  ///< `set $rl..t "..."` when the test string is a composite
@@ -129,6 +153,8 @@ class NginxEmitter {
   const EmitOptions& o_;
   Losses& L_;
   bool need_amp_map_ = false;
+  bool need_empty_query_map_ = false;
+  std::set<int> origin_ports_;  ///< $rl_origin maps wanted, by the ServerName port (0 = none)
   bool any_internal_rewrite_ = false;
   std::vector<bool> chained_ = chained_rules(rs_);
 
@@ -137,6 +163,9 @@ class NginxEmitter {
   bool make_test(const Rule& r, const Condition& c, const std::string& id, int idx, bool name_caps, Test& out,
                  std::string& why);
   std::string query_return(QueryMode q, std::string url);
+  std::string empty_query_mark();
+  std::string origin(const Rule& r);
+  std::string target_for_nginx(const Rule& r, const std::string& rendered);
   std::optional<std::string> canonical_server(const Rule& r, bool leading);
   void apache_source_notes(const Rule& r, const std::vector<Piece>& tp);
 };
@@ -144,7 +173,7 @@ class NginxEmitter {
 /// Apache behaviours of a rule that nginx does not reproduce (SEMANTICS §2), declared as RL302.
 void NginxEmitter::apache_source_notes(const Rule& r, const std::vector<Piece>& tp) {
   bool dynamic = has_captures(tp) || has_vars(tp);
-  if (r.flags.qsl) L_.approximated(r, "[QSL] (split at the last '?') is not reproduced");
+  if (r.flags.qsl && dynamic) L_.approximated(r, "[QSL] (split at the last '?') is not reproduced when captures or variables bring a '?'");
   if (r.flags.ne && has_vars(tp)) L_.approximated(r, "[NE]: Apache sends the variables unescaped");
   bool in_query = false, query_dynamic = false;
   for (const Piece& p : tp) {
@@ -288,7 +317,7 @@ std::string NginxEmitter::query_return(QueryMode q, std::string url) {
   bool own_query = url.find('?') != std::string::npos;
   switch (q) {
     case QueryMode::keep:
-      if (!own_query) return url + "$is_args$args";
+      if (!own_query) return url + "$is_args$args" + empty_query_mark();
       need_amp_map_ = true;
       return url + "$rl_amp$args";
     case QueryMode::append:
@@ -300,6 +329,33 @@ std::string NginxEmitter::query_return(QueryMode q, std::string url) {
       return url;
   }
   return url;
+}
+
+/// Apache keeps the '?' of a request with an empty query (`GET /a?` -> `/b?`, SEMANTICS 1.3, 2.4);
+/// nginx writes it only for a non-empty query. "" for other sources.
+std::string NginxEmitter::empty_query_mark() {
+  if (rs_.format != Format::apache && rs_.format != Format::htaccess) return "";
+  need_empty_query_map_ = true;
+  return "$rl_empty_query";
+}
+
+/// The variable that holds the origin Apache puts before a relative redirect target: the Host
+/// header's name and port, else the port of the vhost's ServerName (SEMANTICS 0.4); nginx would use
+/// its listen port.
+std::string NginxEmitter::origin(const Rule& r) {
+  int server = rs_.format == Format::apache ? r.scope.server : -1;
+  int port = server >= 0 ? rs_.blocks[static_cast<std::size_t>(server)].servername_port : 0;
+  if (port == 80 || port == 443) port = 0;  // the scheme's default port is left out (http, the common case)
+  origin_ports_.insert(port);
+  return port ? "$rl_origin_" + std::to_string(port) : "$rl_origin";
+}
+
+/// A rendered redirect target from an Apache source made absolute the way Apache does it.
+std::string NginxEmitter::target_for_nginx(const Rule& r, const std::string& rendered) {
+  if ((rs_.format != Format::apache && rs_.format != Format::htaccess) || r.action != Action::redirect ||
+      rendered.empty() || rendered[0] != '/')
+    return rendered;
+  return origin(r) + rendered;
 }
 
 std::optional<std::string> NginxEmitter::canonical_server(const Rule& r, bool leading) {
@@ -418,9 +474,7 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
       return refuse("the target names a capture the pattern does not have");
   }
   bool from_apache = rs_.format == Format::apache || rs_.format == Format::htaccess;
-  if (from_apache && r.action == Action::redirect &&
-      ((r.origin.directive == "RewriteRule" && !r.flags.ne) || r.origin.directive == "RedirectMatch"))
-    apache_location_literals(tp, r.origin.directive == "RewriteRule");
+  apache_literals(rs_, r, tp);
   bool uses_rule_caps = std::any_of(tp.begin(), tp.end(), [](const Piece& p) { return p.kind == Piece::rule_cap; });
   bool uses_cond_caps = std::any_of(tp.begin(), tp.end(), [](const Piece& p) { return p.kind == Piece::cond_cap; });
   int tail_group = 0;
@@ -456,7 +510,10 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
   bool everything = matches_everything(r.match) && !uses_rule_caps;
   bool can_rewrite = (rewrite || (redirect && (r.status == 301 || r.status == 302))) && !r.match.negated;
   // Prefer `return` for redirects that need no rule captures (idiomatic, no query surprises).
-  bool use_return = redirect && (!can_rewrite || everything);
+  bool decodes = redirect && rewrite_decodes(tp);
+  bool use_return = redirect && (!can_rewrite || everything || (decodes && !uses_rule_caps));
+  if (decodes && uses_rule_caps && !use_return)
+    L_.approximated(r, "nginx `rewrite` decodes the %XX escapes of the target's path that Apache sends escaped");
   bool match_as_test = !everything && (answer || use_return || r.match.negated || r.action == Action::none);
   int last_cond_with_caps = -1;
   for (std::size_t k = 0; k < r.conds.size(); ++k)
@@ -512,6 +569,7 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
     target = render(tp, names, rs_.format);
     if (!target.ok) return refuse(target.why);
     for (const auto& a : target.approx) L_.approximated(r, a);
+    target.text = target_for_nginx(r, target.text);
     bool abs = target.text.rfind("http://", 0) == 0 || target.text.rfind("https://", 0) == 0 ||
                target.text.rfind("$scheme://", 0) == 0;
     if (!abs && !target.text.empty() && target.text[0] != '/' && target.text[0] != '$')
@@ -533,6 +591,7 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
     switch (qmode) {
       case QueryMode::keep:
         if (own_query) L_.approximated(r, "the target's own query is followed by the request's");
+        else url += empty_query_mark();
         break;
       case QueryMode::append: break;
       case QueryMode::replace:
@@ -674,12 +733,15 @@ std::string NginxEmitter::run() {
                 locations += "    # redirlint: shadowed by an earlier rule for the same path: " + rule_label(r) + "\n";
                 continue;
               }
-              Rendered t = render(parse_template(r.target->url), CapNames{}, rs_.format);
+              std::vector<Piece> tp = parse_template(r.target->url);
+              apache_literals(rs_, r, tp);
+              Rendered t = render(tp, CapNames{}, rs_.format);
               if (!t.ok) {
                 L_.refused(r, t.why);
                 locations += not_converted_block(r, t.why, "    ");
                 continue;
               }
+              t.text = target_for_nginx(r, t.text);
               locations += carried_comments(r, "    ");
               locations += "    location = " + ng_quote(key) + " {\n        return " + std::to_string(r.status) + " " +
                            ng_quote(query_return(r.target->query, t.text)) + ";\n    }\n";
@@ -723,6 +785,20 @@ std::string NginxEmitter::run() {
   // Directives the parser kept but did not model, when they can change redirects.
   std::string unmodelled = unmodelled_comments(rs_, L_, "");
   if (need_amp_map_) text += "map $args $rl_amp {\n    \"\" \"\";\n    default \"&\";\n}\n";
+  if (need_empty_query_map_)
+    text += "# Apache keeps the '?' of a request with an empty query (\"GET /a?\" -> \"/b?\"); nginx would drop it.\n"
+            "map $is_args$request_uri $rl_empty_query {\n    \"~^[^?]*\\?$\" \"?\";\n    default \"\";\n}\n";
+  for (int port : origin_ports_) {
+    text += "# Apache builds a redirect's Location from the Host header's name and port";
+    text += port ? ", else its ServerName port " + std::to_string(port) : std::string();
+    text += "; nginx would use its listen port.\n";
+    text += "map $scheme://$http_host " + std::string(port ? "$rl_origin_" + std::to_string(port) : "$rl_origin") + " {\n"
+            "    \"~^http://.*:80$\" \"http://$host\";\n"
+            "    \"~^https://.*:443$\" \"https://$host\";\n"
+            "    \"~:(?<rl_port>[0-9]+)$\" \"$scheme://$host:$rl_port\";\n";
+    bool default_port = port == 0;
+    text += "    default \"$scheme://$host" + (default_port ? std::string() : ":" + std::to_string(port)) + "\";\n}\n";
+  }
   (void)any_internal_rewrite_;
   return text + unmodelled + canon + body;
 }

@@ -102,6 +102,10 @@ struct Target {
   std::string url;
   QueryMode query = QueryMode::keep;
   bool absolute = false;  ///< url starts with a scheme (http://, https://, or ${scheme}://)
+  /// QueryMode::keep only: the '?' is written even when the request has no query (nginx `return URL?$args`).
+  /// When false, the source server's own rule applies: Apache writes it when the request had a '?' (even
+  /// an empty query: `GET /a?` -> `/b?`), nginx (`$is_args$args`, `rewrite`) only for a non-empty query.
+  bool query_mark_always = false;
 };
 
 enum class Flow {
@@ -156,6 +160,7 @@ struct Block {
   std::vector<int> ports;                 ///< listen ports (Apache: VirtualHost addr ports)
   bool https = false;                     ///< listen ... ssl / 443 / SSLEngine on
   bool default_server = false;
+  int servername_port = 0;  ///< Apache: the port written on ServerName (`ServerName a.example:8081`), 0 = none written
   // location blocks (nginx) / Location & Directory (Apache):
   LocationMod mod = LocationMod::none;
   std::string path;   ///< nginx location text (decoded), Apache URL path/dir path

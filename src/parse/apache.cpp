@@ -686,6 +686,13 @@ void Parser::handle_directive(const LogicalLine& ln, std::string_view name, std:
           std::string_view v = a.front().value;
           if (v.rfind("https://", 0) == 0) server->https = true;
           server->server_names.insert(server->server_names.begin(), host_only(v));
+          std::string_view hp = v.substr(v.find("://") == std::string_view::npos ? 0 : v.find("://") + 3);
+          std::size_t colon = hp.rfind(':');
+          if (colon != std::string_view::npos && hp.find(']', colon) == std::string_view::npos && colon + 1 < hp.size() &&
+              hp.size() - colon <= 6 && std::all_of(hp.begin() + static_cast<std::ptrdiff_t>(colon) + 1, hp.end(), [](char c) {
+                return std::isdigit(static_cast<unsigned char>(c));
+              }))
+            server->servername_port = std::stoi(std::string(hp.substr(colon + 1)));
         }
       } else {
         for (const Arg& x : a) server->server_names.push_back(host_only(x.value));

@@ -348,8 +348,10 @@ void Parser::note_map_lookups(const LogicalLine& ln, const Arg& arg, const Templ
   }
 }
 
-// An absolute substitution naming this virtual host (one of its names, and its port) is an
-// internal rewrite unless [R] is given (mod_rewrite reduce_uri(), SEMANTICS.md 2.5).
+// An absolute substitution naming this virtual host is an internal rewrite unless [R] is given
+// (mod_rewrite reduce_uri(), SEMANTICS.md 2.5): its scheme is the request's (http, https for a TLS
+// vhost), its host one of the vhost's names and its port the ServerName's port (ap_matches_request_vhost()
+// compares with s->port, 0 when ServerName has none: then no URL names the vhost).
 void Parser::same_host_rewrites() {
   for (RuleId id : absolute_implicit_) {
     Rule& r = rs_.rules[id];
@@ -362,6 +364,7 @@ void Parser::same_host_rewrites() {
     std::size_t host_end = rest.find_first_of("/:?#");
     std::string_view host = rest.substr(0, host_end);
     if (host.empty() || host.find_first_of("$%") != std::string_view::npos) continue;
+    if (scheme != (server.https ? "https" : "http")) continue;
     int port = scheme == "https" ? 443 : 80;
     std::size_t path_at = host_end == std::string_view::npos ? rest.size() : host_end;
     if (host_end != std::string_view::npos && rest[host_end] == ':') {
@@ -376,8 +379,7 @@ void Parser::same_host_rewrites() {
     }
     const std::string h = lower(host);
     bool named = std::find(server.server_names.begin(), server.server_names.end(), h) != server.server_names.end();
-    bool port_ok = server.ports.empty() || std::find(server.ports.begin(), server.ports.end(), port) != server.ports.end();
-    if (!named || !port_ok) continue;
+    if (!named || port != server.servername_port) continue;
     std::string path(rest.substr(path_at));
     if (path.empty() || path[0] != '/') path.insert(path.begin(), '/');
     r.action = Action::rewrite;

@@ -839,6 +839,7 @@ class Reader {
         if (ends_with(t.url, suffix)) {
           t.url.resize(t.url.size() - suffix.size());
           t.query = QueryMode::keep;
+          t.query_mark_always = suffix.front() == '?';
           break;
         }
       t.absolute = starts_with(t.url, "http://") || starts_with(t.url, "https://") || starts_with(t.url, "${scheme}://");

@@ -19,34 +19,6 @@ std::string template_literal(std::string_view text) {
   return out;
 }
 
-// A mod_rewrite substitution (do_expand syntax: `\c`, `$N`, `%N`, `%{VAR}`) as a model template,
-// without its trailing '?'. Used when the model no longer holds the substitution as written.
-std::string substitution_template(std::string_view s) {
-  std::string out;
-  if (!s.empty() && s.back() == '?' && !(s.size() >= 2 && s[s.size() - 2] == '\\')) s.remove_suffix(1);
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '\\' && i + 1 < s.size()) {
-      out += template_literal(s.substr(++i, 1));
-    } else if ((c == '$' || c == '%') && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9') {
-      out += s.substr(i, 2);
-      ++i;
-    } else if (c == '%' && i + 1 < s.size() && s[i + 1] == '{' && s.find('}', i) != std::string_view::npos) {
-      std::size_t close = s.find('}', i);
-      std::string name(s.substr(i + 2, close - i - 2));
-      std::string key = url::lower(name);
-      if (key == "request_uri") out += "${uri}";
-      else if (key.rfind("http:", 0) == 0) out += "${http:" + name.substr(5) + "}";
-      else if (key.rfind("env:", 0) == 0) out += "${env:" + name.substr(4) + "}";
-      else out += "${var:" + name + "}";
-      i = close;
-    } else {
-      out += template_literal(s.substr(i, 1));
-    }
-  }
-  return out;
-}
-
 bool flags_have_redirect(std::string_view flags) {
   if (flags.size() < 2 || flags.front() != '[' || flags.back() != ']') return false;
   flags = flags.substr(1, flags.size() - 2);
@@ -77,12 +49,6 @@ CompiledRule compile_rule(const RuleSet& rs, const Rule& r) {
   if (rewrite) {
     std::vector<std::string> words = directive_words(r.original);
     cr.explicit_r = words.size() >= 4 && flags_have_redirect(words[3]);
-    if (words.size() >= 3 && !r.target->absolute && url::is_absolute(words[2])) {
-      // The parser reduced a URL naming this vhost to a path (its reading of reduce_uri()); httpd
-      // decides that per request (Engine::apply_rule), so keep the URL as written.
-      url = substitution_template(words[2]);
-      cr.absolute_written = true;
-    }
     if (rs.format == Format::htaccess && words.size() >= 3 && !r.target->absolute) {
       const std::string& sub = words[2];
       bool rooted = (!sub.empty() && sub[0] == '/') || url::lower(sub).rfind("%{request_uri}", 0) == 0;

@@ -199,20 +199,6 @@ bool Engine::redirect_relative() const {
   return own.value_or(main.value_or(false));
 }
 
-// ap_matches_request_vhost(): the URL's host is a name of the selected server and its port is s->port.
-bool Engine::names_this_server(std::string_view absolute_url) const {
-  url::UrlParts parts;
-  if (!url::split_absolute(absolute_url, parts)) return false;
-  std::string scheme = url::lower(parts.scheme);
-  if (scheme != url::lower(req_.scheme)) return false;
-  url::HostPort hp = url::split_host(parts.authority);
-  int port = hp.port.value_or(url::default_port(scheme));
-  if (port != server_port() || server < 0) return false;
-  for (const std::string& n : rs_.blocks[static_cast<std::size_t>(server)].server_names)
-    if (url::iequals(n, hp.name)) return true;
-  return false;
-}
-
 // ap_directory_walk(): r->filename stops at the first path segment that is a file or does not exist;
 // the rest of the URL-path is PATH_INFO.
 void Engine::split_path_info(const std::string& path, std::string& filename, std::string& path_info) const {
@@ -458,11 +444,6 @@ Engine::RuleResult Engine::apply_rule(const Rule& r, const std::string& perdir, 
     if (!absolute_scheme_length(st.filename))
       st.filename = construct_url((st.filename.empty() || st.filename[0] != '/' ? "/" : "") + st.filename);
     st.status = r.status;
-  } else if (scheme_len && names_this_server(st.filename)) {
-    // reduce_uri(): a URL naming this server (name and ServerName port) becomes a local path.
-    url::UrlParts parts;
-    url::split_absolute(st.filename, parts);
-    st.filename = parts.rest.empty() ? "/" : parts.rest;
   }
   fired_rule(r, st.filename + (st.args ? "?" + *st.args : ""));
   return RuleResult::matched;

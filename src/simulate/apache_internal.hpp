@@ -18,7 +18,6 @@ struct CompiledRule {
   std::vector<std::vector<TemplatePart>> cond_test;  ///< per condition: its test string
   bool explicit_r = false;  ///< RewriteRule [R] / [R=code] written (absolute targets redirect anyway)
   bool relative = false;    ///< per-directory relative substitution (the directory prefix is added at run time)
-  bool absolute_written = false;  ///< the substitution is an absolute URL the model holds as a path
 };
 
 struct Compiled {
@@ -78,7 +77,6 @@ class Engine {
   void split_path_info(const std::string& path, std::string& filename, std::string& path_info) const;
   void fired_rule(const Rule& r, std::string url_after);
   std::string docroot() const;
-  bool names_this_server(std::string_view absolute_url) const;
   int server_port() const;
   bool redirect_relative() const;
 

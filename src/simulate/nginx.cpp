@@ -10,7 +10,8 @@
 //   skipped. A return/break whose Rule::match is not its location's own pattern comes from a `map`
 //   the parser unrolled (one rule per entry): its match and conditions are then tested like a rewrite's.
 // - A rule belongs to the server or location that contains it, through at most one `if` block.
-// - `return ... $is_args$args` arrives as QueryMode::keep with the suffix removed.
+// - `return ... $is_args$args` arrives as QueryMode::keep with the suffix removed (`?$args`: and
+//   Target::query_mark_always).
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -62,18 +63,6 @@ bool same_conds(const std::vector<Condition>& a, const std::vector<Condition>& b
     return x.test == y.test && x.op == y.op && x.pattern.text == y.pattern.text &&
            x.pattern.negated == y.pattern.negated && x.pattern.ignore_case == y.pattern.ignore_case;
   });
-}
-
-/// True when a `return` was written `... URL?$args;` (not `$is_args$args`): the parser folds both into
-/// QueryMode::keep, but this one sends the '?' even without a query.
-bool literal_args_suffix(std::string_view original) {
-  while (!original.empty() && (original.back() == ';' || original.back() == ' ' || original.back() == '"' ||
-                               original.back() == '\'' || original.back() == '\t' || original.back() == '\n'))
-    original.remove_suffix(1);
-  std::string text = url::lower(original);
-  for (std::string_view suffix : {"?$args", "?$query_string", "?${args}", "?${query_string}"})
-    if (text.ends_with(suffix)) return true;
-  return false;
 }
 
 /// The pattern the parser gives a return/break of location `loc` (-1 = server level).
@@ -459,7 +448,7 @@ Step Engine::do_return(const Rule& r) {
   if (is_redirect_status(r.status) && r.target) {
     out_.kind = OutcomeKind::redirect;
     std::string loc = expand_plain(r.target->url);
-    if (r.target->query == QueryMode::keep && (!args_.empty() || literal_args_suffix(r.original)))
+    if (r.target->query == QueryMode::keep && (!args_.empty() || r.target->query_mark_always))
       loc += "?" + args_;
     out_.location = absolute_location(r.scope.block, loc);
     fire(r, out_.location);
