@@ -5,12 +5,16 @@
 #include <chrono>
 #include <cstdio>
 
+#include "analysis/quick_example.hpp"
 #include "simulate/url.hpp"
 #include "util/regex.hpp"
 
 namespace rl::analysis {
 
 namespace {
+
+// Longer location paths are left to the automaton (its state limit).
+constexpr std::size_t kMaxLocationPrefix = 1000;
 
 bool is_host_test(std::string_view test) {
   return test == "${http_host}" || test == "${host}" || test == "${server_name}" || test == "${http:Host}";
@@ -285,7 +289,35 @@ std::optional<Language> rule_language(const RuleSet& rs, const Rule& r) {
   return own->intersect(*l);
 }
 
+namespace {
+
+// The automaton example of rule_language() (example_paths' last source), without building an automaton
+// where quick_path_example decides it (issue 8). nullopt: no example.
+std::optional<std::string> language_example(const RuleSet& rs, const Rule& r, const Block* loc) {
+  // An exact location leaves at most its own path, which example_paths has added already.
+  if (loc && loc->mod == LocationMod::exact) return std::nullopt;
+  if (r.match.kind == MatchKind::regex && !r.match.ignore_case)
+    if (auto ex = quick_path_example(r.match.text)) {
+      // The quick example is the shortest string of the rule's pattern: when the location accepts it,
+      // it is also the example of their intersection.
+      bool prefix_loc = loc && (loc->mod == LocationMod::none || loc->mod == LocationMod::prefix_noregex) &&
+                        loc->path.size() <= kMaxLocationPrefix && ex->rfind(loc->path, 0) == 0;
+      if (!loc || prefix_loc || (loc->mod == LocationMod::regex && loc->path == r.match.text)) return ex;
+    }
+  auto l = rule_language(rs, r);
+  if (!l) return std::nullopt;
+  return l->path_example();
+}
+
+}  // namespace
+
 std::vector<std::string> example_paths(const RuleSet& rs, const Rule& r) {
+  std::optional<Regex> re;
+  if (r.match.kind == MatchKind::regex && !r.match.negated) re = Regex::compile(r.match.text, r.match.ignore_case);
+  return example_paths(rs, r, re ? &*re : nullptr);
+}
+
+std::vector<std::string> example_paths(const RuleSet& rs, const Rule& r, const Regex* match_re) {
   std::vector<std::string> out;
   auto add = [&](const std::string& p) {
     if (p.empty() || p[0] != '/' || std::find(out.begin(), out.end(), p) != out.end()) return;
@@ -304,16 +336,12 @@ std::vector<std::string> example_paths(const RuleSet& rs, const Rule& r) {
     add(loc->path);
     if (loc->mod != LocationMod::exact) add(loc->path + (!loc->path.empty() && loc->path.back() == '/' ? "" : "/") + "redirlint-x");
   }
-  if (out.empty() || r.match.kind == MatchKind::regex) {
-    if (auto l = rule_language(rs, r))
-      if (auto ex = l->path_example()) add(*ex);
-  }
+  if (out.empty() || r.match.kind == MatchKind::regex)
+    if (auto ex = language_example(rs, r, loc)) add(*ex);
   // Keep only paths the real patterns accept.
   std::vector<std::string> kept;
-  std::optional<Regex> re;
-  if (r.match.kind == MatchKind::regex) re = Regex::compile(r.match.text, r.match.ignore_case);
   for (const std::string& p : out) {
-    if (r.match.kind == MatchKind::regex && (!re || !re->matches(p))) continue;
+    if (r.match.kind == MatchKind::regex && (!match_re || !match_re->matches(p))) continue;
     if (r.match.kind == MatchKind::exact && p != r.match.text && !r.match.optional_trailing_slash) continue;
     if (r.match.kind == MatchKind::prefix) {
       const std::string& t = r.match.text;
@@ -327,10 +355,17 @@ std::vector<std::string> example_paths(const RuleSet& rs, const Rule& r) {
 std::optional<std::string> expand_for_path(const Rule& r, std::string_view path, std::string_view scheme,
                                            std::string_view host) {
   if (!r.target) return std::nullopt;
+  std::optional<Regex> re;
+  if (r.match.kind == MatchKind::regex) re = Regex::compile(r.match.text, r.match.ignore_case);
+  return expand_for_path(r, re ? &*re : nullptr, path, scheme, host);
+}
+
+std::optional<std::string> expand_for_path(const Rule& r, const Regex* match_re, std::string_view path,
+                                           std::string_view scheme, std::string_view host) {
+  if (!r.target) return std::nullopt;
   Captures caps;
   if (r.match.kind == MatchKind::regex) {
-    auto re = Regex::compile(r.match.text, r.match.ignore_case);
-    if (!re || re->match(path, &caps) != MatchStatus::match) return std::nullopt;
+    if (!match_re || match_re->match(path, &caps) != MatchStatus::match) return std::nullopt;
   } else {
     caps.groups.push_back(std::string(path));
   }

@@ -10,6 +10,7 @@
 #include "model/model.hpp"
 #include "simulate/simulate.hpp"
 #include "simulate/template.hpp"
+#include "util/regex.hpp"
 
 namespace rl::analysis {
 
@@ -60,11 +61,17 @@ std::optional<Language> rule_language(const RuleSet& rs, const Rule& r);
 /// plus a tail for prefixes, automaton examples for regexes. Every path is checked against the
 /// rule's real PCRE2 pattern. Possibly empty.
 std::vector<std::string> example_paths(const RuleSet& rs, const Rule& r);
+/// The same with the rule's match pattern already compiled (`match_re`: PCRE2 of r.match for regex
+/// rules; nullptr when it does not compile or the rule is not a regex).
+std::vector<std::string> example_paths(const RuleSet& rs, const Rule& r, const Regex* match_re);
 
 /// Expands the rule's target for one decoded path on an unconditioned request, with `$N` from the rule's
 /// match; nullopt when the target needs %N or a variable other than scheme/host/uri/request_uri/query.
 std::optional<std::string> expand_for_path(const Rule& r, std::string_view path, std::string_view scheme,
                                            std::string_view host);
+/// The same with the rule's match pattern already compiled (see example_paths).
+std::optional<std::string> expand_for_path(const Rule& r, const Regex* match_re, std::string_view path,
+                                           std::string_view scheme, std::string_view host);
 
 /// The enclosing nginx location block of a rule, or nullptr.
 const Block* location_of(const RuleSet& rs, const Rule& r);

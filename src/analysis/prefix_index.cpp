@@ -1,5 +1,7 @@
 #include "analysis/prefix_index.hpp"
 
+#include <algorithm>
+
 #include "analysis/facts.hpp"
 
 namespace rl::analysis {
@@ -63,31 +65,40 @@ PrefixIndex::PrefixIndex(const RuleSet& rs) : keys_(rs.rules.size()), exact_(rs.
     exact_[r.id] = k.exact;
     (k.exact ? exact_map_ : prefix_map_)[k.text].push_back(r.id);
   }
+  for (const auto& [key, ids] : prefix_map_) prefix_lengths_.push_back(key.size());
+  std::sort(prefix_lengths_.begin(), prefix_lengths_.end());
+  prefix_lengths_.erase(std::unique(prefix_lengths_.begin(), prefix_lengths_.end()), prefix_lengths_.end());
+}
+
+template <class F>
+void PrefixIndex::for_each_prefix(std::string_view path, F&& f) const {
+  for (std::size_t n : prefix_lengths_) {
+    if (n > path.size()) break;
+    if (auto it = prefix_map_.find(path.substr(0, n)); it != prefix_map_.end()) f(it->second);
+  }
 }
 
 std::vector<RuleId> PrefixIndex::candidates_for_path(std::string_view path) const {
   std::vector<RuleId> out = universal_;
-  if (auto it = exact_map_.find(std::string(path)); it != exact_map_.end())
-    out.insert(out.end(), it->second.begin(), it->second.end());
-  if (prefix_map_.empty()) return out;
-  std::string pre;
-  for (std::size_t n = 1; n <= path.size(); ++n) {
-    pre.assign(path.substr(0, n));
-    if (auto it = prefix_map_.find(pre); it != prefix_map_.end()) out.insert(out.end(), it->second.begin(), it->second.end());
-  }
+  auto append = [&](const std::vector<RuleId>& ids) { out.insert(out.end(), ids.begin(), ids.end()); };
+  if (auto it = exact_map_.find(path); it != exact_map_.end()) append(it->second);
+  for_each_prefix(path, append);
   return out;
+}
+
+bool PrefixIndex::has_candidates(std::string_view path) const {
+  if (!universal_.empty() || exact_map_.count(path)) return true;
+  bool any = false;
+  for_each_prefix(path, [&](const std::vector<RuleId>&) { any = true; });
+  return any;
 }
 
 std::vector<RuleId> PrefixIndex::candidates_covering(std::string_view prefix, bool exact) const {
   std::vector<RuleId> out = universal_;
+  auto append = [&](const std::vector<RuleId>& ids) { out.insert(out.end(), ids.begin(), ids.end()); };
   if (exact)
-    if (auto it = exact_map_.find(std::string(prefix)); it != exact_map_.end())
-      out.insert(out.end(), it->second.begin(), it->second.end());
-  std::string pre;
-  for (std::size_t n = 1; n <= prefix.size() && !prefix_map_.empty(); ++n) {
-    pre.assign(prefix.substr(0, n));
-    if (auto it = prefix_map_.find(pre); it != prefix_map_.end()) out.insert(out.end(), it->second.begin(), it->second.end());
-  }
+    if (auto it = exact_map_.find(prefix); it != exact_map_.end()) append(it->second);
+  for_each_prefix(prefix, append);
   return out;
 }
 

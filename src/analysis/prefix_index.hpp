@@ -2,6 +2,7 @@
 /// An index of rules by the literal text every path they match starts with (DESIGN §5: "index by
 /// literal prefix so that 100k rules are not compared pairwise"). Lookups return a superset of the
 /// rules that can match; callers confirm with the real patterns and the simulator.
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -15,8 +16,10 @@ class PrefixIndex {
  public:
   explicit PrefixIndex(const RuleSet& rs);
 
-  /// Rules that may match the decoded path `path`: O(|path|) hash lookups.
+  /// Rules that may match the decoded path `path`: one hash lookup per distinct key length.
   std::vector<RuleId> candidates_for_path(std::string_view path) const;
+  /// True when candidates_for_path(path) is not empty (no allocation).
+  bool has_candidates(std::string_view path) const;
   /// Rules whose key is a prefix of `prefix` (they may match paths starting with it), plus rules without a key.
   std::vector<RuleId> candidates_covering(std::string_view prefix, bool exact) const;
   /// The literal text every matched path starts with ("" = unknown); exact keys are whole paths.
@@ -24,9 +27,19 @@ class PrefixIndex {
   bool is_exact(RuleId id) const { return exact_[id]; }
 
  private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Map = std::unordered_map<std::string, std::vector<RuleId>, Hash, std::equal_to<>>;
+  // Calls f(ids) for each key of prefix_map_ that is a prefix of `path`, shortest first.
+  template <class F>
+  void for_each_prefix(std::string_view path, F&& f) const;
+
   std::vector<std::string> keys_;
   std::vector<bool> exact_;
-  std::unordered_map<std::string, std::vector<RuleId>> exact_map_, prefix_map_;
+  Map exact_map_, prefix_map_;
+  std::vector<std::size_t> prefix_lengths_;  ///< distinct key lengths of prefix_map_, ascending
   std::vector<RuleId> universal_;
 };
 

@@ -7,6 +7,7 @@
 
 #include "analysis/facts.hpp"
 #include "analysis/prefix_index.hpp"
+#include "analysis/shared_facts.hpp"
 #include "analysis/witness.hpp"
 #include "simulate/url.hpp"
 
@@ -44,7 +45,7 @@ struct Walker {
     if (!follow(from, location, next) || !served(from, next)) return false;
     std::string path;
     if (!url::percent_decode(url::split_target(next.target).path, path)) return true;
-    return !index.candidates_for_path(path).empty();
+    return index.has_candidates(path);
   }
 
   struct Result {
@@ -72,7 +73,7 @@ struct Walker {
         break;
       }
       std::string path;
-      if (url::percent_decode(url::split_target(next.target).path, path) && index.candidates_for_path(path).empty()) break;
+      if (url::percent_decode(url::split_target(next.target).path, path) && !index.has_candidates(path)) break;
       Outcome o = simulate(rs, next, opts);
       auto who = answering_rule(rs, o);
       if (o.kind != OutcomeKind::redirect || !who || depends_on_proxy_header(rs.rules[*who])) break;
@@ -92,18 +93,23 @@ bool earlier(const RuleSet& rs, RuleId a, RuleId b) {
 }  // namespace
 
 RedirectGraph redirect_graph(const RuleSet& rs, int max_hops, int min_hops) {
+  SharedFacts facts(rs);
+  return build_redirect_graph(facts, max_hops, min_hops);
+}
+
+RedirectGraph build_redirect_graph(SharedFacts& facts, int max_hops, int min_hops) {
+  const RuleSet& rs = facts.rules();
   RedirectGraph g;
-  PrefixIndex index(rs);
   auto hosts = known_hosts(rs);
-  SimOptions opts = evidence_options(rs);
-  Walker walker{rs, index, hosts, std::max(1, max_hops), opts};
+  const SimOptions& opts = facts.evidence_options();
+  Walker walker{rs, facts.prefix_index(), hosts, std::max(1, max_hops), opts};
   std::set<std::vector<RuleId>> loops_seen;
   std::vector<std::string> other_hosts = host_examples(rs);
   std::vector<ChainFinding> chains;
   for (const Rule& r : rs.rules) {
     if (!is_redirect(r) || depends_on_proxy_header(r)) continue;
     std::vector<Request> requests;
-    for (const std::string& p : example_paths(rs, r)) {
+    for (const std::string& p : facts.example_paths(r.id)) {
       requests.push_back(request_for(rs, r, p));
       if (has_host_limit(rs, r)) continue;
       for (const std::string& h : other_hosts) {
@@ -116,7 +122,8 @@ RedirectGraph redirect_graph(const RuleSet& rs, int max_hops, int min_hops) {
       std::string p;
       if (!url::percent_decode(url::split_target(q.target).path, p)) continue;
       // Static pre-check: when we can compute the Location, skip rules whose target no rule matches.
-      if (auto t = expand_for_path(r, p, q.scheme, q.host); t && r.conds.empty() && !walker.may_continue(q, *t)) continue;
+      if (r.conds.empty())
+        if (auto t = expand_for_path(r, facts.match_regex(r.id), p, q.scheme, q.host); t && !walker.may_continue(q, *t)) continue;
       Outcome o = simulate(rs, q, opts);
       if (o.kind != OutcomeKind::redirect || answering_rule(rs, o) != r.id) continue;
       if (!walker.may_continue(q, o.location)) continue;

@@ -35,4 +35,9 @@ struct RedirectGraph {
 /// Builds chains and loops for `rs`. `max_hops` bounds each walk; a chain needs `min_hops` redirects.
 RedirectGraph redirect_graph(const RuleSet& rs, int max_hops, int min_hops);
 
+class SharedFacts;
+/// The same on facts.rules(), with the per-rule facts taken from (and left in) `facts`; checks reach it
+/// through SharedFacts::redirect_graph, which builds it once.
+RedirectGraph build_redirect_graph(SharedFacts& facts, int max_hops, int min_hops);
+
 }  // namespace rl::analysis

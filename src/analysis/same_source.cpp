@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "analysis/facts.hpp"
+#include "analysis/shared_facts.hpp"
 #include "analysis/witness.hpp"
 #include "simulate/url.hpp"
 
@@ -57,9 +58,16 @@ std::string result_text(const Rule& r) {
 }
 
 std::vector<SameSourcePair> same_source_pairs(const RuleSet& rs) {
+  SharedFacts facts(rs);
+  return same_source_pairs(facts);
+}
+
+std::vector<SameSourcePair> same_source_pairs(SharedFacts& facts) {
+  const RuleSet& rs = facts.rules();
   std::vector<SameSourcePair> out;
   std::unordered_map<std::string, RuleId> first_final;
-  SimOptions opts = evidence_options(rs);
+  first_final.reserve(rs.rules.size());
+  const SimOptions& opts = facts.evidence_options();
   for (const Rule& r : rs.rules) {
     if (r.action == Action::none || r.match.negated) continue;
     std::string key = source_key(rs, r);
@@ -69,7 +77,7 @@ std::vector<SameSourcePair> same_source_pairs(const RuleSet& rs) {
       continue;
     }
     const Rule& a = rs.rules[it->second];
-    for (const std::string& p : example_paths(rs, r)) {
+    for (const std::string& p : facts.example_paths(r.id)) {
       Request q = request_for(rs, r, p);
       Outcome o = simulate(rs, q, opts);
       if (o.kind == OutcomeKind::limit || !fired(o, a.id) || fired(o, r.id)) continue;

@@ -20,6 +20,9 @@ struct SameSourcePair {
 
 /// Every later rule whose source equals an earlier final rule's, confirmed by the simulator.
 std::vector<SameSourcePair> same_source_pairs(const RuleSet& rs);
+class SharedFacts;
+/// The same on facts.rules() with its cached example paths (checks: SharedFacts::same_source_pairs).
+std::vector<SameSourcePair> same_source_pairs(SharedFacts& facts);
 
 /// The grouping key: format family, scope, match and conditions (exposed for shadowing, which leaves
 /// same-source pairs to RL204/RL205).

@@ -2,6 +2,7 @@
 
 #include "analysis/facts.hpp"
 #include "analysis/same_source.hpp"
+#include "analysis/shared_facts.hpp"
 #include "checks/edits.hpp"
 
 namespace rl {
@@ -12,7 +13,8 @@ class DuplicateRule final : public Check {
  public:
   void run(const CheckContext& ctx, Reporter& out) const override {
     const RuleSet& rs = ctx.rules;
-    for (const analysis::SameSourcePair& p : analysis::same_source_pairs(rs)) {
+    std::optional<analysis::SharedFacts> local;
+    for (const analysis::SameSourcePair& p : analysis::SharedFacts::of(ctx, local).same_source_pairs()) {
       if (!p.same_result) continue;
       const Rule& a = rs.rules[p.first];
       const Rule& b = rs.rules[p.later];

@@ -2,6 +2,7 @@
 
 #include "analysis/facts.hpp"
 #include "analysis/redirect_graph.hpp"
+#include "analysis/shared_facts.hpp"
 #include "checks/edits.hpp"
 #include "simulate/url.hpp"
 
@@ -40,7 +41,9 @@ std::optional<Fix> flatten_fix(const CheckContext& ctx, const analysis::ChainFin
 class RedirectChain final : public Check {
  public:
   void run(const CheckContext& ctx, Reporter& out) const override {
-    auto g = analysis::redirect_graph(ctx.rules, ctx.options.max_hops, ctx.options.chain_min_hops);
+    std::optional<analysis::SharedFacts> local;
+    const analysis::RedirectGraph& g =
+        analysis::SharedFacts::of(ctx, local).redirect_graph(ctx.options.max_hops, ctx.options.chain_min_hops);
     for (const analysis::ChainFinding& c : g.chains) {
       const Rule& first = ctx.rules.rules[c.hops[0].rule];
       std::string path = c.hops[0].request.target;

@@ -2,6 +2,7 @@
 
 #include "analysis/facts.hpp"
 #include "analysis/redirect_graph.hpp"
+#include "analysis/shared_facts.hpp"
 
 namespace rl {
 
@@ -10,7 +11,9 @@ namespace {
 class RedirectLoop final : public Check {
  public:
   void run(const CheckContext& ctx, Reporter& out) const override {
-    auto g = analysis::redirect_graph(ctx.rules, ctx.options.max_hops, ctx.options.chain_min_hops);
+    std::optional<analysis::SharedFacts> local;
+    const analysis::RedirectGraph& g =
+        analysis::SharedFacts::of(ctx, local).redirect_graph(ctx.options.max_hops, ctx.options.chain_min_hops);
     for (const analysis::LoopFinding& l : g.loops) {
       const Rule& first = ctx.rules.rules[l.cycle[0].rule];
       // One unconditional rule sending a URL to itself is RL106 (self-redirect).

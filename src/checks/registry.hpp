@@ -12,6 +12,10 @@
 
 namespace rl {
 
+namespace analysis {
+class SharedFacts;
+}
+
 /// User settings that change what checks report (from .redirlint.yaml / the command line).
 struct CheckOptions {
   std::string today;      ///< YYYY-MM-DD used for review deadlines (RL103); "" = the real date
@@ -24,6 +28,9 @@ struct CheckContext {
   const RuleSet& rules;
   const SourceFiles& files;
   const CheckOptions& options;
+  /// Per-RuleSet analysis built once and shared by the checks (run_checks sets it); nullptr: a check
+  /// builds its own.
+  analysis::SharedFacts* facts = nullptr;
 };
 
 /// Collects diagnostics from checks.

@@ -1,5 +1,7 @@
 #include "checks/run.hpp"
 
+#include "analysis/shared_facts.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -33,7 +35,8 @@ std::vector<Diagnostic> run_checks(const RuleSet& rs, const SourceFiles& files, 
                                    const Selection& sel) {
   Reporter out;
   for (const Diagnostic& d : rs.parse_diags) out.report(d);
-  CheckContext ctx{rs, files, opts};
+  analysis::SharedFacts facts(rs);
+  CheckContext ctx{rs, files, opts, &facts};
   for (const CheckInfo& info : all_checks()) {
     if (!info.factory || !sel.enabled(info.code)) continue;
     info.factory()->run(ctx, out);

@@ -1,6 +1,7 @@
 #include "checks/self_redirect.hpp"
 
 #include "analysis/facts.hpp"
+#include "analysis/shared_facts.hpp"
 #include "simulate/url.hpp"
 
 namespace rl {
@@ -35,6 +36,8 @@ class SelfRedirect final : public Check {
  public:
   void run(const CheckContext& ctx, Reporter& out) const override {
     const RuleSet& rs = ctx.rules;
+    std::optional<analysis::SharedFacts> local;
+    analysis::SharedFacts& facts = analysis::SharedFacts::of(ctx, local);
     for (const Rule& r : rs.rules) {
       // Conditions (query, host, scheme) usually stop the second round: no claim then.
       if (!analysis::is_redirect(r) || !r.conds.empty()) continue;
@@ -42,8 +45,8 @@ class SelfRedirect final : public Check {
       if (scheme.empty()) scheme = "http";
       auto hosts = analysis::literal_hosts(rs, r);
       std::string host = hosts.empty() ? "example.com" : hosts[0];
-      for (const std::string& p : analysis::example_paths(rs, r)) {
-        auto t = analysis::expand_for_path(r, p, scheme, host);
+      for (const std::string& p : facts.example_paths(r.id)) {
+        auto t = analysis::expand_for_path(r, facts.match_regex(r.id), p, scheme, host);
         if (!t) continue;
         auto back = same_place_path(rs, r, *t, scheme);
         if (!back || *back != p) continue;

@@ -3,6 +3,7 @@
 #include "analysis/facts.hpp"
 #include "analysis/prefix_index.hpp"
 #include "analysis/same_source.hpp"
+#include "analysis/shared_facts.hpp"
 #include "analysis/witness.hpp"
 #include "simulate/url.hpp"
 #include "util/regex.hpp"
@@ -51,10 +52,10 @@ bool conditions_cover(const Rule& a, const Rule& b, const RuleSet& rs) {
 // Per-rule caches: automata and compiled patterns are built at most once per rule.
 struct RuleCache {
   const RuleSet& rs;
+  analysis::SharedFacts& facts;
   std::vector<std::optional<std::optional<analysis::Language>>> langs;
-  std::vector<std::optional<std::optional<Regex>>> regexes;
 
-  explicit RuleCache(const RuleSet& r) : rs(r), langs(r.rules.size()), regexes(r.rules.size()) {}
+  explicit RuleCache(analysis::SharedFacts& f) : rs(f.rules()), facts(f), langs(rs.rules.size()) {}
 
   const std::optional<analysis::Language>& language(RuleId id) {
     if (!langs[id]) langs[id] = analysis::rule_language(rs, rs.rules[id]);
@@ -69,9 +70,10 @@ struct RuleCache {
       case MatchKind::prefix:
         return path.compare(0, p.text.size(), p.text) == 0 &&
                (path.size() == p.text.size() || p.text.back() == '/' || path[p.text.size()] == '/');
-      case MatchKind::regex:
-        if (!regexes[id]) regexes[id] = Regex::compile(p.text, p.ignore_case);
-        return *regexes[id] && (*regexes[id])->matches(path) != p.negated;
+      case MatchKind::regex: {
+        const Regex* re = facts.match_regex(id);
+        return re && re->matches(path) != p.negated;
+      }
     }
     return false;
   }
@@ -81,20 +83,22 @@ class ShadowedRule final : public Check {
  public:
   void run(const CheckContext& ctx, Reporter& out) const override {
     const RuleSet& rs = ctx.rules;
-    analysis::PrefixIndex index(rs);
-    SimOptions opts = analysis::evidence_options(rs);
-    RuleCache cache(rs);
+    std::optional<analysis::SharedFacts> local;
+    analysis::SharedFacts& facts = analysis::SharedFacts::of(ctx, local);
+    const analysis::PrefixIndex& index = facts.prefix_index();
+    const SimOptions& opts = facts.evidence_options();
+    RuleCache cache(facts);
     for (const Rule& b : rs.rules) {
       if (b.action == Action::none || b.match.negated) continue;
       std::string key_b;
-      std::optional<std::vector<std::string>> examples;
+      const std::vector<std::string>* examples = nullptr;
       for (RuleId aid : index.candidates_covering(index.key(b.id), index.is_exact(b.id))) {
         if (aid == b.id) continue;
         const Rule& a = rs.rules[aid];
         if (!analysis::is_final(rs, a) || !runs_before(rs, a, b) || !conditions_cover(a, b, rs)) continue;
         if (key_b.empty()) key_b = analysis::source_key(rs, b);
         if (analysis::source_key(rs, a) == key_b) continue;  // RL204 / RL205
-        if (!examples) examples = analysis::example_paths(rs, b);
+        if (!examples) examples = &facts.example_paths(b.id);
         if (examples->empty()) break;
         bool all = true;
         for (const std::string& p : *examples) all = all && cache.matches(aid, p);
@@ -103,17 +107,17 @@ class ShadowedRule final : public Check {
         if (!lb) break;
         const auto& la = cache.language(aid);
         if (!la || !lb->subset_of(*la)) continue;
-        if (report_if_confirmed(ctx, a, b, opts, out)) break;
+        if (report_if_confirmed(ctx, *examples, a, b, opts, out)) break;
       }
     }
   }
 
  private:
   // Reports when the simulator shows `a` answering a request `b` matches, without `b` firing.
-  static bool report_if_confirmed(const CheckContext& ctx, const Rule& a, const Rule& b, const SimOptions& opts,
-                                  Reporter& out) {
+  static bool report_if_confirmed(const CheckContext& ctx, const std::vector<std::string>& examples, const Rule& a,
+                                  const Rule& b, const SimOptions& opts, Reporter& out) {
     const RuleSet& rs = ctx.rules;
-    for (const std::string& p : analysis::example_paths(rs, b)) {
+    for (const std::string& p : examples) {
       Request q = analysis::request_for(rs, b, p);
       Outcome o = simulate(rs, q, opts);
       if (o.kind == OutcomeKind::limit || !analysis::fired(o, a.id) || analysis::fired(o, b.id)) continue;

@@ -1,0 +1,58 @@
+#pragma once
+/// Facts about one RuleSet that several checks need, each computed once, on first use (issue 8):
+/// per-rule example paths and compiled match patterns, the prefix index, the evidence options and
+/// the redirect graph (RL201 redirect-chain and RL202 redirect-loop share one walk).
+/// Not thread-safe: one SharedFacts per thread, or fill it before sharing.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "analysis/prefix_index.hpp"
+#include "analysis/redirect_graph.hpp"
+#include "analysis/same_source.hpp"
+#include "model/model.hpp"
+#include "simulate/simulate.hpp"
+#include "util/regex.hpp"
+
+namespace rl::analysis {
+
+class SharedFacts {
+ public:
+  /// `rs` must outlive this object and must not change while it lives.
+  explicit SharedFacts(const RuleSet& rs);
+  SharedFacts(const SharedFacts&) = delete;
+  SharedFacts& operator=(const SharedFacts&) = delete;
+
+  const RuleSet& rules() const { return rs_; }
+  /// example_paths(rules(), rule `id`), computed once.
+  const std::vector<std::string>& example_paths(RuleId id);
+  /// The rule's match pattern compiled by PCRE2; nullptr for non-regex rules and rejected patterns.
+  const Regex* match_regex(RuleId id);
+  const PrefixIndex& prefix_index();
+  /// evidence_options(rules()), computed once.
+  const SimOptions& evidence_options();
+  /// redirect_graph(rules(), max_hops, min_hops), computed once per pair of limits.
+  const RedirectGraph& redirect_graph(int max_hops, int min_hops);
+  /// same_source_pairs(rules()), computed once (RL204 and RL205 split them).
+  const std::vector<SameSourcePair>& same_source_pairs();
+
+  /// The facts a check should use: the shared ones run_checks made, else `local` built on `ctx.rules`.
+  template <class Context>
+  static SharedFacts& of(const Context& ctx, std::optional<SharedFacts>& local) {
+    return ctx.facts ? *ctx.facts : local.emplace(ctx.rules);
+  }
+
+ private:
+  const RuleSet& rs_;
+  std::vector<std::optional<std::vector<std::string>>> examples_;
+  std::vector<std::optional<std::optional<Regex>>> regexes_;
+  std::unique_ptr<PrefixIndex> index_;
+  std::optional<SimOptions> evidence_;
+  std::map<std::pair<int, int>, RedirectGraph> graphs_;
+  std::optional<std::vector<SameSourcePair>> same_source_;
+};
+
+}  // namespace rl::analysis
