@@ -1,6 +1,7 @@
 #include "analysis/automaton.hpp"
 #include "util/hex.hpp"
 
+#include <atomic>
 #include <bitset>
 #include <cctype>
 #include <cstdlib>
@@ -564,6 +565,23 @@ std::size_t count_states(::fa* a) {
 }
 
 }  // namespace
+
+namespace {
+std::atomic<std::size_t> g_max_pattern_bytes{AutomatonLimits{}.max_pattern_bytes};
+std::atomic<std::size_t> g_max_states{AutomatonLimits{}.max_states};
+}  // namespace
+
+AutomatonLimits AutomatonLimits::current() {
+  AutomatonLimits l;
+  l.max_pattern_bytes = g_max_pattern_bytes.load();
+  l.max_states = g_max_states.load();
+  return l;
+}
+
+void AutomatonLimits::set_current(std::size_t max_pattern_bytes, std::size_t max_states) {
+  g_max_pattern_bytes = max_pattern_bytes;
+  g_max_states = max_states;
+}
 
 std::optional<std::string> pcre_to_fa(std::string_view pcre, bool ignore_case, std::string* why,
                                       const AutomatonLimits& limits) {

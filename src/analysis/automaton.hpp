@@ -21,19 +21,23 @@ struct AutomatonLimits {
   int max_repeat = 32;           ///< largest n/m in {n,m}
   std::size_t max_fa_regex = 20000;  ///< bytes of the translated libfa regex
   std::size_t max_states = 4000;     ///< states of the compiled automaton
+  /// The limits used where a caller passes none: these defaults with max_pattern_bytes and max_states
+  /// as last set by set_current (the CLI's --max-pattern-bytes / --max-automaton-states). Thread-safe.
+  static AutomatonLimits current();
+  static void set_current(std::size_t max_pattern_bytes, std::size_t max_states);
 };
 
 /// Translates a PCRE2 pattern into libfa's regex syntax, with search semantics made explicit
 /// (unanchored ends become `[\x01-\xff]*`). nullopt (+ `why`) when not exactly translatable.
 std::optional<std::string> pcre_to_fa(std::string_view pcre, bool ignore_case, std::string* why = nullptr,
-                                      const AutomatonLimits& limits = {});
+                                      const AutomatonLimits& limits = AutomatonLimits::current());
 
 /// An immutable regular language (shared libfa automaton).
 class Language {
  public:
   /// The language of a PCRE2 pattern as a search on the whole subject (see pcre_to_fa).
   static std::optional<Language> from_pcre(std::string_view pcre, bool ignore_case, std::string* why = nullptr,
-                                           const AutomatonLimits& limits = {});
+                                           const AutomatonLimits& limits = AutomatonLimits::current());
   /// Exactly the string `s`.
   static std::optional<Language> literal(std::string_view s, bool ignore_case = false);
   /// `p` followed by anything (nginx prefix location, string prefix).
@@ -60,7 +64,7 @@ class Language {
 
  private:
   explicit Language(std::shared_ptr<::fa> a) : fa_(std::move(a)) {}
-  static std::optional<Language> compile(const std::string& fa_regex, const AutomatonLimits& limits = {});
+  static std::optional<Language> compile(const std::string& fa_regex, const AutomatonLimits& limits = AutomatonLimits::current());
   std::shared_ptr<::fa> fa_;
 };
 

@@ -12,11 +12,28 @@ namespace rl {
 
 namespace {
 
-constexpr const char* kKnownKeys = "select, ignore, severity, max-hops, today";
+std::string known_keys() {
+  std::string keys = "select, ignore, severity, max-hops, today";
+  for (const LimitInfo& l : limit_table()) keys += ", " + std::string(l.name);
+  return keys;
+}
+
 
 ConfigError error_at(const std::string& path, const YAML::Node& n, std::string msg) {
   YAML::Mark m = n.Mark();  // 0-based
   return {path, static_cast<std::uint32_t>(m.line + 1), static_cast<std::uint32_t>(m.column + 1), std::move(msg)};
+}
+
+void read_limit(const LimitInfo& info, const YAML::Node& v, const std::string& path, Limits& out,
+                std::vector<ConfigError>& errors) {
+  std::string text = v.IsScalar() ? v.Scalar() : "";
+  std::uint64_t n = 0;
+  bool digits = !text.empty() && text.size() <= 19 && text.find_first_not_of("0123456789") == std::string::npos;
+  if (digits) n = std::stoull(text);
+  if (!digits || n < info.min || n > info.max)
+    errors.push_back(error_at(path, v, std::string(info.name) + " must be a number from " + std::to_string(info.min) +
+                                           " to " + std::to_string(info.max)));
+  else out.set(info.id, n);
 }
 
 bool valid_date(const std::string& d) {
@@ -63,7 +80,7 @@ bool parse_config(std::string_view text, const std::string& path, Config& out, s
   }
   if (!root || root.IsNull()) return true;
   if (!root.IsMap()) {
-    errors.push_back(error_at(path, root, "expected a mapping of settings (" + std::string(kKnownKeys) + ")"));
+    errors.push_back(error_at(path, root, "expected a mapping of settings (" + known_keys() + ")"));
     return false;
   }
   for (const auto& kv : root) {
@@ -94,8 +111,10 @@ bool parse_config(std::string_view text, const std::string& path, Config& out, s
         std::string d = v.IsScalar() ? v.Scalar() : "";
         if (!valid_date(d)) errors.push_back(error_at(path, v, "today must be a date YYYY-MM-DD"));
         else out.today = d;
+      } else if (const LimitInfo* lim = find_limit(key)) {
+        read_limit(*lim, v, path, out.limits, errors);
       } else {
-        errors.push_back(error_at(path, k, "unknown key \"" + key + "\" (known: " + kKnownKeys + ")"));
+        errors.push_back(error_at(path, k, "unknown key \"" + key + "\" (known: " + known_keys() + ")"));
       }
     } catch (const YAML::Exception&) {
       errors.push_back(error_at(path, v, "bad value for \"" + key + "\""));

@@ -6,6 +6,7 @@
 ///   severity: {RL101: error}           # override a code's severity
 ///   max-hops: 20                       # hop limit when following chains
 ///   today: 2025-06-30                  # date used for review deadlines (RL103); default: the real date
+///   max-line-bytes: 1048576            # any limit of util/limits.hpp, by its name
 ///
 /// The file is found upward from each checked file (its directory, then the parents), unless
 /// `--config FILE` names one. Unknown keys and bad values are errors with line:column.
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "model/diagnostic.hpp"
+#include "util/limits.hpp"
 
 namespace rl {
 
@@ -24,6 +26,7 @@ struct Config {
   std::vector<std::pair<std::string, Severity>> severity;
   std::optional<int> max_hops;
   std::optional<std::string> today;
+  Limits limits;  ///< `max-file-bytes: N`, ... (util/limits.hpp); each unset unless the file gives it
 };
 
 /// A problem in a config file; line and column are 1-based (0 = whole file).

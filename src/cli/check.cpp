@@ -1,6 +1,8 @@
 #include <iostream>
 #include <map>
 
+#include "analysis/automaton.hpp"
+#include "analysis/facts.hpp"
 #include "checks/config.hpp"
 #include "checks/fixes.hpp"
 #include "checks/run.hpp"
@@ -106,9 +108,34 @@ bool handle_fixes(const CheckArgs& a, std::vector<Diagnostic>& diags, const Sour
   return ok;
 }
 
+// Regexes too large for the automata (max-pattern-bytes, max-automaton-states) get no shadowing or
+// chain claims: say so (RL006, info) rather than stay silent. Other untranslatable regexes
+// (back-references, look-around) are a known boundary of the analysis, not a limit hit.
+void report_unanalysed(RuleSet& rs) {
+  analysis::AutomatonLimits lim = analysis::AutomatonLimits::current();
+  for (const Rule& r : rs.rules) {
+    if (r.match.kind != MatchKind::regex) continue;
+    std::string why;
+    if (analysis::Language::from_pcre(r.match.text, r.match.ignore_case, &why, lim) ||
+        (why != "pattern too long" && why != "automaton too large"))
+      continue;
+    bool too_long = why == "pattern too long";
+    std::string shown = r.match.text.size() > 40 ? r.match.text.substr(0, 40) + "..." : r.match.text;
+    rs.parse_diags.push_back(make_diagnostic(
+        "RL006", r.where,
+        "regex " + analysis::quoted(shown) + " is too " + (too_long ? "long" : "complex") +
+            " to analyse: no shadowing, duplicate or chain finding covers this rule (" +
+            (too_long ? limit_hint(LimitId::pattern_bytes, lim.max_pattern_bytes)
+                      : limit_hint(LimitId::automaton_states, lim.max_states)) +
+            ")"));
+  }
+}
+
 int run_check(const CheckArgs& a) {
   ParseOptions popts;
-  if (!make_parse_options(a.input, popts)) return kExitUsage;
+  InputOptions input = a.input;
+  input.config = a.config;
+  if (!make_parse_options(input, popts)) return kExitUsage;
   Severity fail;
   if (!parse_severity(a.fail_level, fail)) {
     std::cerr << "redirlint: --fail-level must be error, warning or info\n";
@@ -120,11 +147,14 @@ int run_check(const CheckArgs& a) {
   std::vector<Diagnostic> diags = in.unreadable_diags;
   bool bad_input = in.unreadable;
   std::map<std::string, Config> configs;
-  for (const RuleSet& rs : in.sets) {
+  for (RuleSet& rs : in.sets) {
     for (const Diagnostic& d : rs.parse_diags)
       if (d.code == "RL001" && d.severity == Severity::error) bad_input = true;
     Config cfg;
     if (!config_for(a, files.path(rs.file), configs, cfg)) return kExitUsage;
+    ParseOptions this_file = popts;  // sets this file's regex and automaton limits
+    if (popts.per_file) popts.per_file(files.path(rs.file), this_file);
+    report_unanalysed(rs);
     Selection sel;
     CheckOptions copts;
     settings_from(a, cfg, sel, copts);

@@ -23,6 +23,7 @@ namespace {
 
 struct ConvertArgs {
   std::string to, from, htaccess_dir, output, input;
+  Limits limits;  ///< --max-file-bytes ... (cli/inputs.hpp add_limit_options)
 };
 
 /// Writes `text` to `path` atomically: a temp file in the same directory, fsync, rename. The
@@ -71,7 +72,7 @@ int run_convert(const ConvertArgs& a) {
     std::cerr << "redirlint: --to must be apache, htaccess, nginx, yaml or netlify (got \"" << a.to << "\")\n";
     return kExitUsage;
   }
-  InputOptions in{a.from, a.htaccess_dir};
+  InputOptions in{a.from, a.htaccess_dir, a.limits, ""};
   ParseOptions popts;
   if (!make_parse_options(in, popts)) return kExitUsage;
   std::error_code ec;
@@ -135,6 +136,7 @@ void setup_convert(CLI::App& app, int& exit_code) {
   cmd->add_option("--htaccess-dir", args->htaccess_dir, "URL path of the .htaccess directory (input and output)");
   cmd->add_option("-o,--output", args->output, "write here (atomically) instead of stdout");
   cmd->add_option("input", args->input, "the rules file")->required();
+  add_limit_options(*cmd, args->limits);
   cmd->callback([args, &exit_code] { exit_code = run_convert(*args); });
 }
 

@@ -6,6 +6,7 @@
 
 #include "model/model.hpp"
 #include "parse/parse.hpp"
+#include "util/limits.hpp"
 
 namespace rl::cli {
 
@@ -13,13 +14,25 @@ namespace rl::cli {
 struct InputOptions {
   std::string format;        ///< --format ("" = detect)
   std::string htaccess_dir;  ///< --htaccess-dir ("" = "/")
+  Limits limits;             ///< --max-file-bytes ... (util/limits.hpp); unset = the file's config, then the default
+  std::string config;        ///< the config file whose limits apply ("" = the nearest .redirlint.yaml of each file)
 };
 
-/// Adds --format and --htaccess-dir to a subcommand.
+/// Adds --format, --htaccess-dir and the limit options to a subcommand.
 void add_input_options(CLI::App& cmd, InputOptions& in);
+/// Adds one `--NAME N` option per limit (util/limits.hpp), in a "Limits" group.
+void add_limit_options(CLI::App& cmd, Limits& limits);
 
 /// Converts InputOptions to ParseOptions; false (and a message on stderr) when --format is unknown.
+/// The options' per_file hook applies, for each file, its limits: the command line's, else those of
+/// the file's .redirlint.yaml (a config with errors gives none: `check` reports them), else the defaults;
+/// it also sets the process-wide ones (apply_global_limits), so the last file read sets those.
 bool make_parse_options(const InputOptions& in, ParseOptions& out);
+
+/// Sets the limits of `l` that live in ParseOptions (file, line, rules, nesting, include depth).
+void apply_parse_limits(const Limits& l, ParseOptions& out);
+/// Sets the process-wide limits of `l`: PCRE2 match/depth (Regex::set_limits) and automaton size.
+void apply_global_limits(const Limits& l);
 
 struct Loaded {
   std::vector<RuleSet> sets;  ///< one per readable input file, in path order

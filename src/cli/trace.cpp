@@ -1,4 +1,5 @@
 // `redirlint trace`: what the server does with given requests (DESIGN §7, docs/testing.md).
+#include <cstdlib>
 #include <iostream>
 #include <set>
 
@@ -9,6 +10,9 @@
 #include "cli/trace_support.hpp"
 #include "report/report.hpp"
 #include "simulate/simulate.hpp"
+#include "simulate/url.hpp"
+#include "util/limits.hpp"
+#include "util/regex.hpp"
 
 namespace rl::cli {
 
@@ -93,6 +97,45 @@ nlohmann::ordered_json to_json(const Traced& t, const RuleSet& rs, const SourceF
   return j;
 }
 
+/// "in rule at line N" of a limit outcome's note: the rule whose regex gave up (0 = not named).
+std::uint32_t limit_line(const Outcome& o) {
+  std::size_t at = o.note.rfind("at line ");
+  if (at == std::string::npos) return 0;
+  return static_cast<std::uint32_t>(std::strtoul(o.note.c_str() + at + 8, nullptr, 10));
+}
+
+/// One warning on stderr per hop whose answer is unknown because a regex hit the PCRE2 limits.
+void report_limit_hits(const Traced& t, const RuleSet& rs, const SourceFiles& files) {
+  for (const TraceHop& h : t.hops) {
+    if (h.outcome.kind != OutcomeKind::limit) continue;
+    std::uint32_t line = limit_line(h.outcome);
+    std::string where = files.path(rs.file);
+    auto at = [&](const SourceRange& w) {
+      where = files.path(w.file) + ":" + std::to_string(w.line) + ":" + std::to_string(w.column);
+    };
+    for (const Rule& r : rs.rules)
+      if (line && r.where.line == line) {
+        at(r.where);
+        break;
+      }
+    // nginx names no rule when a location regex gave up: find the location whose regex does.
+    for (const Block& b : rs.blocks) {
+      if (line || (b.mod != LocationMod::regex && b.mod != LocationMod::regex_nocase)) continue;
+      auto re = Regex::compile(b.path, b.mod == LocationMod::regex_nocase);
+      std::string decoded, path;
+      url::percent_decode(url::split_target(h.request.target).path, decoded);
+      if (!url::normalise_path(decoded, true, path)) path = decoded;
+      if (re && re->match(path) == MatchStatus::limit) {
+        at(b.where);
+        break;
+      }
+    }
+    std::cerr << where << ": warning: regex match limit reached for " << describe(h.request)
+              << ": the answer is unknown (" << limit_hint(LimitId::regex_match, Regex::match_limit())
+              << "; " << limit_hint(LimitId::regex_depth, Regex::depth_limit()) << ")\n";
+  }
+}
+
 int run_trace(const TraceArgs& a) {
   ParseOptions popts;
   if (!make_parse_options(a.input, popts)) return kExitUsage;
@@ -130,6 +173,7 @@ int run_trace(const TraceArgs& a) {
   nlohmann::ordered_json all = nlohmann::ordered_json::array();
   for (const Request& r : requests) {
     Traced t = trace_one(*rs, r, sim, a.follow);
+    report_limit_hits(t, *rs, files);
     if (a.output == "tsv") print_tsv(t);
     else if (a.output == "json") all.push_back(to_json(t, *rs, files));
     else print_text(t, *rs, files);

@@ -16,6 +16,7 @@
 #include "parse/nginx_vars.hpp"
 #include "parse/parse.hpp"
 #include "util/regex.hpp"
+#include "util/limits.hpp"
 
 namespace rl {
 
@@ -182,15 +183,37 @@ class Reader {
 
   // ---- statements and blocks -----------------------------------------------------------------
   void read_file(FileId f) {
-    nginx::Lexed lx = nginx::lex(text(f));
-    bool swallowed = false;  // an unclosed string ate the rest: missing `}`/`;` at the end are its fault
-    for (const auto& e : lx.errors) {
-      error(f, e.begin, e.end, e.message);
-      swallowed |= e.runs_to_eof;
-    }
-    std::vector<Token>& toks = lx.tokens;
+    // Tokens arrive in batches (a 1M-rule file is never one token vector); lexical errors are listed
+    // before the diagnostics of the statements, as when the whole file was lexed first.
+    const std::size_t first_diag = rs_.parse_diags.size();
+    std::vector<nginx::LexError> lex_errors;
     std::size_t base = stack_.size();
     std::vector<Token> args;
+    nginx::lex(text(f), 4096, [&](std::vector<Token>& toks) { read_tokens(f, toks, args, base); }, lex_errors);
+    bool swallowed = false;  // an unclosed string ate the rest: missing `}`/`;` at the end are its fault
+    {
+      std::vector<Diagnostic> later(rs_.parse_diags.begin() + static_cast<std::ptrdiff_t>(first_diag), rs_.parse_diags.end());
+      rs_.parse_diags.resize(first_diag);
+      for (const auto& e : lex_errors) {
+        error(f, e.begin, e.end, e.message);
+        swallowed |= e.runs_to_eof;
+      }
+      rs_.parse_diags.insert(rs_.parse_diags.end(), std::make_move_iterator(later.begin()), std::make_move_iterator(later.end()));
+    }
+    std::size_t eof = text(f).size();
+    if (!args.empty() && !swallowed) error(f, args[0].begin, args.back().end, msg::eof_in_directive(args[0].value));
+    while (stack_.size() > base) {
+      const Frame& fr = stack_.back();
+      if (fr.file == f && fr.directive != "{" && !swallowed)
+        error(f, fr.begin, fr.begin + fr.directive.size(), msg::eof_in_block(fr.directive));
+      Token end;
+      end.begin = end.end = eof;
+      close_block(f, end);
+    }
+  }
+
+  /// Statements and blocks from one batch of tokens; `args` carries an unfinished statement over.
+  void read_tokens(FileId f, std::vector<Token>& toks, std::vector<Token>& args, std::size_t base) {
     for (std::size_t i = 0; i < toks.size(); ++i) {
       Token& t = toks[i];
       switch (t.kind) {
@@ -248,16 +271,6 @@ class Reader {
           break;
       }
     }
-    std::size_t eof = text(f).size();
-    if (!args.empty() && !swallowed) error(f, args[0].begin, args.back().end, msg::eof_in_directive(args[0].value));
-    while (stack_.size() > base) {
-      const Frame& fr = stack_.back();
-      if (fr.file == f && fr.directive != "{" && !swallowed)
-        error(f, fr.begin, fr.begin + fr.directive.size(), msg::eof_in_block(fr.directive));
-      Token end;
-      end.begin = end.end = eof;
-      close_block(f, end);
-    }
   }
 
   /// Error recovery after a `{` that cannot open a block (toks[i]): the rest of its line is skipped;
@@ -304,7 +317,7 @@ class Reader {
 
   void open(FileId f, const std::vector<Token>& args, Ctx ctx, int block, int map = -1) {
     if (static_cast<int>(stack_.size()) > opts_.max_depth) {
-      if (!reported_depth_) error(f, args[0].begin, args[0].end, msg::too_deep(opts_.max_depth));
+      if (!reported_depth_) error(f, args[0].begin, args[0].end, msg::too_deep(opts_.max_depth) + " (" + limit_hint(LimitId::nesting, static_cast<std::uint64_t>(opts_.max_depth)) + ")");
       reported_depth_ = true;
       push_broken(f, args[0].begin, args[0].value);
       return;
@@ -1017,8 +1030,8 @@ class Reader {
       std::string why;
       auto size = fs::file_size(path, ec);
       if (!ec && size > opts_.max_file_bytes) {
-        error(f, args[0].begin, end, "included file " + msg::quote(path) + " is larger than the limit of " +
-                                         std::to_string(opts_.max_file_bytes) + " bytes; not read");
+        error(f, args[0].begin, end, "included file " + msg::quote(path) + " is larger than the limit; not read (" +
+                                         limit_hint(LimitId::file_bytes, opts_.max_file_bytes) + ")");
         return;
       }
       if (!files_.load(path, id, why)) {
@@ -1034,8 +1047,9 @@ class Reader {
       error(f, args[0].begin, end, "include cycle: " + msg::quote(path) + " is already being read");
       return;
     }
-    if (static_cast<int>(include_chain_.size()) >= opts_.max_depth || ++includes_read_ > 10000) {
-      error(f, args[0].begin, end, "includes nested too deep (limit " + std::to_string(opts_.max_depth) + ")");
+    if (static_cast<int>(include_chain_.size()) >= opts_.max_include_depth || ++includes_read_ > 10000) {
+      error(f, args[0].begin, end, "includes nested too deep; not read (" +
+                                       limit_hint(LimitId::include_depth, static_cast<std::uint64_t>(opts_.max_include_depth)) + ")");
       return;
     }
     include_chain_.push_back(id);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "util/limits.hpp"
+
 namespace rl {
 
 namespace {
@@ -43,6 +45,36 @@ bool looks_like_nginx(std::string_view text) {
     if (line[0] == '<' || line.rfind("Rewrite", 0) == 0 || line.rfind("Redirect", 0) == 0) ++score_apache;
   }
   return score_nginx > score_apache;
+}
+
+// Size and line-length limits, checked before any parser runs: one RL001 naming the limit, file not read.
+std::optional<Diagnostic> check_file_limits(const SourceFiles& files, FileId id, const ParseOptions& opts) {
+  const SourceFile& sf = files.get(id);
+  if (sf.text.size() > opts.max_file_bytes)
+    return make_diagnostic("RL001", files.range(id, 0, 0),
+                           "file is " + std::to_string(sf.text.size()) + " bytes, over the limit; not read (" +
+                               limit_hint(LimitId::file_bytes, opts.max_file_bytes) + ")");
+  for (std::size_t i = 0; i < sf.line_starts.size(); ++i) {
+    std::size_t begin = sf.line_starts[i];
+    std::size_t end = i + 1 < sf.line_starts.size() ? sf.line_starts[i + 1] : sf.text.size();
+    if (end - begin <= opts.max_line_bytes) continue;
+    return make_diagnostic("RL001", files.range(id, begin + opts.max_line_bytes, end),
+                           "line " + std::to_string(i + 1) + " is " + std::to_string(end - begin) +
+                               " bytes long, over the limit; file not read (" +
+                               limit_hint(LimitId::line_bytes, opts.max_line_bytes) + ")");
+  }
+  return std::nullopt;
+}
+
+// Rules past the limit are dropped (RuleIds are indices, so the first max_rules stay valid).
+void drop_rules_over_limit(RuleSet& rs, const ParseOptions& opts) {
+  if (rs.rules.size() <= opts.max_rules) return;
+  std::size_t dropped = rs.rules.size() - opts.max_rules;
+  rs.parse_diags.push_back(make_diagnostic(
+      "RL001", rs.rules[opts.max_rules].where,
+      "more than " + std::to_string(opts.max_rules) + " rules in this file: this rule and the " +
+          std::to_string(dropped - 1) + " after it are not read (" + limit_hint(LimitId::rules, opts.max_rules) + ")"));
+  rs.rules.resize(opts.max_rules);
 }
 
 }  // namespace
@@ -102,13 +134,11 @@ RuleSet parse_file(SourceFiles& files, FileId id, const ParseOptions& opts) {
     return rs;
   }
   RuleSet rs;
-  if (files.get(id).text.size() > opts.max_file_bytes) {
+  if (auto refused = check_file_limits(files, id, opts)) {
     rs.format = f;
     rs.file = id;
     rs.files.push_back(id);
-    rs.parse_diags.push_back(make_diagnostic(
-        "RL001", files.range(id, 0, 0),
-        "file is larger than the limit of " + std::to_string(opts.max_file_bytes) + " bytes; not read"));
+    rs.parse_diags.push_back(*refused);
     return rs;
   }
   switch (f) {
@@ -119,6 +149,7 @@ RuleSet parse_file(SourceFiles& files, FileId id, const ParseOptions& opts) {
     case Format::netlify: rs = parse_netlify(files, id, opts); break;
   }
   apply_comment_annotations(rs, files);
+  drop_rules_over_limit(rs, opts);
   return rs;
 }
 

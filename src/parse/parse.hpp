@@ -1,6 +1,7 @@
 #pragma once
 /// Parsers: one per format, each turning one file into a RuleSet. Parse errors are diagnostics in
 /// RuleSet::parse_diags (RL0xx), never exceptions escaping a parser (STYLE.md 9).
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,7 +15,13 @@ struct ParseOptions {
   std::optional<Format> format;   ///< --format; nullopt = detect
   std::string htaccess_dir = "/"; ///< --htaccess-dir: URL path of the .htaccess directory, '/'-terminated
   std::size_t max_file_bytes = 256u << 20;  ///< larger files are refused with RL001
-  int max_depth = 256;            ///< block nesting / include depth limit
+  int max_depth = 256;            ///< block nesting limit (Apache sections, nginx blocks, YAML collections)
+  int max_include_depth = 64;     ///< nginx include nesting limit (util/limits.hpp max-include-depth)
+  std::size_t max_line_bytes = 1u << 20;  ///< a file with a longer line is refused with RL001 (max-line-bytes)
+  std::size_t max_rules = 1'000'000;      ///< rules after this many in one file are dropped with RL001 (max-rules)
+  /// Called by cli::load_inputs with each file's path before it is read: may change a copy of these
+  /// options for that file only (the limits of the file's .redirlint.yaml). Empty = no change.
+  std::function<void(const std::string& path, ParseOptions& for_file)> per_file;
   /// Cloudflare Pages `_redirects` limits (RL007): static rules, dynamic (splat/placeholder) rules,
   /// characters per rule line. Documented at developers.cloudflare.com/pages/configuration/redirects/.
   std::size_t provider_max_static = 2000, provider_max_dynamic = 100, provider_max_line = 1000;

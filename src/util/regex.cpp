@@ -96,6 +96,9 @@ void Regex::set_limits(std::uint32_t match_limit, std::uint32_t depth_limit) {
   g_depth_limit = depth_limit;
 }
 
+std::uint32_t Regex::match_limit() { return g_match_limit.load(); }
+std::uint32_t Regex::depth_limit() { return g_depth_limit.load(); }
+
 std::string regex_escape(std::string_view text) {
   std::string out;
   for (char c : text) {

@@ -39,6 +39,9 @@ class Regex {
 
   /// Limits applied to every match (defaults are generous for real configs, tiny for hostile ones).
   static void set_limits(std::uint32_t match_limit, std::uint32_t depth_limit);
+  /// The limits in force (as last set).
+  static std::uint32_t match_limit();
+  static std::uint32_t depth_limit();
 
  private:
   struct Code;

@@ -44,7 +44,10 @@ TEST_CASE("unknown keys, codes and bad values are errors at their line and colum
   CHECK(errors[2].message.find("severity must be") != std::string::npos);
   CHECK(errors[3].line == 5);
   CHECK(errors[4].line == 6);
-  CHECK(to_string(errors[0]) == "c.yaml:3:1: error: unknown key \"ignroe\" (known: select, ignore, severity, max-hops, today)");
+  CHECK(to_string(errors[0]) ==
+        "c.yaml:3:1: error: unknown key \"ignroe\" (known: select, ignore, severity, max-hops, today, max-file-bytes, "
+        "max-line-bytes, max-rules, max-nesting, max-include-depth, regex-match-limit, regex-depth-limit, "
+        "max-automaton-states, max-pattern-bytes)");
 }
 
 TEST_CASE("broken YAML is an error with a position, not an exception") {
@@ -67,4 +70,17 @@ TEST_CASE("the config is found in the file's directory or the nearest parent") {
   std::ofstream(root / "site" / ".redirlint.yaml") << "ignore: [RL101]\n";
   CHECK(find_config((root / "site" / "deep" / "_redirects").string()) == (root / "site" / ".redirlint.yaml").string());
   fs::remove_all(root);
+}
+
+TEST_CASE("limit keys are read by name and bad values are errors with a position") {
+  Config c;
+  std::vector<ConfigError> errors;
+  CHECK(parse_config("max-line-bytes: 4096\nregex-match-limit: 5000\n", "c.yaml", c, errors));
+  CHECK(c.limits.get(LimitId::line_bytes) == 4096);
+  CHECK(c.limits.get(LimitId::regex_match) == 5000);
+  CHECK(c.limits.get(LimitId::rules) == limit_info(LimitId::rules).default_value);
+  CHECK_FALSE(parse_config("max-rules: 0\nmax-nesting: lots\n", "c.yaml", c, errors));
+  REQUIRE(errors.size() == 2);
+  CHECK(to_string(errors[0]) == "c.yaml:1:12: error: max-rules must be a number from 1 to 100000000");
+  CHECK(errors[1].line == 2);
 }
