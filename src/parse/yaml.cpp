@@ -54,19 +54,7 @@ const std::vector<std::string_view> kEntryKeys = {"from", "to", "status", "match
                                                   "until", "note", "force", "ignore_case"};
 const std::vector<std::string_view> kDefaultKeys = {"status", "match", "host", "query", "force", "ignore_case"};
 
-// Control characters (a multi-line scalar) are shown as \xNN: a message stays one line (found by tests/fuzz).
-std::string quoted(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c == 0x7f)
-      out += {'\\', 'x', kHex[c >> 4], kHex[c & 15]};
-    else
-      out.push_back(ch);
-  }
-  return out + "\"";
-}
+std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 std::string node_kind(yaml_event_type_t t) {
   switch (t) {
@@ -554,10 +542,10 @@ void YamlReader::build_rule(const Entry& e) {
 
   // review notes and flags
   if (e.until) {
-    if (file_rules::valid_iso_date(e.until->value)) r.notes->until = e.until->value;
+    if (file_rules::valid_iso_date(e.until->value)) r.notes.until = e.until->value;
     else bad("RL001", *e.until, "bad date " + quoted(e.until->value) + " in `until`: expected a real date written YYYY-MM-DD");
   }
-  if (e.note) r.notes->note = e.note->value;
+  if (e.note) r.notes.note = e.note->value;
   if (const std::optional<Scalar>& f = e.force ? e.force : defaults_.force; f && !parse_bool(*f, r.force))
     bad("RL001", *f, "`force` must be true or false, found " + quoted(f->value));
   r.flow = Flow::stop;
