@@ -135,19 +135,24 @@ std::string entry(const Rule& r, Losses& L, std::string& why) {
 Emitted emit_yaml(const RuleSet& rs, const EmitOptions& opts, const SourceFiles&) {
   Losses L(rs, "yaml");
   std::string out = header_comment(opts, "yaml");
-  out += "version: 1\nredirects:\n";
+  std::string body;
+  bool any = false;
   for (const Rule& r : rs.rules) {
-    out += carried_comments(r, "  ");
+    body += carried_comments(r, "  ");
     std::string why;
     std::string e = entry(r, L, why);
     if (e.empty()) {
       L.refused(r, why);
-      out += not_converted_block(r, why, "  ");
+      body += not_converted_block(r, why, "  ");
     } else {
-      out += e;
+      body += e;
+      any = true;
     }
   }
-  out += unmodelled_comments(rs, L, "  ");
+  body += unmodelled_comments(rs, L, "  ");
+  // No entry: `redirects:` alone is null, which the parser refuses (RL001, found by tests/fuzz).
+  out += any ? "version: 1\nredirects:\n" : "version: 1\nredirects: []\n";
+  out += body;
   return L.finish(std::move(out));
 }
 

@@ -54,7 +54,19 @@ const std::vector<std::string_view> kEntryKeys = {"from", "to", "status", "match
                                                   "until", "note", "force", "ignore_case"};
 const std::vector<std::string_view> kDefaultKeys = {"status", "match", "host", "query", "force", "ignore_case"};
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+// Control characters (a multi-line scalar) are shown as \xNN: a message stays one line (found by tests/fuzz).
+std::string quoted(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f)
+      out += {'\\', 'x', kHex[c >> 4], kHex[c & 15]};
+    else
+      out.push_back(ch);
+  }
+  return out + "\"";
+}
 
 std::string node_kind(yaml_event_type_t t) {
   switch (t) {

@@ -1,6 +1,7 @@
 #include "simulate/url.hpp"
 #include "util/hex.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
@@ -175,7 +176,7 @@ HostPort split_host(std::string_view host) {
       if (rest.size() > 1 && rest[0] == ':') {
         int p = 0;
         bool digits = true;
-        for (char c : rest.substr(1)) digits = digits && c >= '0' && c <= '9', p = p * 10 + (c - '0');
+        for (char c : rest.substr(1)) digits = digits && c >= '0' && c <= '9', p = digits ? std::min(p * 10 + (c - '0'), 70000) : p;
         if (digits && p <= 65535) hp.port = p;
       }
     }
@@ -186,7 +187,7 @@ HostPort split_host(std::string_view host) {
       name = host.substr(0, colon);
       int p = 0;
       bool digits = !ps.empty() && ps.size() <= 5;
-      for (char c : ps) digits = digits && c >= '0' && c <= '9', p = p * 10 + (c - '0');
+      for (char c : ps) digits = digits && c >= '0' && c <= '9', p = digits ? std::min(p * 10 + (c - '0'), 70000) : p;
       if (digits && p <= 65535) hp.port = p;
     }
   }
