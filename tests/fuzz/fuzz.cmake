@@ -1,32 +1,23 @@
-# libFuzzer targets (clang: cmake -DCMAKE_CXX_COMPILER=clang++ -DREDIRLINT_FUZZ=ON). `make fuzz` runs them.
-# The core library is rebuilt with coverage instrumentation + ASan/UBSan in this build directory.
-target_compile_options(redirlint_core PRIVATE -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
-set(RL_FUZZ_FLAGS -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer)
-function(rl_fuzz_target name source)
-  add_executable(${name} ${source})
-  target_compile_options(${name} PRIVATE ${RL_FUZZ_FLAGS} ${ARGN})
-  target_link_options(${name} PRIVATE ${RL_FUZZ_FLAGS})
-  target_link_libraries(${name} PRIVATE redirlint_core)
-endfunction()
-foreach(fmt apache htaccess nginx yaml netlify)
-  set(fname "fuzz.${fmt}")
-  if(fmt STREQUAL "htaccess")
-    set(fname ".htaccess")
-  elseif(fmt STREQUAL "netlify")
-    set(fname "_redirects")
-  elseif(fmt STREQUAL "yaml")
-    set(fname "fuzz.yaml")
-  elseif(fmt STREQUAL "nginx")
-    set(fname "fuzz.conf")
-  elseif(fmt STREQUAL "apache")
-    set(fname "fuzz.conf")
-  endif()
-  rl_fuzz_target(fuzz_parse_${fmt} ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_parse.cpp
-    -DRL_FUZZ_FORMAT="${fmt}" -DRL_FUZZ_NAME="${fname}")
-endforeach()
-file(GLOB RL_EXTRA_FUZZERS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_*.cpp)
-list(REMOVE_ITEM RL_EXTRA_FUZZERS ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_parse.cpp)
-foreach(src ${RL_EXTRA_FUZZERS})
-  get_filename_component(name ${src} NAME_WE)
-  rl_fuzz_target(${name} ${src})
+# libFuzzer targets (clang; cmake -DCMAKE_CXX_COMPILER=clang++ -DREDIRLINT_FUZZ=ON, included by the top
+# CMakeLists). REDIRLINT_FUZZ builds the whole tree with ASan+UBSan and -fsanitize=fuzzer-no-link (top
+# CMakeLists), so the same build directory runs the sanitized test suite and links the fuzzers:
+#   fuzz_parse_<fmt>  parse only (fast)           fuzz_check_<fmt>  parse + every check
+#   fuzz_automaton    PCRE -> automaton           fuzz_simulate     simulators on fuzzed requests
+#   fuzz_roundtrip    parse -> emit -> parse
+# `make fuzz` runs each for FUZZ_SECONDS (tests/fuzz/run.sh); ctest `fuzz.<target>` runs each briefly.
+include(${CMAKE_CURRENT_LIST_DIR}/targets.cmake)
+set(RL_FUZZ_LINK -fsanitize=fuzzer,address,undefined)
+set(RL_FUZZ_CTEST_SECONDS 5 CACHE STRING "seconds each fuzz.<target> ctest fuzzes")
+add_custom_target(fuzzers)
+foreach(t ${RL_FUZZ_TARGETS})
+  rl_fuzz_source(${t} src defs)
+  add_executable(fuzz_${t} ${src})
+  target_compile_options(fuzz_${t} PRIVATE ${RL_WARNINGS})
+  target_compile_definitions(fuzz_${t} PRIVATE ${defs})
+  target_link_options(fuzz_${t} PRIVATE ${RL_FUZZ_LINK})
+  target_link_libraries(fuzz_${t} PRIVATE redirlint_core)
+  add_dependencies(fuzzers fuzz_${t})
+  # A short bounded run from the assembled seed corpus: fails on any crash, leak, UB or timeout.
+  add_test(NAME fuzz.${t}
+    COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fuzz/run.sh ${CMAKE_BINARY_DIR} ${RL_FUZZ_CTEST_SECONDS} ${t})
 endforeach()

@@ -1,35 +1,68 @@
 #!/usr/bin/env bash
-# Runs every fuzzer in BUILD_DIR for SECONDS each, seeded from samples/ and tests/ fixtures.
-# A crash leaves its input in tests/fuzz/crashes/ and fails the run (turn it into a regression test).
+# run.sh BUILD_DIR SECONDS [TARGET...]: runs each libFuzzer target of BUILD_DIR (default: all fuzz_*)
+# for SECONDS, from a seed corpus assembled now by seeds.py, with the target's -dict= keywords.
+# A crash, leak, UB report or timeout fails the run; its input is kept in tests/fuzz/crashes/ (make it a
+# regression: tests/fuzz/regressions/<target>/<name>, replayed by ctest fuzz.replay).
+# RL_FUZZ_CORPUS=DIR keeps each target's corpus in DIR/<target> between runs (default: a temp dir).
+# RL_FUZZ_ARTIFACTS=DIR puts crash inputs there instead of tests/fuzz/crashes/.
 set -uo pipefail
-build=${1:-build-fuzz}
+build=$(cd "${1:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}" && pwd)
 seconds=${2:-30}
-root=$(cd "$(dirname "$0")/../.." && pwd)
-status=0
-seed_dir() {  # fmt -> a directory of seed files for that format
-  local fmt=$1 dir
-  dir=$(mktemp -d)
-  case $fmt in
-    htaccess) find "$root/samples" "$root/tests" -name '*.htaccess' -size -64k -exec cp -t "$dir" {} + 2>/dev/null ;;
-    apache)   find "$root/samples" "$root/tests" -name '*.conf' -size -64k -exec grep -l -E '^\s*(Redirect|Rewrite|<VirtualHost)' {} + 2>/dev/null | xargs -r cp -t "$dir" ;;
-    nginx)    find "$root/samples" "$root/tests" -name '*.conf' -size -64k -exec grep -l -E '(location|return|rewrite) ' {} + 2>/dev/null | xargs -r cp -t "$dir" ;;
-    yaml)     find "$root/samples" "$root/tests" \( -name '*.yaml' -o -name '*.yml' \) -size -64k -exec cp -t "$dir" {} + 2>/dev/null ;;
-    netlify)  find "$root/samples" "$root/tests" \( -name '_redirects' -o -name '*.redirects' \) -size -64k -exec cp -t "$dir" {} + 2>/dev/null ;;
-    *)        cp -r "$root/samples/." "$dir" 2>/dev/null ;;
+shift 2 || true
+here=$(cd "$(dirname "$0")" && pwd)
+artifacts=${RL_FUZZ_ARTIFACTS:-$here/crashes}
+targets=("$@")
+if [ ${#targets[@]} = 0 ]; then
+  for bin in "$build"/fuzz_*; do
+    [ -x "$bin" ] && [ "$(basename "$bin")" != fuzz_replay ] && targets+=("$(basename "$bin" | sed 's/^fuzz_//')")
+  done
+fi
+[ ${#targets[@]} -gt 0 ] || { echo "no fuzz targets in $build (configure with -DREDIRLINT_FUZZ=ON)"; exit 1; }
+dict_of() {
+  case $1 in
+    *_apache|*_htaccess) echo apache ;;
+    *_nginx) echo nginx ;;
+    *_yaml) echo yaml ;;
+    *_netlify) echo netlify ;;
+    automaton) echo regex ;;
+    simulate) echo request ;;
+    roundtrip) echo all ;;
   esac
-  echo "$dir"
 }
-mkdir -p "$root/tests/fuzz/crashes"
-for bin in "$build"/fuzz_*; do
-  [ -x "$bin" ] || continue
-  name=$(basename "$bin")
-  fmt=${name#fuzz_parse_}
-  corpus=$(seed_dir "$fmt")
-  echo "== $name (${seconds}s)"
-  "$bin" "$corpus" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="$root/tests/fuzz/crashes/$name-" -print_final_stats=1 2>&1 | grep -E "stat::number_of_executed_units|ERROR|SUMMARY|Done" 
-  rc=${PIPESTATUS[0]}
-  [ "$rc" = 0 ] || { echo "FAIL $name (exit $rc)"; status=1; }
-  rm -rf "$corpus"
+mkdir -p "$artifacts"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+status=0
+for t in "${targets[@]}"; do
+  bin="$build/fuzz_$t"
+  [ -x "$bin" ] || { echo "FAIL $t: no $bin"; status=1; continue; }
+  corpus="$work/corpus-$t"
+  [ -n "${RL_FUZZ_CORPUS:-}" ] && corpus="$RL_FUZZ_CORPUS/$t"
+  python3 "$here/seeds.py" "$t" "$corpus" 2>/dev/null
+  dict=$(dict_of "$t")
+  if [ "$dict" = all ]; then
+    cat "$here"/dict/*.dict > "$work/all.dict"
+    dictfile="$work/all.dict"
+  else
+    dictfile="$here/dict/$dict.dict"
+  fi
+  maxlen=16384
+  [ "$t" = automaton ] && maxlen=512
+  [ "$t" = simulate ] && maxlen=1024
+  # cwd: an empty directory, so that relative nginx `include`s of fuzzed text find nothing.
+  mkdir -p "$work/cwd-$t"
+  log="$work/$t.log"
+  (cd "$work/cwd-$t" && "$bin" "$corpus" -dict="$dictfile" -max_total_time="$seconds" -max_len=$maxlen \
+     -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/$t-") >"$log" 2>&1
+  rc=$?
+  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$')
+  cov=$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9a-zA-Z]+')
+  if [ "$rc" = 0 ]; then
+    echo "ok   $t: ${seconds}s, ${execs:-?} execs, $cov"
+  else
+    echo "FAIL $t (exit $rc): ${execs:-?} execs, $cov; input kept in $artifacts/"
+    grep -E -A30 'ERROR|runtime error|fuzz property violated|SUMMARY|Test unit written' "$log" | head -60
+    status=1
+  fi
 done
 exit $status
