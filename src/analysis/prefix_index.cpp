@@ -65,7 +65,14 @@ PrefixIndex::PrefixIndex(const RuleSet& rs) : keys_(rs.rules.size()), exact_(rs.
     exact_[r.id] = k.exact;
     (k.exact ? exact_map_ : prefix_map_)[k.text].push_back(r.id);
   }
-  for (const auto& [key, ids] : prefix_map_) prefix_lengths_.push_back(key.size());
+  std::size_t words = 64;
+  while (words * 64 < 8 * (prefix_map_.size() + exact_map_.size())) words *= 2;
+  filter_.assign(words, 0);
+  for (const auto& [key, ids] : prefix_map_) {
+    prefix_lengths_.push_back(key.size());
+    remember(key);
+  }
+  for (const auto& [key, ids] : exact_map_) remember(key);
   std::sort(prefix_lengths_.begin(), prefix_lengths_.end());
   prefix_lengths_.erase(std::unique(prefix_lengths_.begin(), prefix_lengths_.end()), prefix_lengths_.end());
 }
@@ -74,7 +81,9 @@ template <class F>
 void PrefixIndex::for_each_prefix(std::string_view path, F&& f) const {
   for (std::size_t n : prefix_lengths_) {
     if (n > path.size()) break;
-    if (auto it = prefix_map_.find(path.substr(0, n)); it != prefix_map_.end()) f(it->second);
+    std::string_view pre = path.substr(0, n);
+    if (!may_hold(pre)) continue;
+    if (auto it = prefix_map_.find(pre); it != prefix_map_.end()) f(it->second);
   }
 }
 
@@ -87,7 +96,7 @@ std::vector<RuleId> PrefixIndex::candidates_for_path(std::string_view path) cons
 }
 
 bool PrefixIndex::has_candidates(std::string_view path) const {
-  if (!universal_.empty() || exact_map_.count(path)) return true;
+  if (!universal_.empty() || (may_hold(path) && exact_map_.count(path))) return true;
   bool any = false;
   for_each_prefix(path, [&](const std::vector<RuleId>&) { any = true; });
   return any;
