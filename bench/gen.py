@@ -3,7 +3,7 @@
 
     python3 bench/gen.py --rules N --format apache|htaccess|nginx|netlify|yaml
                          [--inject-chains K] [--inject-loops K] [--inject-shadowed K]
-                         [--seed S] [-o FILE] [--findings FILE|-]
+                         [--seed S] [-o FILE] [--findings FILE|-] [--urls FILE]
 
 The base rules never interact: every source starts with its own first path segment
 (`/e12-3fa9`, `/s7-0c1d/`, `^/r5-77aa/`) and every target lives under `/t...`, which no rule
@@ -13,6 +13,8 @@ matches. Injected groups are interleaved at random places:
 - shadowed K: a broad rule for /hK-../ then a narrower one  RL203 at the narrower rule
 --findings writes the expected findings as JSON: [{"code": "RL201", "line": 12}, ...] (lines are
 1-based in the generated file).
+--urls writes one request target per base rule, for `redirlint trace --urls` (issue 8): the rule's
+own source (exact), a path under it (prefix), a path its regex matches, and every fourth one a miss.
 """
 import argparse
 import json
@@ -95,6 +97,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("-o", "--output", default="-")
     ap.add_argument("--findings", help="write the injected findings as JSON to this file ('-' = stdout)")
+    ap.add_argument("--urls", help="write one request target per base rule to this file (for trace --urls)")
     a = ap.parse_args()
     rnd = random.Random(a.seed)
     fmt = a.format
@@ -104,10 +107,13 @@ def main():
 
     # Units: lists of (text, code-or-None); a unit stays together.
     units = []
+    urls = []
     for i in range(a.rules):
         kind = rnd.choices(["exact", "prefix", "regex"], weights=[6, 2, 2])[0]
         letter = {"exact": "e", "prefix": "s", "regex": "r"}[kind]
         t = tag()
+        src = f"/{letter}{i}-{t}"
+        urls.append(f"/miss-{i}/x?q={i}" if i % 4 == 3 else {"exact": src, "prefix": src + "/x?q=1", "regex": src + "/42"}[kind])
         units.append([(rule_text(fmt, kind, f"/{letter}{i}-{t}", f"/t{letter}{i}-{t}", rnd.choice([301, 301, 301, 308])), None)])
     for k in range(a.inject_chains):
         t = tag()
@@ -136,6 +142,9 @@ def main():
     else:
         with open(a.output, "w") as f:
             f.write(out)
+    if a.urls:
+        with open(a.urls, "w") as f:
+            f.write("".join(u + "\n" for u in urls))
     if a.findings:
         text = json.dumps(findings, indent=1) + "\n"
         if a.findings == "-":

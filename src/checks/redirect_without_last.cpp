@@ -48,7 +48,7 @@ class RedirectWithoutLast final : public Check {
     for (std::size_t i = 0; i < rules.size(); ++i) {
       const Rule& r = rules[i];
       if (!analysis::is_redirect(r) || !url::iequals(r.origin.directive, "RewriteRule")) continue;
-      if (r.flags.last || r.flags.end || r.flow != Flow::next) continue;
+      if (r.flags->last || r.flags->end || r.flow != Flow::next) continue;
       const Rule* later = later_match(ctx.rules, i);
       if (!later) continue;
       Diagnostic d = make_diagnostic("RL109", r.where,

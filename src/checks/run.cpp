@@ -44,7 +44,7 @@ std::vector<Diagnostic> run_checks(const RuleSet& rs, const SourceFiles& files, 
   // Inline suppressions: by the rule whose first line the diagnostic starts on.
   std::map<std::pair<FileId, std::uint32_t>, const std::vector<std::string>*> by_line;
   for (const Rule& r : rs.rules)
-    if (!r.notes.disabled.empty()) by_line[{r.where.file, r.where.line}] = &r.notes.disabled;
+    if (!r.notes->disabled.empty()) by_line[{r.where.file, r.where.line}] = &r.notes->disabled;
   std::vector<Diagnostic> result;
   for (Diagnostic& d : out.diagnostics()) {
     if (!sel.enabled(d.code) || contains(rs.file_disabled, d.code)) continue;

@@ -145,7 +145,7 @@ class TemporaryPermanentMove final : public Check {
  public:
   void run(const CheckContext& ctx, Reporter& out) const override {
     for (const Rule& r : ctx.rules.rules) {
-      if (!analysis::is_redirect(r) || !analysis::is_temporary(r.status) || r.notes.until) continue;
+      if (!analysis::is_redirect(r) || !analysis::is_temporary(r.status) || r.notes->until) continue;
       std::string why = why_permanent(ctx.rules, r);
       if (why.empty()) continue;
       int to = permanent_counterpart(r.status);

@@ -10,7 +10,7 @@ class TemporaryWithoutReview final : public Check {
  public:
   void run(const CheckContext& ctx, Reporter& out) const override {
     for (const Rule& r : ctx.rules.rules) {
-      if (!analysis::is_redirect(r) || !analysis::is_temporary(r.status) || r.notes.until) continue;
+      if (!analysis::is_redirect(r) || !analysis::is_temporary(r.status) || r.notes->until) continue;
       std::string how = r.origin.format == Format::yaml ? "`until: YYYY-MM-DD`" : "`# redirlint: until=YYYY-MM-DD`";
       out.report(make_diagnostic("RL104", r.where,
                                  "temporary redirect (" + std::to_string(r.status) + ") has no review date: add " + how +

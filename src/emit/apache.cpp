@@ -199,7 +199,7 @@ void ApacheEmitter::nginx_source_notes(const Rule& r, const std::vector<Piece>& 
 }
 
 bool ApacheEmitter::alias_ok(const Rule& r) const {
-  if (!r.conds.empty() || r.match.negated || r.flow != Flow::stop || r.flags.ne || r.flags.b) return false;
+  if (!r.conds.empty() || r.match.negated || r.flow != Flow::stop || r.flags->ne || r.flags->b) return false;
   if ((rs_.format == Format::yaml || rs_.format == Format::netlify) && (!r.scope.hosts.empty() || !r.scope.schemes.empty()))
     return false;
   if (rs_.format == Format::nginx && r.scope.block >= 0 &&
@@ -373,7 +373,7 @@ std::string ApacheEmitter::rewrite_lines(const Rule& r, const std::vector<Condit
     L_.refused(r, why);
     return not_converted_block(r, why, ind);
   };
-  if (r.flags.proxy) return refuse("proxying ([P]) is not a redirect");
+  if (r.flags->proxy) return refuse("proxying ([P]) is not a redirect");
   if (chained_.size() > r.id && chained_[r.id] && rs_.format != Format::apache && rs_.format != Format::htaccess)
     return refuse("[S=n] / [C] rule chaining");
   if (r.action == Action::answer && r.status >= 300 && r.status <= 399)
@@ -490,16 +490,16 @@ std::string ApacheEmitter::rewrite_lines(const Rule& r, const std::vector<Condit
       break;
     case Action::rewrite:
       if (rs_.format == Format::nginx || rs_.format == Format::yaml || rs_.format == Format::netlify) {
-        if (r.flags.pt) flags.push_back("PT");
+        if (r.flags->pt) flags.push_back("PT");
       }
       break;
     case Action::none: break;
   }
-  if (t.needs_ne || r.flags.ne) flags.push_back("NE");
-  if (r.flags.b) flags.push_back(r.flags.b_chars.empty() ? "B" : "B=" + r.flags.b_chars);
-  if (r.flags.unsafe_allow_3f) flags.push_back("UnsafeAllow3F");
-  if (r.flags.chain) flags.push_back("C");
-  if (r.flags.skip > 0) flags.push_back("S=" + std::to_string(r.flags.skip));
+  if (t.needs_ne || r.flags->ne) flags.push_back("NE");
+  if (r.flags->b) flags.push_back(r.flags->b_chars.empty() ? "B" : "B=" + r.flags->b_chars);
+  if (r.flags->unsafe_allow_3f) flags.push_back("UnsafeAllow3F");
+  if (r.flags->chain) flags.push_back("C");
+  if (r.flags->skip > 0) flags.push_back("S=" + std::to_string(r.flags->skip));
   switch (r.flow) {
     case Flow::stop:
       if (r.action != Action::answer) flags.push_back("L");
@@ -515,7 +515,7 @@ std::string ApacheEmitter::rewrite_lines(const Rule& r, const std::vector<Condit
       break;
     case Flow::next: break;
   }
-  for (const std::string& f : r.flags.other) flags.push_back(f);
+  for (const std::string& f : r.flags->other) flags.push_back(f);
   for (const Condition& c : conds) {
     bool ok = true;
     std::string why;
@@ -708,7 +708,7 @@ std::string ApacheEmitter::run() {
       stop_for_loc = ind + "RewriteCond %{REQUEST_URI} " + ap_quote(it.loc_re) + (it.loc_nocase ? " [NC]" : "") +
                      "\n" + ind + "RewriteRule ^ - [L]\n";
     }
-    if (r.action == Action::none && (r.flow == Flow::next || r.flow == Flow::restart) && r.flags.other.empty()) {
+    if (r.action == Action::none && (r.flow == Flow::next || r.flow == Flow::restart) && r.flags->other.empty()) {
       body += ind + "# redirlint: no effect on redirects: " + rule_label(r) + "\n";
       continue;
     }

@@ -126,7 +126,7 @@ std::string comment_lines(std::string_view text, std::string_view indent) {
 
 std::string carried_comments(const Rule& r, std::string_view indent) {
   std::string out;
-  for (const std::string& c : r.notes.comments) {
+  for (const std::string& c : r.notes->comments) {
     std::string_view t = c;
     while (!t.empty() && (t.front() == '#' || t.front() == ' ')) t.remove_prefix(1);
     out += comment_lines(t, indent);
@@ -392,13 +392,13 @@ std::vector<bool> chained_rules(const RuleSet& rs) {
   std::vector<bool> out(rs.rules.size(), false);
   for (std::size_t i = 0; i < rs.rules.size(); ++i) {
     const Rule& r = rs.rules[i];
-    if (r.flags.chain) {
+    if (r.flags->chain) {
       out[i] = true;
       if (i + 1 < out.size()) out[i + 1] = true;
     }
-    if (r.flags.skip > 0) {
+    if (r.flags->skip > 0) {
       out[i] = true;
-      for (std::size_t k = 1; k <= static_cast<std::size_t>(r.flags.skip) && i + k < out.size(); ++k) out[i + k] = true;
+      for (std::size_t k = 1; k <= static_cast<std::size_t>(r.flags->skip) && i + k < out.size(); ++k) out[i + k] = true;
     }
   }
   return out;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include "emit/common.hpp"
 #include "emit/passthrough.hpp"
@@ -24,7 +25,7 @@ bool rewrite_engine_on(const RuleSet& rs, const Rule& r) {
 /// Annotations::comments. Our own generated header and `redirlint:` notes are left out.
 void fill_comments(RuleSet& rs, const SourceFiles& files) {
   for (Rule& r : rs.rules) {
-    if (!r.notes.comments.empty() || !r.where.valid() || r.where.file >= files.size()) continue;
+    if (!std::as_const(r).notes->comments.empty() || !r.where.valid() || r.where.file >= files.size()) continue;
     std::uint32_t first = r.where.line;
     for (const Condition& c : r.conds)
       if (c.where.valid() && c.where.file == r.where.file) first = std::min(first, c.where.line);
@@ -38,7 +39,7 @@ void fill_comments(RuleSet& rs, const SourceFiles& files) {
         break;
       above.emplace_back(t);
     }
-    r.notes.comments.assign(above.rbegin(), above.rend());
+    if (!above.empty()) r.notes->comments.assign(above.rbegin(), above.rend());
   }
 }
 

@@ -115,8 +115,8 @@ bool is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s ==
 /// The literal text of an Apache redirect target as Apache sends it (re-escaped, SEMANTICS 1.6, 2.9).
 void apache_literals(const RuleSet& rs, const Rule& r, std::vector<Piece>& tp) {
   if ((rs.format == Format::apache || rs.format == Format::htaccess) && r.action == Action::redirect &&
-      ((r.origin.directive == "RewriteRule" && !r.flags.ne) || r.origin.directive == "RedirectMatch"))
-    apache_location_literals(tp, r.origin.directive == "RewriteRule", r.flags.qsl);
+      ((r.origin.directive == "RewriteRule" && !r.flags->ne) || r.origin.directive == "RedirectMatch"))
+    apache_location_literals(tp, r.origin.directive == "RewriteRule", r.flags->qsl);
 }
 
 /// True when the literal path of `ps` (before its first '?') has a %XX that nginx's `rewrite` decodes
@@ -173,8 +173,8 @@ class NginxEmitter {
 /// Apache behaviours of a rule that nginx does not reproduce (SEMANTICS §2), declared as RL302.
 void NginxEmitter::apache_source_notes(const Rule& r, const std::vector<Piece>& tp) {
   bool dynamic = has_captures(tp) || has_vars(tp);
-  if (r.flags.qsl && dynamic) L_.approximated(r, "[QSL] (split at the last '?') is not reproduced when captures or variables bring a '?'");
-  if (r.flags.ne && has_vars(tp)) L_.approximated(r, "[NE]: Apache sends the variables unescaped");
+  if (r.flags->qsl && dynamic) L_.approximated(r, "[QSL] (split at the last '?') is not reproduced when captures or variables bring a '?'");
+  if (r.flags->ne && has_vars(tp)) L_.approximated(r, "[NE]: Apache sends the variables unescaped");
   bool in_query = false, query_dynamic = false;
   for (const Piece& p : tp) {
     if (p.kind == Piece::literal && p.text.find('?') != std::string::npos) in_query = true;
@@ -444,10 +444,10 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
     return out + not_converted_block(r, why, ind);
   };
   const std::string id = "rl" + std::to_string(r.id + 1);
-  if (r.flags.proxy) return refuse("proxying ([P]) is not a redirect");
+  if (r.flags->proxy) return refuse("proxying ([P]) is not a redirect");
   if (chained_.size() > r.id && chained_[r.id]) return refuse("[S=n] / [C] rule chaining has no nginx equivalent");
-  if (!r.flags.other.empty()) L_.approximated(r, "flags \"" + r.flags.other.front() + "\"... are ignored");
-  if (r.flags.b) L_.approximated(r, "[B] escaping of back-references is not reproduced");
+  if (!r.flags->other.empty()) L_.approximated(r, "flags \"" + r.flags->other.front() + "\"... are ignored");
+  if (r.flags->b) L_.approximated(r, "[B] escaping of back-references is not reproduced");
   if (r.match.kind == MatchKind::regex && has_line_break(r.match.text)) return refuse("the pattern contains a line break");
 
   // What the rule does, as the last directive.
@@ -456,7 +456,7 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
   bool rewrite = r.action == Action::rewrite;
   if (r.action == Action::none) {
     if (r.flow == Flow::next || r.flow == Flow::restart) {
-      if (!r.flags.other.empty()) return refuse("a rule without substitution that only sets flags");
+      if (!r.flags->other.empty()) return refuse("a rule without substitution that only sets flags");
       return out + ind + "# redirlint: no effect on redirects: " + rule_label(r) + "\n";
     }
   }
@@ -485,7 +485,7 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
     tp.push_back(Piece{Piece::rule_cap, "", 1});
     uses_rule_caps = true;
   }
-  if (r.flags.ne && uses_rule_caps) L_.approximated(r, "[NE]: nginx escapes captures where Apache sends them raw");
+  if (r.flags->ne && uses_rule_caps) L_.approximated(r, "[NE]: nginx escapes captures where Apache sends them raw");
   else if (from_apache && tail_group && r.action != Action::answer)
     L_.approximated(r, "the rest of the path that Redirect appends is escaped differently: Apache re-escapes it (%3F, %23, quotes, spaces), nginx passes most of it through");
   else if (from_apache && (uses_rule_caps || uses_cond_caps) && r.action != Action::answer)

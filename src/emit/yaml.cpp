@@ -124,8 +124,8 @@ std::string entry(const Rule& r, Losses& L, std::string& why) {
   }
   if (r.force) out += "    force: true\n";
   if (!r.scope.schemes.empty()) L.approximated(r, "the scheme limit (" + r.scope.schemes.front() + ") is not written");
-  if (r.notes.until) out += "    until: " + yq(*r.notes.until) + "\n";
-  if (!r.notes.note.empty()) out += "    note: " + yq(r.notes.note) + "\n";
+  if (r.notes->until) out += "    until: " + yq(*r.notes->until) + "\n";
+  if (!r.notes->note.empty()) out += "    note: " + yq(r.notes->note) + "\n";
   if (r.flow == Flow::next) L.approximated(r, "YAML rules stop at the first match");
   return out;
 }

@@ -173,7 +173,7 @@ std::string debug_string(const RuleSet& rs) {
       for (std::size_t k = 0; k < r.scope.schemes.size(); ++k) o << (k ? "," : "") << r.scope.schemes[k];
     }
     if (r.force) o << " force";
-    if (r.notes.until) o << " until=" << *r.notes.until;
+    if (r.notes->until) o << " until=" << *r.notes->until;
     o << "\n";
     for (const Condition& c : r.conds) {
       o << "  cond \"" << c.test << "\" " << to_string(c.op) << " " << pattern_string(c.pattern)

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "model/boxed.hpp"
 #include "model/diagnostic.hpp"
 #include "model/source.hpp"
 
@@ -209,9 +210,11 @@ struct Rule {
   bool status_implicit = false;  ///< the source did not say the code (`[R]`, bare `Redirect`, `return URL`, netlify default)
   std::optional<Target> target;
   Flow flow = Flow::stop;
-  RewriteFlags flags;  ///< Apache RewriteRule only
+  /// Apache RewriteRule only. Boxed (read `r.flags->qsa`): one pointer per rule until a rule has flags.
+  Boxed<RewriteFlags> flags;
   bool force = false;  ///< Netlify `!` (shadowing): applies even when a file exists
-  Annotations notes;
+  /// Boxed (read `r.notes->until`): one pointer per rule until a rule has annotations.
+  Boxed<Annotations> notes;
   std::string original;  ///< the source text of the directive, for messages and fallback comments
 };
 

@@ -84,8 +84,8 @@ ordered_json to_json(const RuleSet& rs, const SourceFiles& files) {
     if (!r.scope.dir.empty()) scope["dir"] = r.scope.dir;
     rj["scope"] = scope;
     if (r.force) rj["force"] = true;
-    if (r.notes.until) rj["until"] = *r.notes.until;
-    if (!r.notes.note.empty()) rj["note"] = r.notes.note;
+    if (r.notes->until) rj["until"] = *r.notes->until;
+    if (!r.notes->note.empty()) rj["note"] = r.notes->note;
     rj["where"] = to_json(r.where, files);
     rj["original"] = r.original;
     rules.push_back(rj);

@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 namespace rl {
 
@@ -12,6 +11,7 @@ FileId SourceFiles::add(std::string path, std::string text) {
   SourceFile f;
   f.path = std::move(path);
   f.text = std::move(text);
+  f.line_starts.reserve(static_cast<std::size_t>(std::count(f.text.begin(), f.text.end(), '\n')) + 2);
   f.line_starts.push_back(0);
   for (std::size_t i = 0; i < f.text.size(); ++i) {
     // A lone CR ends a line too (old Mac files); CRLF counts once.
@@ -28,13 +28,25 @@ bool SourceFiles::load(const std::string& path, FileId& id, std::string& error) 
     error = std::strerror(errno);
     return false;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  // Read straight into the file's own string (no second copy of a large file); a stream whose size
+  // cannot be told (a pipe) is read in chunks.
+  std::string text;
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0 && in) {
+    text.resize(static_cast<std::size_t>(size));
+    in.read(text.data(), size);
+    text.resize(static_cast<std::size_t>(in.gcount()));
+  }
+  in.clear();
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) text.append(chunk, static_cast<std::size_t>(in.gcount()));
   if (in.bad()) {
     error = "read error";
     return false;
   }
-  id = add(path, ss.str());
+  id = add(path, std::move(text));
   return true;
 }
 

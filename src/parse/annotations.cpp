@@ -118,9 +118,9 @@ void apply_comment_annotations(RuleSet& rs, const SourceFiles& files) {
       auto it = notes.find({r.where.file, ln});
       if (it == notes.end()) continue;
       const LineNote& n = it->second;
-      r.notes.disabled.insert(r.notes.disabled.end(), n.disabled.begin(), n.disabled.end());
-      if (n.until && !r.notes.until) r.notes.until = n.until;
-      if (!n.note.empty() && r.notes.note.empty()) r.notes.note = n.note;
+      r.notes->disabled.insert(r.notes->disabled.end(), n.disabled.begin(), n.disabled.end());
+      if (n.until && !r.notes->until) r.notes->until = n.until;
+      if (!n.note.empty() && r.notes->note.empty()) r.notes->note = n.note;
     }
   }
 }

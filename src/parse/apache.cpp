@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <functional>
 
 #include "grammar/apache.hpp"
 #include "grammar/apache_errors.hpp"
@@ -26,14 +27,26 @@ struct PhysicalLine {
   std::size_t begin, end;  // body, without terminator
 };
 
+// Physical lines go straight to a callback: a 1M-line file is never held as a vector of lines.
+struct LineSink {
+  std::function<void(PhysicalLine)> emit;
+  std::size_t last_begin = 0;
+  bool any = false;
+  void push(std::size_t begin, std::size_t end) {
+    last_begin = begin;
+    any = true;
+    emit({begin, end});
+  }
+};
+
 template <typename Rule>
 struct line_split_action : pegtl::nothing<Rule> {};
 
 template <>
 struct line_split_action<grammar::common::line_body> {
   template <typename Input>
-  static void apply(const Input& in, std::vector<PhysicalLine>& out) {
-    out.push_back({in.iterator().byte, in.iterator().byte + in.size()});
+  static void apply(const Input& in, LineSink& out) {
+    out.push(in.iterator().byte, in.iterator().byte + in.size());
   }
 };
 
@@ -41,9 +54,9 @@ template <>
 struct line_split_action<grammar::common::physical_line> {
   // A final line without terminator is matched by the second branch, which has no line_body.
   template <typename Input>
-  static void apply(const Input& in, std::vector<PhysicalLine>& out) {
+  static void apply(const Input& in, LineSink& out) {
     std::size_t begin = in.iterator().byte;
-    if (out.empty() || out.back().begin < begin) out.push_back({begin, begin + in.size()});
+    if (!out.any || out.last_begin < begin) out.push(begin, begin + in.size());
   }
 };
 
@@ -337,33 +350,42 @@ Parser::Parser(SourceFiles& files, FileId id, Format format, const ParseOptions&
     top.dir = rs_.dir;
   }
   contexts_.push_back(top);
+  // Room for every rule at once: a 1M-rule vector grown by doubling would be copied ~20 times and
+  // briefly held twice. Rules start on lines whose first word begins with 'R' (Redirect*, Rewrite*);
+  // capacity for the other such lines (RewriteCond ...) is address space that is never touched.
+  const std::string& text = files_.get(id_).text;
+  std::size_t candidates = 0;
+  bool line_start = true;
+  for (char c : text) {
+    if (c == '\n') line_start = true;
+    else if (line_start && c != ' ' && c != '\t') {
+      candidates += (c == 'R' || c == 'r');
+      line_start = false;
+    }
+  }
+  rs_.rules.reserve(candidates);
 }
 
 RuleSet Parser::run() {
   read_lines();
-  for (const LogicalLine& ln : lines_) handle_line(ln);
   finish();
   return std::move(rs_);
 }
 
 void Parser::read_lines() {
   const std::string& text = files_.get(id_).text;
-  std::vector<PhysicalLine> phys;
-  pegtl::memory_input in(text.data(), text.size(), files_.path(id_));
-  try {
-    pegtl::parse<grammar::common::lines, line_split_action>(in, phys);
-  } catch (const std::exception&) {
-    // The line grammar cannot fail on any byte sequence; keep what was split.
-  }
-  // Join `\` continuations: a backslash as the very last byte of a line, not itself escaped.
+  // Join `\` continuations: a backslash as the very last byte of a line, not itself escaped. Each
+  // logical line is handled as soon as it is complete (one buffer reused for all of them).
   LogicalLine cur;
   bool open = false;
-  for (const PhysicalLine& p : phys) {
+  LineSink sink;
+  sink.emit = [&](PhysicalLine p) {
     std::string_view body(text.data() + p.begin, p.end - p.begin);
     bool cont = !body.empty() && body.back() == '\\' && !(body.size() >= 2 && body[body.size() - 2] == '\\');
     if (cont) body.remove_suffix(1);
     if (!open) {
-      cur = LogicalLine{};
+      cur.text.clear();
+      cur.segments.clear();
       cur.file_begin = p.begin;
       open = true;
     }
@@ -371,11 +393,17 @@ void Parser::read_lines() {
     cur.text.append(body);
     cur.file_end = p.begin + body.size();
     if (!cont) {
-      lines_.push_back(std::move(cur));
       open = false;
+      handle_line(cur);
     }
+  };
+  pegtl::memory_input in(text.data(), text.size(), files_.path(id_));
+  try {
+    pegtl::parse<grammar::common::lines, line_split_action>(in, sink);
+  } catch (const pegtl::parse_error&) {
+    // The line grammar cannot fail on any byte sequence; what was split has been handled.
   }
-  if (open) lines_.push_back(std::move(cur));
+  if (open) handle_line(cur);
 }
 
 SourceRange Parser::logical_range(const LogicalLine& ln, std::size_t begin, std::size_t end) const {

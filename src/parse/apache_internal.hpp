@@ -128,7 +128,6 @@ class Parser {
   Format format_;
   ParseOptions opts_;
   RuleSet rs_;
-  std::vector<LogicalLine> lines_;
   std::vector<Frame> stack_;
   std::vector<Context> contexts_;
   std::vector<std::pair<RuleId, int>> relative_targets_;  ///< per-dir relative substitutions: (rule, context)

@@ -562,7 +562,7 @@ void Parser::directive_rewrite_rule(const LogicalLine& ln, const std::vector<Arg
     return;
   }
   Rule r = new_rule(ln, "RewriteRule");
-  RewriteFlags& fl = r.flags;
+  RewriteFlags& fl = *r.flags;
   int forced = 0;             // status from F, G or R=code
   bool redirect_flag = false, status_written = false;
   bool bad_status = false;  // R=code httpd refuses: the rule is left out, like a directive httpd rejects

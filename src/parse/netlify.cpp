@@ -444,12 +444,12 @@ void build_rule(State& st) {
   }
   r.target = std::move(target);
   r.flow = Flow::stop;
-  r.notes.comments = std::move(st.pending_comments);
+  if (!st.pending_comments.empty()) r.notes->comments = std::move(st.pending_comments);
   st.pending_comments.clear();
   if (p.comment) {
     std::string_view c = p.comment->text.substr(1);
     while (!c.empty() && c.front() == ' ') c.remove_prefix(1);
-    if (c.find("redirlint") == std::string_view::npos) r.notes.note = std::string(c);
+    if (c.find("redirlint") == std::string_view::npos) r.notes->note = std::string(c);
   }
 
   // Cloudflare Pages limits: once, at the first rule past each limit.

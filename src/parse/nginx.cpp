@@ -183,15 +183,37 @@ class Reader {
 
   // ---- statements and blocks -----------------------------------------------------------------
   void read_file(FileId f) {
-    nginx::Lexed lx = nginx::lex(text(f));
-    bool swallowed = false;  // an unclosed string ate the rest: missing `}`/`;` at the end are its fault
-    for (const auto& e : lx.errors) {
-      error(f, e.begin, e.end, e.message);
-      swallowed |= e.runs_to_eof;
-    }
-    std::vector<Token>& toks = lx.tokens;
+    // Tokens arrive in batches (a 1M-rule file is never one token vector); lexical errors are listed
+    // before the diagnostics of the statements, as when the whole file was lexed first.
+    const std::size_t first_diag = rs_.parse_diags.size();
+    std::vector<nginx::LexError> lex_errors;
     std::size_t base = stack_.size();
     std::vector<Token> args;
+    nginx::lex(text(f), 4096, [&](std::vector<Token>& toks) { read_tokens(f, toks, args, base); }, lex_errors);
+    bool swallowed = false;  // an unclosed string ate the rest: missing `}`/`;` at the end are its fault
+    {
+      std::vector<Diagnostic> later(rs_.parse_diags.begin() + static_cast<std::ptrdiff_t>(first_diag), rs_.parse_diags.end());
+      rs_.parse_diags.resize(first_diag);
+      for (const auto& e : lex_errors) {
+        error(f, e.begin, e.end, e.message);
+        swallowed |= e.runs_to_eof;
+      }
+      rs_.parse_diags.insert(rs_.parse_diags.end(), std::make_move_iterator(later.begin()), std::make_move_iterator(later.end()));
+    }
+    std::size_t eof = text(f).size();
+    if (!args.empty() && !swallowed) error(f, args[0].begin, args.back().end, msg::eof_in_directive(args[0].value));
+    while (stack_.size() > base) {
+      const Frame& fr = stack_.back();
+      if (fr.file == f && fr.directive != "{" && !swallowed)
+        error(f, fr.begin, fr.begin + fr.directive.size(), msg::eof_in_block(fr.directive));
+      Token end;
+      end.begin = end.end = eof;
+      close_block(f, end);
+    }
+  }
+
+  /// Statements and blocks from one batch of tokens; `args` carries an unfinished statement over.
+  void read_tokens(FileId f, std::vector<Token>& toks, std::vector<Token>& args, std::size_t base) {
     for (std::size_t i = 0; i < toks.size(); ++i) {
       Token& t = toks[i];
       switch (t.kind) {
@@ -248,16 +270,6 @@ class Reader {
           }
           break;
       }
-    }
-    std::size_t eof = text(f).size();
-    if (!args.empty() && !swallowed) error(f, args[0].begin, args.back().end, msg::eof_in_directive(args[0].value));
-    while (stack_.size() > base) {
-      const Frame& fr = stack_.back();
-      if (fr.file == f && fr.directive != "{" && !swallowed)
-        error(f, fr.begin, fr.begin + fr.directive.size(), msg::eof_in_block(fr.directive));
-      Token end;
-      end.begin = end.end = eof;
-      close_block(f, end);
     }
   }
 

@@ -1,5 +1,7 @@
 #include "parse/nginx_lex.hpp"
 
+#include <iterator>
+
 #include "grammar/nginx.hpp"
 #include "grammar/nginx_errors.hpp"
 
@@ -14,6 +16,9 @@ namespace msg = rl::grammar::nginx::errors;
 struct LexState {
   const char* base = nullptr;
   Lexed out;
+  std::size_t batch = 0;  ///< 0: keep every token
+  const std::function<void(std::vector<Token>&)>* sink = nullptr;
+  bool sink_failed = false;
 
   std::size_t offset(const char* at) const { return static_cast<std::size_t>(at - base); }
   void punct(TokKind k, const char* at) {
@@ -21,6 +26,23 @@ struct LexState {
     t.kind = k;
     t.begin = offset(at);
     t.end = t.begin + 1;
+    push(std::move(t));
+  }
+  void push(Token t) {
+    // Hand over what is buffered when `t` starts a new line after a `;` or `}`.
+    if (batch && out.tokens.size() >= batch) {
+      const Token& last = out.tokens.back();
+      if ((last.kind == TokKind::semicolon || last.kind == TokKind::close) && last.end <= t.begin &&
+          std::string_view(base + last.end, t.begin - last.end).find('\n') != std::string_view::npos) {
+        try {
+          (*sink)(out.tokens);
+        } catch (...) {
+          sink_failed = true;  // the reader's own exception, not a lexer failure: passed on
+          throw;
+        }
+        out.tokens.clear();
+      }
+    }
     out.tokens.push_back(std::move(t));
   }
 };
@@ -53,7 +75,7 @@ void push_word(const In& in, LexState& s, bool quoted) {
   std::string_view raw(in.begin(), in.size());
   if (quoted) raw = raw.substr(1, raw.size() - 2);
   t.value = unescape(raw);
-  s.out.tokens.push_back(std::move(t));
+  s.push(std::move(t));
 }
 
 template <>
@@ -90,8 +112,9 @@ struct action<g::unterminated> {
 
 }  // namespace
 
-Lexed lex(std::string_view text) {
-  LexState s;
+namespace {
+
+void run(LexState& s, std::string_view text) {
   s.base = text.data();
   std::size_t nul = text.find('\0');
   if (nul != std::string_view::npos) s.out.errors.push_back({nul, nul + 1, msg::nul_byte()});
@@ -99,10 +122,28 @@ Lexed lex(std::string_view text) {
     p::memory_input<p::tracking_mode::lazy, p::eol::lf_crlf> in(text.data(), text.size(), "");
     p::parse<g::config, action>(in, s);
   } catch (const std::exception& e) {
+    if (s.sink_failed) throw;
     // The grammar is total; this only guards against resource exhaustion.
     s.out.errors.push_back({0, 0, std::string("internal lexer error: ") + e.what()});
   }
+}
+
+}  // namespace
+
+Lexed lex(std::string_view text) {
+  LexState s;
+  run(s, text);
   return std::move(s.out);
+}
+
+void lex(std::string_view text, std::size_t batch, const std::function<void(std::vector<Token>&)>& sink,
+         std::vector<LexError>& errors) {
+  LexState s;
+  s.batch = batch;
+  s.sink = &sink;
+  run(s, text);
+  if (!s.out.tokens.empty()) sink(s.out.tokens);
+  errors.insert(errors.end(), std::make_move_iterator(s.out.errors.begin()), std::make_move_iterator(s.out.errors.end()));
 }
 
 std::string unescape(std::string_view raw) {

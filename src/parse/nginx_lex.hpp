@@ -1,6 +1,7 @@
 #pragma once
 /// The nginx reader's first stage: bytes -> tokens (grammar/nginx.hpp), with nginx's escapes applied.
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,13 @@ struct Lexed {
 
 /// Splits a whole file into tokens; never fails (lexical errors are returned alongside).
 Lexed lex(std::string_view text);
+
+/// The same tokens handed to `sink` in batches of about `batch` tokens, so that a large file is never
+/// held as one token vector (issue 8). A batch ends only at a `;` or `}` that is the last token on its
+/// line: a reader that looks one token ahead, or to the end of a line, never needs the next batch.
+/// The sink may consume (move from) the tokens. Lexical errors are appended to `errors`.
+void lex(std::string_view text, std::size_t batch, const std::function<void(std::vector<Token>&)>& sink,
+         std::vector<LexError>& errors);
 
 /// nginx's escape processing of a token's raw text (quotes already removed): `\"` `\'` `\\` give the
 /// character, `\t` `\r` `\n` the control character, any other `\x` is kept as written.

@@ -554,10 +554,10 @@ void YamlReader::build_rule(const Entry& e) {
 
   // review notes and flags
   if (e.until) {
-    if (file_rules::valid_iso_date(e.until->value)) r.notes.until = e.until->value;
+    if (file_rules::valid_iso_date(e.until->value)) r.notes->until = e.until->value;
     else bad("RL001", *e.until, "bad date " + quoted(e.until->value) + " in `until`: expected a real date written YYYY-MM-DD");
   }
-  if (e.note) r.notes.note = e.note->value;
+  if (e.note) r.notes->note = e.note->value;
   if (const std::optional<Scalar>& f = e.force ? e.force : defaults_.force; f && !parse_bool(*f, r.force))
     bad("RL001", *f, "`force` must be true or false, found " + quoted(f->value));
   r.flow = Flow::stop;

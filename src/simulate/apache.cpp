@@ -22,12 +22,6 @@ Outcome answer(int status, std::string note) {
   return o;
 }
 
-bool is_rewrite_rule(const Rule& r) { return r.origin.directive == "RewriteRule"; }
-bool is_alias_rule(const Rule& r) {
-  const std::string& d = r.origin.directive;
-  return d == "Redirect" || d == "RedirectMatch" || d == "RedirectPermanent" || d == "RedirectTemp";
-}
-
 // apr_fnmatch with case folding, as used for ServerAlias wildcards.
 bool wildcard_match(std::string_view pat, std::string_view s) {
   if (pat.empty()) return s.empty();
@@ -63,21 +57,6 @@ int select_vhost(const RuleSet& rs, const Request& req) {
   return first;
 }
 
-// RewriteEngine of a server: the vhost's own setting, else the main server's (config_server_merge).
-bool engine_on(const RuleSet& rs, int server) {
-  if (server >= 0) {
-    const Block& b = rs.blocks[static_cast<std::size_t>(server)];
-    if (b.rewrite_engine) return *b.rewrite_engine;
-  }
-  return rs.rewrite_engine.value_or(false);
-}
-
-bool has_option(const std::vector<std::string>& options, std::string_view name) {
-  for (const std::string& o : options)
-    if (url::iequals(o, name)) return true;
-  return false;
-}
-
 }  // namespace
 
 Outcome simulate_apache(const RuleSet& rs, const Request& req, const SimOptions& opts) {
@@ -95,35 +74,9 @@ Outcome simulate_apache(const RuleSet& rs, const Request& req, const SimOptions&
 
   int server = select_vhost(rs, req);
   engine.server = server;
-  std::vector<const Rule*> rewrites, aliases, main_rewrites, main_aliases;
-  int unsimulated = 0;
-  for (const Rule& r : rs.rules) {
-    if (!in_rule_context(rs, r)) {
-      if (r.scope.server == server || r.scope.server < 0) ++unsimulated;
-      continue;
-    }
-    bool own = r.scope.server == server;
-    bool main = r.scope.server < 0;
-    if (is_rewrite_rule(r)) {
-      if (own) rewrites.push_back(&r);
-      else if (main) main_rewrites.push_back(&r);
-    } else if (is_alias_rule(r)) {
-      if (own) aliases.push_back(&r);
-      else if (main) main_aliases.push_back(&r);
-    }
-  }
-  if (server >= 0) {
-    // Rules are not inherited by a vhost unless RewriteOptions Inherit / InheritBefore.
-    const auto& options = rs.blocks[static_cast<std::size_t>(server)].rewrite_options;
-    if (has_option(options, "InheritBefore"))
-      rewrites.insert(rewrites.begin(), main_rewrites.begin(), main_rewrites.end());
-    else if (has_option(options, "Inherit"))
-      rewrites.insert(rewrites.end(), main_rewrites.begin(), main_rewrites.end());
-    // mod_alias merges: the vhost's Redirects first, then the main server's.
-    aliases.insert(aliases.end(), main_aliases.begin(), main_aliases.end());
-  }
-  Outcome o = engine.run_server(engine_on(rs, server) ? rewrites : std::vector<const Rule*>{}, aliases);
-  if (unsimulated && o.note.empty() && o.kind == OutcomeKind::none)
+  const ContextLists& lists = compiled.server_lists(server);
+  Outcome o = engine.run_server(lists);
+  if (int unsimulated = lists.unsimulated; unsimulated && o.note.empty() && o.kind == OutcomeKind::none)
     o.note = std::to_string(unsimulated) + (unsimulated == 1 ? " rule" : " rules") +
              " inside <Directory>, <Location>, <Files> or <If> sections not simulated";
   return o;

@@ -1,9 +1,11 @@
 // The Apache simulator's per-RuleSet side table: compiled regexes and split templates, cached so that
 // tracing many requests against one RuleSet compiles each pattern once.
+#include <algorithm>
 #include <array>
 #include <memory>
 
 #include "simulate/apache_internal.hpp"
+#include "simulate/nginx_detail.hpp"
 #include "simulate/url.hpp"
 
 namespace rl::apache_sim {
@@ -66,6 +68,38 @@ CompiledRule compile_rule(const RuleSet& rs, const Rule& r) {
   return cr;
 }
 
+bool is_rewrite_rule(const Rule& r) { return r.origin.directive == "RewriteRule"; }
+bool is_alias_rule(const Rule& r) {
+  const std::string& d = r.origin.directive;
+  return d == "Redirect" || d == "RedirectMatch" || d == "RedirectPermanent" || d == "RedirectTemp";
+}
+
+// RewriteEngine of a server: the vhost's own setting, else the main server's (config_server_merge).
+bool engine_on(const RuleSet& rs, int server) {
+  if (server >= 0) {
+    const Block& b = rs.blocks[static_cast<std::size_t>(server)];
+    if (b.rewrite_engine) return *b.rewrite_engine;
+  }
+  return rs.rewrite_engine.value_or(false);
+}
+
+bool has_option(const std::vector<std::string>& options, std::string_view name) {
+  for (const std::string& o : options)
+    if (url::iequals(o, name)) return true;
+  return false;
+}
+
+// Lists shorter than this are tried rule by rule: an index would cost more than it saves.
+constexpr std::size_t kIndexMin = 64;
+
+// A literal path cut after its first segment: "/blog/x" -> "/blog/", "/s1" -> "/s1"; "" when it does
+// not start with '/' or is only "/".
+std::string_view head(std::string_view literal) {
+  if (literal.size() < 2 || literal[0] != '/') return {};
+  std::size_t second = literal.find('/', 1);
+  return second == std::string_view::npos ? literal : literal.substr(0, second + 1);
+}
+
 struct CacheEntry {
   const RuleSet* rs = nullptr;
   const Rule* data = nullptr;
@@ -109,14 +143,110 @@ std::vector<std::string> directive_words(std::string_view s) {
   return words;
 }
 
+void RuleList::build_index(bool rewrite) {
+  indexed = rules.size() >= kIndexMin;
+  if (!indexed) return;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const Rule& r = *rules[i];
+    const Pattern& p = r.match;
+    auto pos = static_cast<std::uint32_t>(i);
+    // A failed rule of a [C] chain skips the rest of the chain: every rule of a chain is tried.
+    bool chained = rewrite && (r.flags->chain || (i > 0 && rules[i - 1]->flags->chain));
+    std::string_view key;
+    std::string literal;
+    if (!chained && !p.negated && !p.ignore_case) {
+      if (p.kind == MatchKind::regex) {
+        // The pattern exactly as compile_rule() compiles it.
+        literal = nginx_sim::literal_prefix(rewrite && !p.original.empty() ? p.original : p.text);
+        key = head(literal);
+      } else if (p.kind == MatchKind::prefix && !rewrite && p.text.find("//") == std::string::npos) {
+        // alias_matches() lets one '/' of the alias match several of the path: only single slashes.
+        key = head(p.text);
+      }
+    }
+    if (!key.empty()) prefix[std::string(key)].push_back(pos);
+    else scan.push_back(pos);
+  }
+}
+
+void RuleList::candidates(std::string_view subject, std::vector<std::uint32_t>& out) const {
+  out = scan;
+  // Every key that can be a prefix of this subject: its prefixes up to the end of the first segment.
+  std::string_view first = head(subject);
+  std::string key;
+  for (std::size_t len = 2; len <= first.size(); ++len) {
+    key.assign(first.substr(0, len));
+    if (auto it = prefix.find(key); it != prefix.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+  }
+  if (out.size() != scan.size()) std::sort(out.begin(), out.end());
+}
+
+const CompiledRule& Compiled::rule(const Rule& r) const {
+  std::unique_ptr<CompiledRule>& slot = rules_[r.id];
+  if (!slot) slot = std::make_unique<CompiledRule>(compile_rule(rs_, r));
+  return *slot;
+}
+
+const ContextLists& Compiled::server_lists(int server) const {
+  std::unique_ptr<ContextLists>& slot = lists_[server];
+  if (slot) return *slot;
+  slot = std::make_unique<ContextLists>();
+  ContextLists& out = *slot;
+  std::vector<const Rule*> rewrites, aliases, main_rewrites, main_aliases;
+  for (const Rule& r : rs_.rules) {
+    if (!in_rule_context(rs_, r)) {
+      if (r.scope.server == server || r.scope.server < 0) ++out.unsimulated;
+      continue;
+    }
+    bool own = r.scope.server == server;
+    bool main = r.scope.server < 0;
+    if (is_rewrite_rule(r)) {
+      if (own) rewrites.push_back(&r);
+      else if (main) main_rewrites.push_back(&r);
+    } else if (is_alias_rule(r)) {
+      if (own) aliases.push_back(&r);
+      else if (main) main_aliases.push_back(&r);
+    }
+  }
+  if (server >= 0) {
+    // Rules are not inherited by a vhost unless RewriteOptions Inherit / InheritBefore.
+    const auto& options = rs_.blocks[static_cast<std::size_t>(server)].rewrite_options;
+    if (has_option(options, "InheritBefore"))
+      rewrites.insert(rewrites.begin(), main_rewrites.begin(), main_rewrites.end());
+    else if (has_option(options, "Inherit"))
+      rewrites.insert(rewrites.end(), main_rewrites.begin(), main_rewrites.end());
+    // mod_alias merges: the vhost's Redirects first, then the main server's.
+    aliases.insert(aliases.end(), main_aliases.begin(), main_aliases.end());
+  }
+  if (engine_on(rs_, server)) out.rewrites.rules = std::move(rewrites);
+  out.aliases.rules = std::move(aliases);
+  out.rewrites.build_index(true);
+  out.aliases.build_index(false);
+  return out;
+}
+
+const ContextLists& Compiled::per_dir_lists() const {
+  // Vhost indexes are >= -1: a key no server can have.
+  std::unique_ptr<ContextLists>& slot = lists_[-2];
+  if (slot) return *slot;
+  slot = std::make_unique<ContextLists>();
+  for (const Rule& r : rs_.rules) {
+    if (!in_rule_context(rs_, r)) continue;
+    if (is_rewrite_rule(r)) slot->rewrites.rules.push_back(&r);
+    else if (is_alias_rule(r)) slot->aliases.rules.push_back(&r);
+  }
+  // Per-directory patterns see the path without the directory prefix: the rewrite list is not
+  // indexed (the engine tries every rule); mod_alias still sees the whole URL-path.
+  slot->aliases.build_index(false);
+  return *slot;
+}
+
 const Compiled& compiled_for(const RuleSet& rs) {
   thread_local std::array<CacheEntry, 8> cache;
   thread_local std::size_t next = 0;
   for (CacheEntry& e : cache)
     if (e.compiled && same(e, rs)) return *e.compiled;
-  auto c = std::make_shared<Compiled>();
-  c->rules.reserve(rs.rules.size());
-  for (const Rule& r : rs.rules) c->rules.push_back(compile_rule(rs, r));
+  auto c = std::make_shared<Compiled>(rs);
   CacheEntry& e = cache[next++ % cache.size()];
   e.rs = &rs;
   e.data = rs.rules.data();

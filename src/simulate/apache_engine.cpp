@@ -297,7 +297,7 @@ std::string Engine::variable(std::string_view name, const RewriteState* st) cons
 }
 
 bool Engine::conditions_hold(const Rule& r, const Captures* rule_caps, Captures& cond_caps, RewriteState& st) {
-  const CompiledRule& cr = c_.rules[r.id];
+  const CompiledRule& cr = c_.rule(r);
   for (std::size_t i = 0; i < r.conds.size(); ++i) {
     const Condition& c = r.conds[i];
     const Captures* prev_caps = &cond_caps;
@@ -357,7 +357,7 @@ bool Engine::conditions_hold(const Rule& r, const Captures* rule_caps, Captures&
 }
 
 Engine::RuleResult Engine::apply_rule(const Rule& r, const std::string& perdir, RewriteState& st) {
-  const CompiledRule& cr = c_.rules[r.id];
+  const CompiledRule& cr = c_.rule(r);
   if (!cr.re) return RuleResult::no_match;
   // Per-directory: the PATH_INFO split off by the directory walk is appended again to whatever
   // r->filename is now, at every rule ("add path info postfix"; visible with [N]).
@@ -401,13 +401,13 @@ Engine::RuleResult Engine::apply_rule(const Rule& r, const std::string& perdir, 
       v = variable(p.text, &st);
     } else {
       v = capture_value(p.kind == PartKind::rule_capture ? rcaps : &cond_caps, p.index);
-      if (r.flags.b || !r.flags.b_chars.empty()) v = url::apache_escape_backref(v, r.flags.b_chars, r.flags.bnp);
+      if (r.flags->b || !r.flags->b_chars.empty()) v = url::apache_escape_backref(v, r.flags->b_chars, r.flags->bnp);
     }
     if (!seen_q && v.find('?') != std::string::npos) unsafe = true;
     seen_q = seen_q || v.find('?') != std::string::npos;
     out += v;
   }
-  if (unsafe && !r.flags.unsafe_allow_3f) {
+  if (unsafe && !r.flags->unsafe_allow_3f) {
     st.forced = 403;
     fired_rule(r, "");
     return RuleResult::status;
@@ -416,15 +416,15 @@ Engine::RuleResult Engine::apply_rule(const Rule& r, const std::string& perdir, 
   // splitout_queryargs()
   std::size_t scheme_len = absolute_scheme_length(out);
   // QueryMode::drop without QSD is mod_rewrite's QSNONE (a trailing '?'): no query, nothing parsed.
-  const bool no_parse = r.target->query == QueryMode::drop && !r.flags.qsd;
+  const bool no_parse = r.target->query == QueryMode::drop && !r.flags->qsd;
   const bool query_scheme = !scheme_len || starts_with(url::lower(out), "http");
   if (no_parse) {
     st.args.reset();
   } else if (query_scheme) {
-    if (r.flags.qsd) st.args.reset();
+    if (r.flags->qsd) st.args.reset();
     if (out.find('?') != std::string::npos) {
-      std::string qs = cut_query(out, r.flags.qsl);
-      if (r.flags.qsa) {
+      std::string qs = cut_query(out, r.flags->qsl);
+      if (r.flags->qsa) {
         if (!qs.empty()) st.args = qs + "&" + st.args.value_or("");
       } else {
         st.args = qs;
@@ -438,7 +438,7 @@ Engine::RuleResult Engine::apply_rule(const Rule& r, const std::string& perdir, 
   if (!perdir.empty() && (out.empty() || out[0] != '/') && !scheme_len) out = perdir + out;
 
   st.filename = out;
-  st.noescape = r.flags.ne;
+  st.noescape = r.flags->ne;
   if (cr.explicit_r) {
     // fully_qualify_uri()
     if (!absolute_scheme_length(st.filename))
@@ -449,31 +449,48 @@ Engine::RuleResult Engine::apply_rule(const Rule& r, const std::string& perdir, 
   return RuleResult::matched;
 }
 
-ListResult Engine::apply_list(const std::vector<const Rule*>& rules, const std::string& perdir, RewriteState& st) {
+ListResult Engine::apply_list(const RuleList& list, const std::string& perdir, RewriteState& st) {
+  const std::vector<const Rule*>& rules = list.rules;
   bool changed = false;
   int rounds = 0;
+  // Indexed lists (server context) try only the candidates for the current r->filename; they are
+  // looked up again whenever a rule has changed it.
+  const bool indexed = list.indexed && perdir.empty();
+  std::vector<std::uint32_t> cands;
+  std::string cands_for;
+  bool have_cands = false;
   for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (indexed) {
+      if (!have_cands || cands_for != st.filename) {
+        list.candidates(st.filename, cands);
+        cands_for = st.filename;
+        have_cands = true;
+      }
+      auto next = std::lower_bound(cands.begin(), cands.end(), static_cast<std::uint32_t>(i));
+      if (next == cands.end()) break;
+      i = *next;
+    }
     const Rule& r = *rules[i];
     RuleResult rc = apply_rule(r, perdir, st);
     if (rc == RuleResult::limit) return ListResult::limit;
     if (rc == RuleResult::no_match) {
       // A failed rule of a [C] chain skips the rest of the chain.
-      while (i < rules.size() && rules[i]->flags.chain) ++i;
+      while (i < rules.size() && rules[i]->flags->chain) ++i;
       continue;
     }
     if (rc == RuleResult::status) return ListResult::status;
     changed = true;
-    if (r.flags.pt) {
+    if (r.flags->pt) {
       st.passthrough = true;
       break;
     }
-    if (r.flow == Flow::end || r.flags.end) {
+    if (r.flow == Flow::end || r.flags->end) {
       st.end = true;
       break;
     }
-    if (r.flow == Flow::stop || r.flags.last) break;
+    if (r.flow == Flow::stop || r.flags->last) break;
     if (r.flow == Flow::restart) {
-      int max = r.flags.next_max > 0 ? r.flags.next_max : kMaxRounds;
+      int max = r.flags->next_max > 0 ? r.flags->next_max : kMaxRounds;
       if (++rounds >= max) {
         st.forced = 500;
         return ListResult::status;
@@ -481,16 +498,22 @@ ListResult Engine::apply_list(const std::vector<const Rule*>& rules, const std::
       i = static_cast<std::size_t>(-1);
       continue;
     }
-    if (r.flags.skip > 0) i += static_cast<std::size_t>(r.flags.skip);
+    if (r.flags->skip > 0) i += static_cast<std::size_t>(r.flags->skip);
   }
   return changed ? ListResult::changed : ListResult::declined;
 }
 
 // mod_alias: first match in file order (SEMANTICS 1.1-1.7).
-std::optional<Outcome> Engine::try_aliases(const std::vector<const Rule*>& aliases) {
-  for (const Rule* rp : aliases) {
-    const Rule& r = *rp;
-    const CompiledRule& cr = c_.rules[r.id];
+std::optional<Outcome> Engine::try_aliases(const RuleList& aliases) {
+  // Indexed lists try only the candidates for this URL-path (a path with "//" tries every rule:
+  // alias_matches() lets one '/' of a Redirect path match several).
+  std::vector<std::uint32_t> cands;
+  const bool indexed = aliases.indexed && uri.find("//") == std::string::npos;
+  if (indexed) aliases.candidates(uri, cands);
+  const std::size_t count = indexed ? cands.size() : aliases.rules.size();
+  for (std::size_t k = 0; k < count; ++k) {
+    const Rule& r = *aliases.rules[indexed ? cands[k] : k];
+    const CompiledRule& cr = c_.rule(r);
     std::string found;
     if (r.match.kind == MatchKind::regex) {
       if (!cr.re) continue;
@@ -572,12 +595,14 @@ Outcome Engine::finish_absolute(RewriteState& st, const std::optional<std::strin
   return o;
 }
 
-Outcome Engine::run_server(const std::vector<const Rule*>& rewrites, const std::vector<const Rule*>& aliases) {
+Outcome Engine::run_server(const ContextLists& lists) {
+  const RuleList& rewrites = lists.rewrites;
+  const RuleList& aliases = lists.aliases;
   RewriteState st;
   st.filename = uri;
   st.args = args;
   const std::optional<std::string> orig_args = args;
-  ListResult lr = rewrites.empty() ? ListResult::declined : apply_list(rewrites, "", st);
+  ListResult lr = rewrites.rules.empty() ? ListResult::declined : apply_list(rewrites, "", st);
   auto with_fired = [&](Outcome o) {
     o.fired = fired_;
     return o;
@@ -619,14 +644,9 @@ Outcome Engine::run_per_dir() {
   const std::string dir = rs_.dir.empty() ? "/" : rs_.dir;
   const std::string root = docroot();
   perdir_ = root + dir;
-  std::vector<const Rule*> rewrites, aliases;
-  for (const Rule& r : rs_.rules) {
-    if (!in_rule_context(rs_, r)) continue;
-    if (r.origin.directive == "RewriteRule") rewrites.push_back(&r);
-    else if (r.origin.directive == "Redirect" || r.origin.directive == "RedirectMatch" ||
-             r.origin.directive == "RedirectPermanent" || r.origin.directive == "RedirectTemp")
-      aliases.push_back(&r);
-  }
+  const ContextLists& lists = c_.per_dir_lists();
+  const RuleList& rewrites = lists.rewrites;
+  const RuleList& aliases = lists.aliases;
   const bool engine = rs_.rewrite_engine.value_or(false);
   bool end_note = false;
   auto with_fired = [&](Outcome o) {
@@ -642,7 +662,7 @@ Outcome Engine::run_per_dir() {
       return with_fired(o);
     }
     std::optional<std::string> internal;  // the URL of an internal redirect, if mod_rewrite asked for one
-    if (engine && !end_note && !rewrites.empty()) {
+    if (engine && !end_note && !rewrites.rules.empty()) {
       RewriteState st;
       split_path_info(uri, st.filename, st.path_info);
       st.args = args;

@@ -1,7 +1,11 @@
 #pragma once
 /// Internals of the Apache simulator shared by src/simulate/apache*.cpp (not a public interface).
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "simulate/simulate.hpp"
@@ -20,8 +24,44 @@ struct CompiledRule {
   bool relative = false;    ///< per-directory relative substitution (the directory prefix is added at run time)
 };
 
-struct Compiled {
-  std::vector<CompiledRule> rules;  ///< indexed by RuleId
+/// An ordered rule list of one context (its mod_rewrite rules, or its mod_alias redirects) with a
+/// candidate index, so that a request does not try every rule of a large config (issue 8): rules
+/// whose pattern starts with a literal path are filed under that literal cut after its first segment;
+/// the others (no literal prefix, case-insensitive, negated, [C] chains) are tried for every subject.
+struct RuleList {
+  std::vector<const Rule*> rules;
+  bool indexed = false;  ///< false: every rule is a candidate (small lists, per-directory lists)
+  std::unordered_map<std::string, std::vector<std::uint32_t>> prefix;  ///< "/seg/" or "/lit" -> positions
+  std::vector<std::uint32_t> scan;  ///< positions that are candidates for every subject
+
+  /// Builds the index (`rewrite`: RewriteRule patterns as compiled, else mod_alias patterns).
+  void build_index(bool rewrite);
+  /// The positions of the rules that can match `subject`, ascending (a superset: the engine decides).
+  void candidates(std::string_view subject, std::vector<std::uint32_t>& out) const;
+};
+
+/// The rule lists one request context runs, after vhost selection and RewriteOptions inheritance.
+struct ContextLists {
+  RuleList rewrites;     ///< empty when RewriteEngine is off
+  RuleList aliases;
+  int unsimulated = 0;   ///< rules in <Directory>, <Location>, <Files>, <If>: not simulated
+};
+
+/// Per-RuleSet simulator state: compiled rules (on first use: a request compiles only the candidates
+/// it tries) and the lists of each context, built on first use.
+class Compiled {
+ public:
+  explicit Compiled(const RuleSet& rs) : rs_(rs), rules_(rs.rules.size()) {}
+  const CompiledRule& rule(const Rule& r) const;
+  /// Server context: the lists of vhost `server` (-1 = main server).
+  const ContextLists& server_lists(int server) const;
+  /// .htaccess: the lists of the per-directory context.
+  const ContextLists& per_dir_lists() const;
+
+ private:
+  const RuleSet& rs_;
+  mutable std::vector<std::unique_ptr<CompiledRule>> rules_;  // indexed by RuleId
+  mutable std::unordered_map<int, std::unique_ptr<ContextLists>> lists_;
 };
 
 /// The compiled side table of `rs`, cached per thread (a few RuleSets; rebuilt when `rs` changes).
@@ -59,16 +99,16 @@ class Engine {
   std::optional<std::string> args;  ///< r->args of the current request
   int server = -1;                  ///< selected <VirtualHost> block, -1 = main server
 
-  Outcome run_server(const std::vector<const Rule*>& rewrites, const std::vector<const Rule*>& aliases);
+  Outcome run_server(const ContextLists& lists);
   Outcome run_per_dir();
 
  private:
   enum class RuleResult { no_match, matched, no_substitution, status, limit };
 
-  ListResult apply_list(const std::vector<const Rule*>& rules, const std::string& perdir, RewriteState& st);
+  ListResult apply_list(const RuleList& list, const std::string& perdir, RewriteState& st);
   RuleResult apply_rule(const Rule& r, const std::string& perdir, RewriteState& st);
   bool conditions_hold(const Rule& r, const Captures* rule_caps, Captures& cond_caps, RewriteState& st);
-  std::optional<Outcome> try_aliases(const std::vector<const Rule*>& aliases);
+  std::optional<Outcome> try_aliases(const RuleList& aliases);
   Outcome finish_absolute(RewriteState& st, const std::optional<std::string>& orig_args);
   std::string variable(std::string_view name, const RewriteState* st) const;
   std::string construct_url(std::string_view path) const;

@@ -168,13 +168,13 @@ TEST_CASE("every RewriteRule flag of httpd 2.4 is accepted, in short and long fo
       "RewriteRule ^/a$ /b [qsa,Nc,r=301,end]\n");
   CHECK_MESSAGE(p.rs.parse_diags.empty(), p.diags);
   REQUIRE(p.rs.rules.size() == 3);
-  const RewriteFlags& f = p.rs.rules[0].flags;
+  const RewriteFlags& f = *p.rs.rules[0].flags;
   CHECK((f.b && f.bnp && f.bctls && f.chain && f.dpi && f.end && f.nocase && f.ne && f.nosubreq && f.pt && f.qsa && f.qsd &&
          f.qsl && f.unsafe_allow_3f && f.unsafe_prefix_stat));
   CHECK(f.skip == 2);
   CHECK(f.next_max == 5);
   CHECK(f.other.size() == 4);
-  CHECK(p.rs.rules[1].flags.b_chars == "+");
+  CHECK(p.rs.rules[1].flags->b_chars == "+");
   CHECK(p.rs.rules[2].match.ignore_case);
   CHECK(p.rs.rules[2].status == 301);
 }
@@ -197,7 +197,7 @@ TEST_CASE("[P] and RewriteMap are unmodelled constructs") {
   CHECK(p.rs.unmodelled[0].relevant);
   REQUIRE(p.rs.rules.size() == 2);
   CHECK(p.rs.rules[0].action == Action::rewrite);
-  CHECK(p.rs.rules[0].flags.proxy);
+  CHECK(p.rs.rules[0].flags->proxy);
 }
 
 TEST_CASE("a RewriteMap lookup of a map defined elsewhere is reported where it is used") {
@@ -208,18 +208,36 @@ TEST_CASE("a RewriteMap lookup of a map defined elsewhere is reported where it i
 
 TEST_CASE("an absolute substitution naming its own virtual host is an internal rewrite unless [R]") {
   auto p = parse(
-      "<VirtualHost *:80>\nServerName example.org\nServerAlias www.example.org\n"
+      "<VirtualHost *:80>\nServerName example.org:80\nServerAlias www.example.org\n"
       "RewriteRule ^/a$ http://www.example.org/self [L]\n"
       "RewriteRule ^/b$ http://www.example.org:8080/self [L]\n"
       "RewriteRule ^/c$ http://www.example.org/self [R,L]\n"
-      "RewriteRule ^/d$ http://other.example/x [L]\n</VirtualHost>\n");
-  REQUIRE(p.rs.rules.size() == 4);
+      "RewriteRule ^/d$ http://other.example/x [L]\n"
+      "RewriteRule ^/e$ https://www.example.org/self [L]\n</VirtualHost>\n");
+  REQUIRE(p.rs.rules.size() == 5);
+  CHECK(p.rs.blocks[0].servername_port == 80);
   CHECK(p.rs.rules[0].action == Action::rewrite);
   CHECK(p.rs.rules[0].target->url == "/self");
   CHECK(p.rs.rules[1].action == Action::redirect);
   CHECK(p.rs.rules[2].action == Action::redirect);
   CHECK(p.rs.rules[3].action == Action::redirect);
   CHECK(p.rs.rules[3].status_implicit);
+  CHECK(p.rs.rules[4].action == Action::redirect);  // another scheme than the vhost's
+}
+
+TEST_CASE("a vhost whose ServerName has no port is never named by an absolute substitution (httpd s->port is 0)") {
+  auto p = parse(
+      "<VirtualHost *:8000>\nServerName example.org\n"
+      "RewriteRule ^/a$ http://example.org/self [L]\n"
+      "RewriteRule ^/b$ http://example.org:8000/self [L]\n</VirtualHost>\n"
+      "<VirtualHost *:8000>\nServerName p.example:8081\n"
+      "RewriteRule ^/c$ http://p.example:8081/self [L]\n"
+      "RewriteRule ^/d$ http://p.example:8000/self [L]\n</VirtualHost>\n");
+  REQUIRE(p.rs.rules.size() == 4);
+  CHECK(p.rs.rules[0].action == Action::redirect);
+  CHECK(p.rs.rules[1].action == Action::redirect);  // the listen port does not count
+  CHECK(p.rs.rules[2].action == Action::rewrite);
+  CHECK(p.rs.rules[3].action == Action::redirect);
 }
 
 TEST_CASE("RewriteCond test strings become templates and patterns get their operator") {

@@ -202,10 +202,10 @@ TEST_CASE("a source without a leading slash is a warning and is read with one") 
 TEST_CASE("comments above a rule are kept for emitters and a trailing comment becomes its note") {
   Parsed p = parse("# unrelated\n\n# moved in 2024\n# see ticket 12\n/a /b 301 # old docs\n/c /d\n");
   REQUIRE(p.rs.rules.size() == 2);
-  CHECK(p.rs.rules[0].notes.comments == std::vector<std::string>{"# moved in 2024", "# see ticket 12"});
-  CHECK(p.rs.rules[0].notes.note == "old docs");
+  CHECK(p.rs.rules[0].notes->comments == std::vector<std::string>{"# moved in 2024", "# see ticket 12"});
+  CHECK(p.rs.rules[0].notes->note == "old docs");
   CHECK(p.rs.rules[0].original == "/a /b 301");
-  CHECK(p.rs.rules[1].notes.comments.empty());
+  CHECK(p.rs.rules[1].notes->comments.empty());
 }
 
 TEST_CASE("a target with its own query replaces the request's query") {

@@ -94,8 +94,8 @@ TEST_CASE("every key of an entry lands in the model") {
   CHECK(r.status == 302);
   CHECK_FALSE(r.status_implicit);
   CHECK(r.scope.hosts == std::vector<std::string>{"example.com", "www.example.com"});
-  CHECK(r.notes.until == "2026-01-31");
-  CHECK(r.notes.note == "spring campaign");
+  CHECK(r.notes->until == "2026-01-31");
+  CHECK(r.notes->note == "spring campaign");
   CHECK(r.force);
 }
 
