@@ -50,7 +50,7 @@ Key location_key(const Block& b) {
 
 }  // namespace
 
-PrefixIndex::PrefixIndex(const RuleSet& rs) : keys_(rs.rules.size()), exact_(rs.rules.size(), false) {
+PrefixIndex::PrefixIndex(const RuleSet& rs) : keys_(rs.rules.size(), nullptr), exact_(rs.rules.size(), false) {
   for (const Rule& r : rs.rules) {
     Key k = pattern_key(r.match);
     if (const Block* loc = location_of(rs, r)) {
@@ -61,9 +61,10 @@ PrefixIndex::PrefixIndex(const RuleSet& rs) : keys_(rs.rules.size()), exact_(rs.
       universal_.push_back(r.id);
       continue;
     }
-    keys_[r.id] = k.text;
     exact_[r.id] = k.exact;
-    (k.exact ? exact_map_ : prefix_map_)[k.text].push_back(r.id);
+    auto it = (k.exact ? exact_map_ : prefix_map_).try_emplace(std::move(k.text)).first;
+    it->second.push_back(r.id);
+    keys_[r.id] = &it->first;
   }
   std::size_t words = 64;
   while (words * 64 < 8 * (prefix_map_.size() + exact_map_.size())) words *= 2;

@@ -24,7 +24,7 @@ class PrefixIndex {
   /// Rules whose key is a prefix of `prefix` (they may match paths starting with it), plus rules without a key.
   std::vector<RuleId> candidates_covering(std::string_view prefix, bool exact) const;
   /// The literal text every matched path starts with ("" = unknown); exact keys are whole paths.
-  const std::string& key(RuleId id) const { return keys_[id]; }
+  const std::string& key(RuleId id) const { return keys_[id] ? *keys_[id] : no_key_; }
   bool is_exact(RuleId id) const { return exact_[id]; }
 
  private:
@@ -48,7 +48,8 @@ class PrefixIndex {
     return (filter_[b / 64] >> (b % 64)) & 1;
   }
 
-  std::vector<std::string> keys_;
+  std::vector<const std::string*> keys_;  ///< into the maps' keys (stable); nullptr: no key
+  std::string no_key_;
   std::vector<bool> exact_;
   Map exact_map_, prefix_map_;
   std::vector<std::size_t> prefix_lengths_;  ///< distinct key lengths of prefix_map_, ascending

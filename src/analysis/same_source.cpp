@@ -1,5 +1,7 @@
 #include "analysis/same_source.hpp"
 
+#include <functional>
+#include <optional>
 #include <unordered_map>
 
 #include "analysis/facts.hpp"
@@ -65,18 +67,28 @@ std::vector<SameSourcePair> same_source_pairs(const RuleSet& rs) {
 std::vector<SameSourcePair> same_source_pairs(SharedFacts& facts) {
   const RuleSet& rs = facts.rules();
   std::vector<SameSourcePair> out;
-  std::unordered_map<std::string, RuleId> first_final;
+  // Keyed by the hash of the source key (1M keys of ~100 bytes would be ~150 MB); a hit is confirmed
+  // on the whole key, and the rare key whose hash is taken by another key goes to `collided`.
+  std::unordered_map<std::size_t, RuleId> first_final;
+  std::unordered_map<std::string, RuleId> collided;
   first_final.reserve(rs.rules.size());
   const SimOptions& opts = facts.evidence_options();
   for (const Rule& r : rs.rules) {
     if (r.action == Action::none || r.match.negated) continue;
     std::string key = source_key(rs, r);
-    auto it = first_final.find(key);
-    if (it == first_final.end()) {
-      if (is_final(rs, r)) first_final.emplace(std::move(key), r.id);
-      continue;
+    std::size_t h = std::hash<std::string>{}(key);
+    std::optional<RuleId> first;
+    if (auto it = first_final.find(h); it == first_final.end()) {
+      if (is_final(rs, r)) first_final.emplace(h, r.id);
+    } else if (source_key(rs, rs.rules[it->second]) == key) {
+      first = it->second;
+    } else if (auto c = collided.find(key); c != collided.end()) {
+      first = c->second;
+    } else if (is_final(rs, r)) {
+      collided.emplace(std::move(key), r.id);
     }
-    const Rule& a = rs.rules[it->second];
+    if (!first) continue;
+    const Rule& a = rs.rules[*first];
     for (const std::string& p : facts.example_paths(r.id)) {
       Request q = request_for(rs, r, p);
       Outcome o = simulate(rs, q, opts);
