@@ -99,6 +99,10 @@ std::vector<bool> chained_rules(const RuleSet& rs);
 /// `split_at_last`: [QSL], the query starts at the last literal '?' (earlier ones are path: %3f).
 void apache_location_literals(std::vector<Piece>& ps, bool escape_query, bool split_at_last = false);
 
+/// True when every string capture group `group` of `regex` can hold (0 = the whole match) consists of
+/// alphanumerics and bytes of `safe` (conservative: `.`, negated classes, \s, \x.. ... are not).
+bool capture_within(std::string_view regex, int group, std::string_view safe);
+
 /// The nginx variable (without '$') for a model variable name (`http_host`, `http:X-Y` ...), or "".
 std::string nginx_variable(std::string_view name, Format source);
 /// The Apache `%{...}` variable name for a model variable name, or "".

@@ -79,8 +79,8 @@ TEST_CASE("nginx locations become rules in nginx's precedence order, each closed
   rs.rules[1].id = 1;
   auto e = convert(rs, Format::apache);
   INFO(e.text);
-  auto exact_at = e.text.find("RewriteRule ^/x\\.jpg$ /exact? [R=301,L]");
-  auto regex_at = e.text.find("RewriteRule \\.jpg$ /img? [R=302,L]");
+  auto exact_at = e.text.find("RewriteRule ^/x\\.jpg$ %{REQUEST_SCHEME}://%{SERVER_NAME}/exact? [R=301,L]");
+  auto regex_at = e.text.find("RewriteRule \\.jpg$ %{REQUEST_SCHEME}://%{SERVER_NAME}/img? [R=302,L]");
   REQUIRE(exact_at != std::string::npos);
   REQUIRE(regex_at != std::string::npos);
   CHECK(exact_at < regex_at);
@@ -114,4 +114,18 @@ TEST_CASE("a portable ^/? pattern loses its optional slash in a root .htaccess (
   auto e = emit(rs, Format::htaccess, EmitOptions{}, files);
   INFO(e.text);
   CHECK(contains(e.text, "RewriteRule ^(.*)$ https://example.com/$1 [R=301,L]"));
+}
+
+TEST_CASE("an nginx redirect that keeps the query writes it as ?%{QUERY_STRING}, so '?' comes only with a query") {
+  RuleSet rs = set_of({rule(MatchKind::exact, "/a", "/b", 301, QueryMode::keep, "return")}, Format::nginx);
+  Rule always = rule(MatchKind::exact, "/c", "/d", 301, QueryMode::keep, "return");
+  always.id = 1;
+  always.target->query_mark_always = true;
+  rs.rules.push_back(always);
+  auto e = convert(rs, Format::apache);
+  INFO(e.text);
+  CHECK(contains(e.text, "RewriteRule ^/a$ %{REQUEST_SCHEME}://%{SERVER_NAME}/b?%{QUERY_STRING} [R=301,L]"));
+  REQUIRE(e.per_rule.size() == 2);
+  CHECK(e.per_rule[0] == Fidelity::exact);
+  CHECK(e.per_rule[1] == Fidelity::approximated);
 }

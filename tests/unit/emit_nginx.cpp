@@ -10,7 +10,7 @@ using namespace rl;
 TEST_CASE("a 301 regex redirect becomes a server-level rewrite with the permanent flag") {
   auto e = to_nginx(set_of({rule(MatchKind::regex, "^/old/(.*)$", "/new/$1", 301)}));
   INFO(e.text);
-  CHECK(contains(e.text, "rewrite ^/old/(.*)$ /new/$1 permanent;"));
+  CHECK(contains(e.text, "rewrite ^/old/(.*)$ $rl_origin/new/$1$rl_empty_query permanent;"));
   REQUIRE(e.losses.size() == 1);
   CHECK(e.losses[0].code == "RL302");
   CHECK(contains(e.losses[0].message, "escaped differently"));
@@ -21,15 +21,15 @@ TEST_CASE("a 301 regex redirect becomes a server-level rewrite with the permanen
 TEST_CASE("307 and 308 use return, because nginx rewrite cannot send them") {
   auto e = to_nginx(set_of({rule(MatchKind::exact, "/a", "/b", 307), rule(MatchKind::exact, "/c", "/d", 308)}));
   INFO(e.text);
-  CHECK(contains(e.text, "if ($uri = /a) {\n        return 307 /b$is_args$args;\n    }"));
-  CHECK(contains(e.text, "return 308 /d$is_args$args;"));
+  CHECK(contains(e.text, "if ($uri = /a) {\n        return 307 $rl_origin/b$is_args$args$rl_empty_query;\n    }"));
+  CHECK(contains(e.text, "return 308 $rl_origin/d$is_args$args$rl_empty_query;"));
   CHECK(e.losses.empty());
 }
 
 TEST_CASE("a regex with braces is quoted, so nginx does not read it as a block") {
   auto e = to_nginx(set_of({rule(MatchKind::regex, "^/y/(\\d{4})$", "/year/$1", 301)}));
   INFO(e.text);
-  CHECK(contains(e.text, "rewrite \"^/y/(\\d{4})$\" /year/$1 permanent;"));
+  CHECK(contains(e.text, "rewrite \"^/y/(\\d{4})$\" $rl_origin/year/$1$rl_empty_query permanent;"));
 }
 
 TEST_CASE("query modes map onto nginx's trailing question mark") {
@@ -38,16 +38,16 @@ TEST_CASE("query modes map onto nginx's trailing question mark") {
                             rule(MatchKind::regex, "^/app$", "/new?a=1", 301, QueryMode::append),
                             rule(MatchKind::regex, "^/keep$", "/new", 302)}));
   INFO(e.text);
-  CHECK(contains(e.text, "rewrite ^/drop$ /new? permanent;"));
-  CHECK(contains(e.text, "rewrite ^/repl$ /new?a=1? permanent;"));
-  CHECK(contains(e.text, "rewrite ^/app$ /new?a=1 permanent;"));
-  CHECK(contains(e.text, "rewrite ^/keep$ /new redirect;"));
+  CHECK(contains(e.text, "rewrite ^/drop$ $rl_origin/new? permanent;"));
+  CHECK(contains(e.text, "rewrite ^/repl$ $rl_origin/new?a=1? permanent;"));
+  CHECK(contains(e.text, "rewrite ^/app$ $rl_origin/new?a=1 permanent;"));
+  CHECK(contains(e.text, "rewrite ^/keep$ $rl_origin/new$rl_empty_query redirect;"));
 }
 
 TEST_CASE("a mod_alias segment prefix matches the prefix itself and whole segments below it") {
   auto e = to_nginx(set_of({rule(MatchKind::prefix, "/a", "http://new.example/b", 301, QueryMode::keep, "Redirect")}));
   INFO(e.text);
-  CHECK(contains(e.text, "rewrite ^/a(/.*)?$ http://new.example/b$1 permanent;"));
+  CHECK(contains(e.text, "rewrite ^/a(/.*)?$ http://new.example/b$1$rl_empty_query permanent;"));
 }
 
 TEST_CASE("www host canonicalisation becomes its own server block") {
@@ -95,7 +95,7 @@ TEST_CASE("several conditions are combined with flag variables, [OR] grouping th
   CHECK(contains(e.text, "if ($http_host ~ \"^b\\.example$\") {\n        set $rl1g0 1;"));
   CHECK(contains(e.text, "if ($args ~ \"(?<rl1c0>(?<rl1c1>^|&)id=(?<rl1c2>\\d+))\")"));
   CHECK(contains(e.text, "set $rl1 \"${rl1g0}${rl1g1}\";"));
-  CHECK(contains(e.text, "if ($rl1 = 11) {\n        rewrite ^/p/(\\w+)$ /q/$1/$rl1c2? permanent;"));
+  CHECK(contains(e.text, "if ($rl1 = 11) {\n        rewrite ^/p/(\\w+)$ $rl_origin/q/$1/$rl1c2? permanent;"));
 }
 
 TEST_CASE("a target that could inject directives is quoted or refused") {
@@ -140,12 +140,40 @@ TEST_CASE("the rules of a .htaccess in a sub-directory are scoped to its locatio
   rs.dir = "/sub/";
   auto e = to_nginx(rs);
   INFO(e.text);
-  CHECK(contains(e.text, "    location /sub/ {\n        rewrite ^/sub/x/(.*)$ /y/$1 permanent;\n    }"));
+  CHECK(contains(e.text, "    location /sub/ {\n        rewrite ^/sub/x/(.*)$ $rl_origin/y/$1$rl_empty_query permanent;\n    }"));
 }
 
 TEST_CASE("literal text of an Apache RewriteRule target is written as Apache sends it (re-escaped)") {
   auto e = to_nginx(set_of({rule(MatchKind::exact, "/a", "/x y;\"z", 301)}));
   INFO(e.text);
-  CHECK(contains(e.text, "rewrite ^/a$ /x%20y%3b%22z permanent;"));
+  CHECK(contains(e.text, "return 301 $rl_origin/x%20y%3b%22z$is_args$args$rl_empty_query;"));
+  CHECK(e.losses.empty());
+}
+
+TEST_CASE("an Apache capture that can only hold digits or [a-z0-9-] converts exactly; (.*) is RL302") {
+  Rule cond = rule(MatchKind::regex, "^/p$", "/products/%1", 301, QueryMode::drop);
+  Condition c;
+  c.test = "${query}";
+  c.pattern.text = "(?:^|&)id=(\\d+)(?:&|$)";
+  cond.conds.push_back(c);
+  auto e = to_nginx(set_of({rule(MatchKind::regex, "^/n/(\\d+)$", "/m/$1", 301),
+                            rule(MatchKind::regex, "^/s/([a-z0-9-]+)/?$", "/t?tag=$1", 301, QueryMode::replace),
+                            rule(MatchKind::regex, "^/(about|team)\\.html$", "/$1", 301), cond,
+                            rule(MatchKind::regex, "^/g/([^/]+)$", "/h/$1", 301)}));
+  INFO(e.text);
+  REQUIRE(e.per_rule.size() == 5);
+  CHECK(e.per_rule[0] == Fidelity::exact);
+  CHECK(e.per_rule[1] == Fidelity::exact);
+  CHECK(e.per_rule[2] == Fidelity::exact);
+  CHECK(e.per_rule[3] == Fidelity::exact);
+  CHECK(e.per_rule[4] == Fidelity::approximated);
+}
+
+TEST_CASE("Apache's Location origin and empty-query '?' are rebuilt by maps in the nginx output") {
+  auto e = to_nginx(set_of({rule(MatchKind::regex, "^/a$", "/b", 301)}));
+  INFO(e.text);
+  CHECK(contains(e.text, "map $is_args$request_uri $rl_empty_query {\n    \"~^[^?]*\\?$\" \"?\";"));
+  CHECK(contains(e.text, "map $scheme://$http_host $rl_origin {"));
+  CHECK(contains(e.text, "\"~:(?<rl_port>[0-9]+)$\" \"$scheme://$host:$rl_port\";"));
   CHECK(e.losses.empty());
 }

@@ -156,6 +156,8 @@ TEST_CASE("return: codes, bare URLs, text bodies and the query string") {
     auto keep2 = parse("return 308 /t?$query_string;");
     CHECK(only_rule(keep2).target->url == "/t");
     CHECK(only_rule(keep2).target->query == QueryMode::keep);
+    CHECK(only_rule(keep2).target->query_mark_always);  // `?$args`: a '?' even without a query
+    CHECK_FALSE(only_rule(keep).target->query_mark_always);
     auto ru = parse("return 301 https://n.example$request_uri;");
     CHECK(only_rule(ru).target->query == QueryMode::drop);
   }
