@@ -438,7 +438,7 @@ std::string ApacheEmitter::rewrite_lines(const Rule& r, const std::vector<Condit
     t = render(tp, rs_.format, false, false);
     if (!t.ok) return refuse(t.why);
     for (const auto& a : t.approx) L_.approximated(r, a);
-    if (rs_.format == Format::nginx && has_captures(tp))
+    if (rs_.format == Format::nginx && has_captures(tp) && captures_differ(r, tp))
       L_.approximated(r, r.origin.directive == "return"
                              ? "nginx `return` sends captured text unescaped; Apache re-escapes it and answers 403 when a capture brings a '?'"
                              : "captured text is escaped differently (nginx keeps %26 in a query, Apache answers 403 when a capture brings a '?')");

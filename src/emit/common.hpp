@@ -102,6 +102,9 @@ void apache_location_literals(std::vector<Piece>& ps, bool escape_query, bool sp
 /// True when every string capture group `group` of `regex` can hold (0 = the whole match) consists of
 /// alphanumerics and bytes of `safe` (conservative: `.`, negated classes, \s, \x.. ... are not).
 bool capture_within(std::string_view regex, int group, std::string_view safe);
+/// True when some capture of target `tp` (of rule `r`) can hold a character that Apache and nginx
+/// write differently into a Location (SEMANTICS 1.6, 2.9, 3.5); `(\d+)`, `([a-z0-9-]+)` ... cannot.
+bool captures_differ(const Rule& r, const std::vector<Piece>& tp);
 
 /// The nginx variable (without '$') for a model variable name (`http_host`, `http:X-Y` ...), or "".
 std::string nginx_variable(std::string_view name, Format source);

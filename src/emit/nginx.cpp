@@ -119,30 +119,6 @@ void apache_literals(const RuleSet& rs, const Rule& r, std::vector<Piece>& tp) {
     apache_location_literals(tp, r.origin.directive == "RewriteRule", r.flags->qsl);
 }
 
-/// Characters that Apache (ap_escape_uri) and nginx (raw, or escaped as args and partly unescaped)
-/// both write unchanged into a Location: in the path, and after the target's own '?'.
-constexpr std::string_view kSamePath = "-._~$!*'(),:@&=+/";
-constexpr std::string_view kSameQuery = "-._~$!*'(),:@=/";
-
-/// True when some capture of the target can hold a character that Apache and nginx write
-/// differently (SEMANTICS 1.6, 2.9, 3.5); `(\d+)`, `([a-z0-9-]+)` ... cannot.
-bool captures_differ(const Rule& r, const std::vector<Piece>& tp) {
-  std::string mre = match_regex(r.match);
-  int cond = -1;
-  for (std::size_t k = 0; k < r.conds.size(); ++k)
-    if (r.conds[k].op == CondOp::regex && !r.conds[k].pattern.negated) cond = static_cast<int>(k);
-  bool in_query = false;
-  for (const Piece& p : tp) {
-    if (p.kind == Piece::literal && p.text.find('?') != std::string::npos) in_query = true;
-    if (p.kind != Piece::rule_cap && p.kind != Piece::cond_cap) continue;
-    std::string_view re = p.kind == Piece::rule_cap ? std::string_view(mre)
-                          : cond >= 0 ? std::string_view(r.conds[static_cast<std::size_t>(cond)].pattern.text)
-                                      : std::string_view();
-    if (re.empty() || !capture_within(re, p.n, in_query ? kSameQuery : kSamePath)) return true;
-  }
-  return false;
-}
-
 /// True when the literal path of `ps` (before its first '?') has a %XX that nginx's `rewrite` decodes
 /// in a redirect (NGX_UNESCAPE_REDIRECT: '&'..'~'); `return` sends it as written.
 bool rewrite_decodes(const std::vector<Piece>& ps) {
