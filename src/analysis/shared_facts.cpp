@@ -4,7 +4,7 @@
 
 namespace rl::analysis {
 
-SharedFacts::SharedFacts(const RuleSet& rs) : rs_(rs), examples_(rs.rules.size()), regexes_(rs.rules.size()) {}
+SharedFacts::SharedFacts(const RuleSet& rs) : rs_(rs), examples_(rs.rules.size()) {}
 
 const std::vector<std::string>& SharedFacts::example_paths(RuleId id) {
   if (!examples_[id]) examples_[id] = analysis::example_paths(rs_, rs_.rules[id], match_regex(id));
@@ -12,11 +12,15 @@ const std::vector<std::string>& SharedFacts::example_paths(RuleId id) {
 }
 
 const Regex* SharedFacts::match_regex(RuleId id) {
-  if (!regexes_[id]) {
-    const Pattern& p = rs_.rules[id].match;
-    regexes_[id].emplace(p.kind == MatchKind::regex ? Regex::compile(p.text, p.ignore_case) : std::nullopt);
+  const Pattern& p = rs_.rules[id].match;
+  if (p.kind != MatchKind::regex) return nullptr;
+  RecentRegex& slot = regexes_[id % kRecentRegexes];
+  if (!slot.filled || slot.id != id) {
+    slot.re = Regex::compile(p.text, p.ignore_case);
+    slot.id = id;
+    slot.filled = true;
   }
-  return *regexes_[id] ? &**regexes_[id] : nullptr;
+  return slot.re ? &*slot.re : nullptr;
 }
 
 const PrefixIndex& SharedFacts::prefix_index() {

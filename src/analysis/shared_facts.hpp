@@ -30,6 +30,8 @@ class SharedFacts {
   /// example_paths(rules(), rule `id`), computed once.
   const std::vector<std::string>& example_paths(RuleId id);
   /// The rule's match pattern compiled by PCRE2; nullptr for non-regex rules and rejected patterns.
+  /// Valid until the next match_regex call: only the recently used patterns are kept (compiled
+  /// patterns of 1M rules would take ~200 MB; each check asks for one rule's pattern at a time).
   const Regex* match_regex(RuleId id);
   const PrefixIndex& prefix_index();
   /// evidence_options(rules()), computed once.
@@ -48,7 +50,13 @@ class SharedFacts {
  private:
   const RuleSet& rs_;
   std::vector<std::optional<std::vector<std::string>>> examples_;
-  std::vector<std::optional<std::optional<Regex>>> regexes_;
+  static constexpr std::size_t kRecentRegexes = 64;
+  struct RecentRegex {
+    RuleId id = 0;
+    bool filled = false;
+    std::optional<Regex> re;
+  };
+  std::vector<RecentRegex> regexes_ = std::vector<RecentRegex>(kRecentRegexes);  ///< slot id % kRecentRegexes
   std::unique_ptr<PrefixIndex> index_;
   std::optional<SimOptions> evidence_;
   std::map<std::pair<int, int>, RedirectGraph> graphs_;
