@@ -16,6 +16,7 @@
 
 #include "model/boxed.hpp"
 #include "model/diagnostic.hpp"
+#include "model/shared_strings.hpp"
 #include "model/source.hpp"
 
 namespace rl {
@@ -188,8 +189,10 @@ using RuleId = std::uint32_t;
 struct Scope {
   int block = -1;               ///< innermost enclosing Block (index in RuleSet::blocks), -1 = top level
   int server = -1;              ///< enclosing server Block (VirtualHost / server{}), -1 = main server/none
-  std::vector<std::string> hosts;  ///< host names this rule is limited to (lower-cased), empty = any
-  std::vector<std::string> schemes;  ///< "http"/"https", empty = any
+  /// Host names this rule is limited to (lower-cased), empty = any. Shared between rules with the same
+  /// list (SharedStrings reads like a const vector; assign or push_back to change one rule's list).
+  SharedStrings hosts;
+  SharedStrings schemes;  ///< "http"/"https", empty = any (shared like `hosts`)
   std::string dir;              ///< per-directory context: URL path of the directory, with leading and trailing '/'
 };
 

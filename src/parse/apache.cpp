@@ -800,13 +800,22 @@ void Parser::finish() {
     if (prefix.empty() || prefix.back() != '/') prefix.push_back('/');
     if (r.target) r.target->url = template_literal(prefix) + r.target->url;
   }
-  // Host and scheme scope of rules in a <VirtualHost>, known only once the section is read.
+  // Host and scheme scope of rules in a <VirtualHost>, known only once the section is read. Every rule
+  // of a vhost shares one list (no per-rule copies at a million rules).
+  std::vector<std::pair<SharedStrings, SharedStrings>> scopes(rs_.blocks.size());
+  std::vector<bool> made(rs_.blocks.size(), false);
   for (Rule& r : rs_.rules) {
     if (r.scope.server < 0) continue;
-    const Block& s = rs_.blocks[static_cast<std::size_t>(r.scope.server)];
-    r.scope.hosts = s.server_names;
-    if (s.https) r.scope.schemes = {"https"};
-    else if (!s.ports.empty()) r.scope.schemes = {"http"};
+    auto b = static_cast<std::size_t>(r.scope.server);
+    if (!made[b]) {
+      const Block& s = rs_.blocks[b];
+      scopes[b].first = s.server_names;
+      if (s.https) scopes[b].second = {"https"};
+      else if (!s.ports.empty()) scopes[b].second = {"http"};
+      made[b] = true;
+    }
+    r.scope.hosts = scopes[b].first;
+    r.scope.schemes = scopes[b].second;
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -154,7 +155,7 @@ class Reader {
   std::size_t includes_read_ = 0;
   bool reported_depth_ = false;
   std::vector<MapDef> maps_;
-  std::vector<Pending> pending_;
+  std::deque<Pending> pending_;  // a deque: finish() frees it while it fills rs_.rules (1M rules held once)
   /// Per Block: the pattern a `return` inside it matches, and its capture context.
   std::map<int, Pattern> loc_match_;
   std::map<int, nginx::Captures> loc_caps_;
@@ -1189,25 +1190,35 @@ class Reader {
 
   void finish() {
     dedupe_line_errors();
-    for (Pending& p : pending_) {
+    rs_.rules.reserve(rs_.rules.size() + pending_.size());
+    while (!pending_.empty()) {
+      Pending& p = pending_.front();
       if (!expand_map(p, rs_.rules)) rs_.rules.push_back(std::move(p.rule));
+      pending_.pop_front();
     }
     report_opaque_variables();
+    // The host and scheme lists of each server, built once and shared by its rules.
+    std::map<int, std::pair<SharedStrings, SharedStrings>> scopes;
     for (std::size_t i = 0; i < rs_.rules.size(); ++i) {
       Rule& r = rs_.rules[i];
       r.id = static_cast<RuleId>(i);
       if (r.scope.server < 0) continue;
-      const Block& s = rs_.blocks[static_cast<std::size_t>(r.scope.server)];
-      for (const std::string& n : s.server_names)
-        if (!n.empty() && n != "_" && n[0] != '~' && n[0] != '*' && n[0] != '.' && n.back() != '*')
-          r.scope.hosts.push_back(n);
-      // No listen at all: nginx listens on :80 (or :8000 unprivileged); the scheme is left open.
-      auto it = listens_.find(r.scope.server);
-      if (it == listens_.end()) continue;
-      const Listens& l = it->second;
-      bool plain = l.plain && !l.ssl_on, ssl = l.ssl || (l.plain && l.ssl_on);
-      if (plain) r.scope.schemes.push_back("http");
-      if (ssl) r.scope.schemes.push_back("https");
+      auto [it, added] = scopes.try_emplace(r.scope.server);
+      if (added) {
+        const Block& s = rs_.blocks[static_cast<std::size_t>(r.scope.server)];
+        std::vector<std::string> hosts, schemes;
+        for (const std::string& n : s.server_names)
+          if (!n.empty() && n != "_" && n[0] != '~' && n[0] != '*' && n[0] != '.' && n.back() != '*') hosts.push_back(n);
+        // No listen at all: nginx listens on :80 (or :8000 unprivileged); the scheme is left open.
+        if (auto l = listens_.find(r.scope.server); l != listens_.end()) {
+          bool plain = l->second.plain && !l->second.ssl_on, ssl = l->second.ssl || (l->second.plain && l->second.ssl_on);
+          if (plain) schemes.push_back("http");
+          if (ssl) schemes.push_back("https");
+        }
+        it->second = {std::move(hosts), std::move(schemes)};
+      }
+      r.scope.hosts = it->second.first;
+      r.scope.schemes = it->second.second;
     }
   }
 };

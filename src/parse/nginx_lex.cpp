@@ -1,7 +1,5 @@
 #include "parse/nginx_lex.hpp"
 
-#include <iterator>
-
 #include "grammar/nginx.hpp"
 #include "grammar/nginx_errors.hpp"
 
@@ -143,7 +141,7 @@ void lex(std::string_view text, std::size_t batch, const std::function<void(std:
   s.sink = &sink;
   run(s, text);
   if (!s.out.tokens.empty()) sink(s.out.tokens);
-  errors.insert(errors.end(), std::make_move_iterator(s.out.errors.begin()), std::make_move_iterator(s.out.errors.end()));
+  for (LexError& e : s.out.errors) errors.push_back(std::move(e));
 }
 
 std::string unescape(std::string_view raw) {

@@ -14,7 +14,12 @@
 //   Target::query_mark_always).
 #include <algorithm>
 #include <cctype>
+#include <array>
 #include <charconv>
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <unordered_map>
 
 #include "simulate/nginx_detail.hpp"
 #include "simulate/simulate.hpp"
@@ -83,9 +88,110 @@ Pattern location_pattern(const RuleSet& rs, int loc) {
   return p;
 }
 
+// ---- lookup tables ----------------------------------------------------------------------------
+// A request must not scan every location and rule of a large config (issue 8: 10k rules x 10k
+// requests took 16 s). Built once per RuleSet; every lookup gives what the scans gave.
+
+/// A literal path cut after its first segment: "/blog/x" -> "/blog/", "/s1" -> "/s1"; "" otherwise.
+std::string_view first_segment(std::string_view literal) {
+  if (literal.size() < 2 || literal[0] != '/') return {};
+  std::size_t second = literal.find('/', 1);
+  return second == std::string_view::npos ? literal : literal.substr(0, second + 1);
+}
+
+/// The locations directly inside one container (a server, a location, or the top level).
+struct LocationLevel {
+  std::unordered_map<std::string, int> exact;   ///< path -> first `=` location with it
+  std::unordered_map<std::string, int> prefix;  ///< path -> first plain or `^~` location with it
+  std::vector<std::size_t> prefix_lengths;      ///< distinct lengths of those paths, longest first
+  std::vector<int> regex_scan;                  ///< regex locations tried for every URI
+  std::unordered_map<std::string, std::vector<int>> regex_by_head;  ///< literal prefix's first segment -> locations
+
+  /// Regex locations that can match `uri`, in file order (a superset: the regex decides).
+  std::vector<int> regex_candidates(std::string_view uri) const {
+    std::vector<int> out = regex_scan;
+    std::string_view first = first_segment(uri);
+    std::string key;
+    for (std::size_t len = 2; len <= first.size(); ++len) {
+      key.assign(first.substr(0, len));
+      if (auto it = regex_by_head.find(key); it != regex_by_head.end())
+        out.insert(out.end(), it->second.begin(), it->second.end());
+    }
+    if (out.size() != regex_scan.size()) std::sort(out.begin(), out.end());
+    return out;
+  }
+};
+
+struct LookupTables {
+  std::vector<int> servers;                                 ///< server blocks in file order
+  std::unordered_map<int, LocationLevel> levels;                    ///< container (-1 = top level) -> its locations
+  std::unordered_map<int, std::vector<const Rule*>> rules;  ///< container -> its rules in file order
+};
+
+std::unique_ptr<LookupTables> build_index(const RuleSet& rs) {
+  auto idx = std::make_unique<LookupTables>();
+  for (int i = 0; i < static_cast<int>(rs.blocks.size()); ++i) {
+    const Block& b = rs.blocks[i];
+    if (b.kind == BlockKind::server) idx->servers.push_back(i);
+    if (b.kind != BlockKind::location) continue;
+    LocationLevel& level = idx->levels[container_of(rs, parent_of(rs, i))];
+    switch (b.mod) {
+      case LocationMod::exact: level.exact.try_emplace(b.path, i); break;
+      case LocationMod::none:
+      case LocationMod::prefix_noregex:
+        if (level.prefix.try_emplace(b.path, i).second) level.prefix_lengths.push_back(b.path.size());
+        break;
+      case LocationMod::regex:
+      case LocationMod::regex_nocase: {
+        // nginx_sim::cached_regex() refuses a subject without the literal prefix of a case-sensitive pattern.
+        std::string literal = b.mod == LocationMod::regex ? nginx_sim::literal_prefix(b.path) : std::string();
+        std::string_view key = first_segment(literal);
+        if (key.empty()) level.regex_scan.push_back(i);
+        else level.regex_by_head[std::string(key)].push_back(i);
+        break;
+      }
+      case LocationMod::named: break;
+    }
+  }
+  for (auto& [container, level] : idx->levels) {
+    std::sort(level.prefix_lengths.begin(), level.prefix_lengths.end(), std::greater<>());
+    auto& lengths = level.prefix_lengths;
+    lengths.erase(std::unique(lengths.begin(), lengths.end()), lengths.end());
+  }
+  for (const Rule& r : rs.rules) idx->rules[container_of(rs, r.scope.block)].push_back(&r);
+  return idx;
+}
+
+/// The tables of `rs`, cached per thread (a few RuleSets; rebuilt when `rs` changes).
+const LookupTables& index_for(const RuleSet& rs) {
+  struct Entry {
+    const RuleSet* rs = nullptr;
+    const Rule* rules = nullptr;
+    const Block* blocks = nullptr;
+    std::size_t nrules = 0, nblocks = 0;
+    std::string first, last;  // originals of the first and last rule: a cheap identity check
+    std::unique_ptr<LookupTables> index;
+  };
+  thread_local std::array<Entry, 8> cache;
+  thread_local std::size_t next = 0;
+  auto original = [&](bool last) {
+    return rs.rules.empty() ? std::string() : last ? rs.rules.back().original : rs.rules.front().original;
+  };
+  for (Entry& e : cache)
+    if (e.index && e.rs == &rs && e.rules == rs.rules.data() && e.blocks == rs.blocks.data() &&
+        e.nrules == rs.rules.size() && e.nblocks == rs.blocks.size() && e.first == original(false) &&
+        e.last == original(true))
+      return *e.index;
+  Entry& e = cache[next++ % cache.size()];
+  e = Entry{&rs, rs.rules.data(), rs.blocks.data(), rs.rules.size(), rs.blocks.size(), original(false), original(true),
+            build_index(rs)};
+  return *e.index;
+}
+
 class Engine {
  public:
-  Engine(const RuleSet& rs, const Request& req, const SimOptions& opts) : rs_(rs), req_(req), opts_(opts) {}
+  Engine(const RuleSet& rs, const Request& req, const SimOptions& opts)
+      : rs_(rs), idx_(index_for(rs)), req_(req), opts_(opts) {}
 
   Outcome run();
 
@@ -120,6 +226,7 @@ class Engine {
   std::string current_url() const { return args_.empty() ? uri_ : uri_ + "?" + args_; }
 
   const RuleSet& rs_;
+  const LookupTables& idx_;
   const Request& req_;
   const SimOptions& opts_;
   Outcome out_;
@@ -140,9 +247,7 @@ const std::string& Engine::server_name() const {
 int Engine::effective_port() const { return req_.port ? req_.port : url::default_port(req_.scheme); }
 
 int Engine::select_server() {
-  std::vector<int> servers;
-  for (int i = 0; i < static_cast<int>(rs_.blocks.size()); ++i)
-    if (rs_.blocks[i].kind == BlockKind::server) servers.push_back(i);
+  const std::vector<int>& servers = idx_.servers;
   if (servers.empty()) return -1;
   // Servers listening on the request's port; when none does (a config tested on another port than
   // it was written for), all of them.
@@ -204,19 +309,22 @@ void Engine::set_limit(const Rule* rule) {
 // locations searched); `^~` on it skips this level's regexes; regexes in file order, first match wins.
 // rc: 0 = found and final (exact or regex), 1 = a prefix was found (not final), -1 = nothing.
 int Engine::find_location(int parent, bool& done, int& rc) {
+  rc = -1;
+  auto lit = idx_.levels.find(parent);
+  if (lit == idx_.levels.end() || (parent < 0 && server_ >= 0)) return -1;
+  const LocationLevel& level = lit->second;
+  if (auto e = level.exact.find(uri_); e != level.exact.end()) {
+    rc = 0;
+    return e->second;
+  }
+  // The longest plain / `^~` path that starts the URI (the first such location of that path).
   int best = -1;
-  std::size_t best_len = 0;
-  for (int i = 0; i < static_cast<int>(rs_.blocks.size()); ++i) {
-    const Block& b = rs_.blocks[i];
-    if (b.kind != BlockKind::location || container_of(rs_, parent_of(rs_, i)) != parent) continue;
-    if (parent < 0 && server_ >= 0) continue;
-    if (b.mod == LocationMod::exact && uri_ == b.path) {
-      rc = 0;
-      return i;
+  for (std::size_t len : level.prefix_lengths) {
+    if (len > uri_.size()) continue;
+    if (auto p = level.prefix.find(uri_.substr(0, len)); p != level.prefix.end()) {
+      best = p->second;
+      break;
     }
-    if ((b.mod == LocationMod::none || b.mod == LocationMod::prefix_noregex) && uri_.starts_with(b.path) &&
-        (best < 0 || b.path.size() > best_len))
-      best = i, best_len = b.path.size();
   }
   int found = best;
   rc = best >= 0 ? 1 : -1;
@@ -233,11 +341,8 @@ int Engine::find_location(int parent, bool& done, int& rc) {
     if (inner >= 0) found = inner;
   }
   if (noregex) return found;
-  for (int i = 0; i < static_cast<int>(rs_.blocks.size()); ++i) {
+  for (int i : level.regex_candidates(uri_)) {
     const Block& b = rs_.blocks[i];
-    if (b.kind != BlockKind::location || container_of(rs_, parent_of(rs_, i)) != parent) continue;
-    if (parent < 0 && server_ >= 0) continue;
-    if (b.mod != LocationMod::regex && b.mod != LocationMod::regex_nocase) continue;
     auto re = nginx_sim::cached_regex(b.path, b.mod == LocationMod::regex_nocase);
     bool matched = false;
     if (!regex_match(re, uri_, matched, nullptr)) {
@@ -326,8 +431,10 @@ Step Engine::run_rules(int container) {
   int current_if = -1;
   const std::vector<Condition>* if_conds = nullptr;
   bool if_ok = false;
-  for (const Rule& r : rs_.rules) {
-    if (container_of(rs_, r.scope.block) != container) continue;
+  auto own = idx_.rules.find(container);
+  if (own == idx_.rules.end()) return Step::done;
+  for (const Rule* rp : own->second) {
+    const Rule& r = *rp;
     if (container < 0 && (server_ >= 0 || server_of(rs_, r.scope.block) >= 0)) continue;
     int b = r.scope.block;
     bool in_if = valid_block(rs_, b) && rs_.blocks[b].kind == BlockKind::condition;
