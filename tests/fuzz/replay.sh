@@ -8,17 +8,21 @@ status=0 n=0
 for kind in seeds regressions; do
   for dir in "$root/$kind"/*/; do
     [ -d "$dir" ] || continue
-    target=$(basename "$dir")
-    out=$("$replay" "$target" "$dir" 2>&1)
-    rc=$?
-    n=$((n + 1))
-    if [ $rc != 0 ]; then
-      echo "FAIL $kind/$target (exit $rc)"
-      echo "$out" | tail -40
-      status=1
-    else
-      echo "$kind/$target: ${out##*$'\n'}"
-    fi
+    targets=$(basename "$dir")
+    # A parse_<fmt> input is also a check_<fmt> input.
+    [[ $targets == parse_* ]] && targets="$targets check_${targets#parse_}"
+    for target in $targets; do
+      out=$("$replay" "$target" "$dir" 2>&1)
+      rc=$?
+      n=$((n + 1))
+      if [ $rc != 0 ]; then
+        echo "FAIL $kind/$(basename "$dir") as $target (exit $rc)"
+        echo "$out" | tail -40
+        status=1
+      else
+        echo "$kind/$(basename "$dir"): ${out##*$'\n'}"
+      fi
+    done
   done
 done
 [ $n -gt 0 ] || { echo "no seeds or regressions found under $root"; exit 1; }

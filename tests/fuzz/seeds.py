@@ -128,10 +128,11 @@ def seeds(target):
         for i, fmt in enumerate(FORMATS):
             for data in format_inputs(fmt):
                 yield bytes([i]) + data
-    own = os.path.join(ROOT, "tests/fuzz/seeds", target)
-    if os.path.isdir(own):
-        for p in files_under(os.path.relpath(own, ROOT)):
-            yield read(p)
+    for name in (target, re.sub(r"^check_", "parse_", target)) if m else (target,):
+        own = os.path.join(ROOT, "tests/fuzz/seeds", name)
+        if os.path.isdir(own) and (name == target or m.group(1) == "check"):
+            for p in files_under(os.path.relpath(own, ROOT)):
+                yield read(p)
 
 
 def main():
