@@ -153,8 +153,11 @@ class NginxEmitter {
   const EmitOptions& o_;
   Losses& L_;
   bool need_amp_map_ = false;
-  bool need_empty_query_map_ = false;
-  std::set<int> origin_ports_;  ///< $rl_origin maps wanted, by the ServerName port (0 = none)
+  // Per server: the variables its rules use, set at the top of the server before any rule runs (a
+  // `map` with a regex would overwrite the captures of the rewrite that reads it).
+  bool need_empty_query_ = false;
+  std::optional<int> origin_port_;  ///< $rl_origin wanted, with the ServerName port (0 = none)
+  std::string server_variables() const;
   bool any_internal_rewrite_ = false;
   std::vector<bool> chained_ = chained_rules(rs_);
 
@@ -337,7 +340,7 @@ std::string NginxEmitter::query_return(QueryMode q, std::string url) {
 /// nginx writes it only for a non-empty query. "" for other sources.
 std::string NginxEmitter::empty_query_mark() {
   if (rs_.format != Format::apache && rs_.format != Format::htaccess) return "";
-  need_empty_query_map_ = true;
+  need_empty_query_ = true;
   return "$rl_empty_query";
 }
 
@@ -348,8 +351,26 @@ std::string NginxEmitter::origin(const Rule& r) {
   int server = rs_.format == Format::apache ? r.scope.server : -1;
   int port = server >= 0 ? rs_.blocks[static_cast<std::size_t>(server)].servername_port : 0;
   if (port == 80 || port == 443) port = 0;  // the scheme's default port is left out (http, the common case)
-  origin_ports_.insert(port);
-  return port ? "$rl_origin_" + std::to_string(port) : "$rl_origin";
+  origin_port_ = port;
+  return "$rl_origin";
+}
+
+/// `set`s of $rl_empty_query and $rl_origin at the top of a server, when its rules use them.
+std::string NginxEmitter::server_variables() const {
+  std::string out;
+  if (need_empty_query_)
+    out += "    # Apache keeps the '?' of a request with an empty query (\"GET /a?\" -> \"/b?\"); nginx would drop it.\n"
+           "    set $rl_empty_query \"\";\n    if ($request_uri ~ \"^[^?]*\\?$\") {\n        set $rl_empty_query \"?\";\n    }\n";
+  if (origin_port_) {
+    std::string port = *origin_port_ ? ":" + std::to_string(*origin_port_) : "";
+    out += "    # Apache builds a redirect's Location from the Host header's name and port";
+    out += port.empty() ? std::string() : ", else its ServerName port " + port.substr(1);
+    out += "; nginx would use its listen port.\n";
+    out += "    set $rl_origin \"$scheme://$host" + port + "\";\n"
+           "    if ($http_host ~ \":(?<rl_port>[0-9]+)$\") {\n        set $rl_origin \"$scheme://$host:$rl_port\";\n    }\n"
+           "    if ($rl_origin ~ \"^(http://.*:80|https://.*:443)$\") {\n        set $rl_origin \"$scheme://$host\";\n    }\n";
+  }
+  return out;
 }
 
 /// A rendered redirect target from an Apache source made absolute the way Apache does it.
@@ -500,6 +521,12 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
     tp.back().text = "request_uri";
     qmode = QueryMode::drop;
   }
+  // $rl_empty_query reads the original request; Apache's '?' follows the query as rewritten.
+  if (from_apache && redirect && qmode == QueryMode::keep &&
+      std::any_of(rs_.rules.begin(), rs_.rules.begin() + r.id, [](const Rule& o) {
+        return o.action == Action::rewrite && o.target && o.target->query != QueryMode::keep;
+      }))
+    L_.approximated(r, "after an internal rewrite that changed the query, a request with an empty query (\"/a?\") gets a '?' from nginx, not from Apache");
 
   // Tests: scope, conditions, and the match when the final directive cannot carry it.
   std::vector<Condition> conds;
@@ -682,6 +709,8 @@ std::string NginxEmitter::run() {
   std::string body;
   bool first_server = true;
   for (int s : servers) {
+    need_empty_query_ = false;
+    origin_port_.reset();
     std::vector<const Rule*> rules;
     for (const Rule* r : order)
       if ((rs_.format == Format::apache ? r->scope.server : -1) == s) rules.push_back(r);
@@ -778,6 +807,7 @@ std::string NginxEmitter::run() {
     if (rs_.format == Format::apache || htaccess)
       body += "    # Apache refuses %2F in the path before any rule (AllowEncodedSlashes Off)\n"
               "    if ($request_uri ~ \"%2[Ff]\") {\n        return 404;\n    }\n";
+    body += server_variables();
     if (htaccess) body += "    location " + ng_quote(dir) + " {\n" + inner + "    }\n";
     else body += inner;
     body += locations;
@@ -787,20 +817,6 @@ std::string NginxEmitter::run() {
   // Directives the parser kept but did not model, when they can change redirects.
   std::string unmodelled = unmodelled_comments(rs_, L_, "");
   if (need_amp_map_) text += "map $args $rl_amp {\n    \"\" \"\";\n    default \"&\";\n}\n";
-  if (need_empty_query_map_)
-    text += "# Apache keeps the '?' of a request with an empty query (\"GET /a?\" -> \"/b?\"); nginx would drop it.\n"
-            "map $is_args$request_uri $rl_empty_query {\n    \"~^[^?]*\\?$\" \"?\";\n    default \"\";\n}\n";
-  for (int port : origin_ports_) {
-    text += "# Apache builds a redirect's Location from the Host header's name and port";
-    text += port ? ", else its ServerName port " + std::to_string(port) : std::string();
-    text += "; nginx would use its listen port.\n";
-    text += "map $scheme://$http_host " + std::string(port ? "$rl_origin_" + std::to_string(port) : "$rl_origin") + " {\n"
-            "    \"~^http://.*:80$\" \"http://$host\";\n"
-            "    \"~^https://.*:443$\" \"https://$host\";\n"
-            "    \"~:(?<rl_port>[0-9]+)$\" \"$scheme://$host:$rl_port\";\n";
-    bool default_port = port == 0;
-    text += "    default \"$scheme://$host" + (default_port ? std::string() : ":" + std::to_string(port)) + "\";\n}\n";
-  }
   (void)any_internal_rewrite_;
   return text + unmodelled + canon + body;
 }

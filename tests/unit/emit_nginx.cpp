@@ -169,11 +169,17 @@ TEST_CASE("an Apache capture that can only hold digits or [a-z0-9-] converts exa
   CHECK(e.per_rule[4] == Fidelity::approximated);
 }
 
-TEST_CASE("Apache's Location origin and empty-query '?' are rebuilt by maps in the nginx output") {
-  auto e = to_nginx(set_of({rule(MatchKind::regex, "^/a$", "/b", 301)}));
+TEST_CASE("Apache's Location origin and empty-query '?' are set at the top of the server, before any rule's captures") {
+  auto e = to_nginx(set_of({rule(MatchKind::regex, "^/a/(\\d+)$", "/b/$1", 301)}));
   INFO(e.text);
-  CHECK(contains(e.text, "map $is_args$request_uri $rl_empty_query {\n    \"~^[^?]*\\?$\" \"?\";"));
-  CHECK(contains(e.text, "map $scheme://$http_host $rl_origin {"));
-  CHECK(contains(e.text, "\"~:(?<rl_port>[0-9]+)$\" \"$scheme://$host:$rl_port\";"));
+  auto set_at = e.text.find("    set $rl_empty_query \"\";\n    if ($request_uri ~ \"^[^?]*\\?$\") {\n        set $rl_empty_query \"?\";");
+  auto origin_at = e.text.find("    if ($http_host ~ \":(?<rl_port>[0-9]+)$\") {\n        set $rl_origin \"$scheme://$host:$rl_port\";");
+  auto rule_at = e.text.find("rewrite ^/a/(\\d+)$ $rl_origin/b/$1$rl_empty_query permanent;");
+  REQUIRE(set_at != std::string::npos);
+  REQUIRE(origin_at != std::string::npos);
+  REQUIRE(rule_at != std::string::npos);
+  CHECK(set_at < rule_at);
+  CHECK(origin_at < rule_at);
+  CHECK_FALSE(contains(e.text, "map "));
   CHECK(e.losses.empty());
 }
