@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <deque>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -155,7 +154,13 @@ class Reader {
   std::size_t includes_read_ = 0;
   bool reported_depth_ = false;
   std::vector<MapDef> maps_;
-  std::deque<Pending> pending_;  // a deque: finish() frees it while it fills rs_.rules (1M rules held once)
+  /// Parallel to rs_.rules until finish(): Pending::match_is_all of each rule (rules are stored once,
+  /// straight into rs_.rules: a million of them must not be held twice).
+  std::vector<bool> match_is_all_;
+  void add_rule(Rule r, bool match_is_all) {
+    rs_.rules.push_back(std::move(r));
+    match_is_all_.push_back(match_is_all);
+  }
   /// Per Block: the pattern a `return` inside it matches, and its capture context.
   std::map<int, Pattern> loc_match_;
   std::map<int, nginx::Captures> loc_caps_;
@@ -859,7 +864,7 @@ class Reader {
       t.absolute = starts_with(t.url, "http://") || starts_with(t.url, "https://") || starts_with(t.url, "${scheme}://");
       r.target = std::move(t);
     }
-    pending_.push_back({std::move(r), true});
+    add_rule(std::move(r), true);
   }
 
   void do_rewrite(FileId f, const std::vector<Token>& args, std::size_t end) {
@@ -912,7 +917,7 @@ class Reader {
     static const std::string_view kAll[] = {"^", "^/", "^(.*)$", "^/(.*)$", "^(.*)", ".*", "(.*)", "^.*$", "^.*"};
     bool all = std::find(std::begin(kAll), std::end(kAll), rt.value) != std::end(kAll) &&
                r.target->url.find('$') == std::string::npos;
-    pending_.push_back({std::move(r), all});
+    add_rule(std::move(r), all);
   }
 
   void do_break(FileId f, const std::vector<Token>& args, std::size_t end) {
@@ -926,7 +931,7 @@ class Reader {
     r.match = h.location_match;
     r.action = Action::none;
     r.flow = Flow::end;
-    pending_.push_back({std::move(r), true});
+    add_rule(std::move(r), true);
   }
 
   // ---- map ---------------------------------------------------------------------------------
@@ -1190,12 +1195,21 @@ class Reader {
 
   void finish() {
     dedupe_line_errors();
-    rs_.rules.reserve(rs_.rules.size() + pending_.size());
-    while (!pending_.empty()) {
-      Pending& p = pending_.front();
-      if (!expand_map(p, rs_.rules)) rs_.rules.push_back(std::move(p.rule));
-      pending_.pop_front();
+    // Rules whose `if` tests a map variable become one rule per map entry (maps may be defined after
+    // their use: only now are they all known). The rules are copied only when one expands.
+    auto expands = [&](const Rule& r) {
+      return std::any_of(r.conds.begin(), r.conds.end(),
+                         [&](const Condition& c) { return c.op == CondOp::truthy && find_map(c.test); });
+    };
+    if (std::any_of(rs_.rules.begin(), rs_.rules.end(), expands)) {
+      std::vector<Rule> parsed = std::move(rs_.rules);
+      rs_.rules.clear();
+      for (std::size_t i = 0; i < parsed.size(); ++i) {
+        Pending p{std::move(parsed[i]), match_is_all_[i]};
+        if (!expand_map(p, rs_.rules)) rs_.rules.push_back(std::move(p.rule));
+      }
     }
+    match_is_all_ = {};
     report_opaque_variables();
     // The host and scheme lists of each server, built once and shared by its rules.
     std::map<int, std::pair<SharedStrings, SharedStrings>> scopes;
