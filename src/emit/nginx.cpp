@@ -510,9 +510,9 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
   }
   if (r.flags->ne && uses_rule_caps) L_.approximated(r, "[NE]: nginx escapes captures where Apache sends them raw");
   else if (from_apache && tail_group && r.action != Action::answer)
-    L_.approximated(r, "the rest of the path that Redirect appends is escaped differently: Apache re-escapes it (%3F, %23, quotes, spaces), nginx passes most of it through");
+    L_.approximated(r, "the rest of the path that Redirect appends can hold characters such as '?', '<', '[', '{', '|' (sent as %XX, e.g. \"/a%3Fb\") that Apache re-escapes and nginx writes decoded");
   else if (from_apache && (uses_rule_caps || uses_cond_caps) && r.action != Action::answer && captures_differ(r, tp))
-    L_.approximated(r, "captured path text is escaped differently: Apache re-escapes it (%3F, %23, quotes, spaces) and answers 403 when a capture brings a '?', nginx passes most of it through");
+    L_.approximated(r, "a capture can hold characters such as '?', '<', '[', '{', '|' (sent as %XX, e.g. \"/a%3Fb\") that Apache re-escapes (a '?' from a RewriteRule capture is a 403) and nginx writes decoded");
   if (from_apache) apache_source_notes(r, tp);
 
   // ${uri} at the end with the query kept is $request_uri (raw, re-escaped like Apache's %{REQUEST_URI}).
