@@ -28,6 +28,26 @@ std::string ap_quote(std::string_view s) {
   return out + "\"";
 }
 
+/// Quotes a RewriteRule / RewriteCond argument for mod_rewrite's own tokenizer (parseargline), which,
+/// unlike ap_getword_conf, ends a quoted argument at the first matching quote (`\"` does not escape it)
+/// and only knows `\` before whitespace. A `"` inside is written in single quotes, or (both quotes
+/// present) unquoted with `\` before each space and before a leading quote: the substitution and
+/// condition strings read `\x` as `x` (do_expand) and PCRE reads `\ ` and `\"` as the characters.
+std::string rw_quote(std::string_view s) {
+  if (s.find('"') == std::string_view::npos) return ap_quote(s);
+  bool space = false;
+  for (char c : s) space = space || std::isspace(static_cast<unsigned char>(c));
+  bool quote_first = s.front() == '"' || s.front() == '\'';
+  if (!space && !quote_first) return std::string(s);
+  if (s.find('\'') == std::string_view::npos) return "'" + std::string(s) + "'";
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if ((i == 0 && quote_first) || std::isspace(static_cast<unsigned char>(s[i]))) out += '\\';
+    out += s[i];
+  }
+  return out;
+}
+
 /// Bytes Apache re-escapes when it builds the Location of a RewriteRule / RedirectMatch
 /// (ap_escape_uri: everything but alphanumerics and "$-_.+!*'(),:@&=/~").
 bool reescaped_by_apache(unsigned char c) {
@@ -358,7 +378,7 @@ std::string ApacheEmitter::condition_line(const Rule& r, const Condition& cin, b
   std::vector<std::string> flags;
   if (c.pattern.ignore_case) flags.push_back("NC");
   if (c.or_next) flags.push_back("OR");
-  std::string line = "RewriteCond " + ap_quote(test.text) + " " + ap_quote((neg ? "!" : "") + pat);
+  std::string line = "RewriteCond " + rw_quote(test.text) + " " + rw_quote((neg ? "!" : "") + pat);
   if (!flags.empty()) {
     line += " [";
     for (std::size_t i = 0; i < flags.size(); ++i) line += (i ? "," : "") + flags[i];
@@ -525,7 +545,7 @@ std::string ApacheEmitter::rewrite_lines(const Rule& r, const std::vector<Condit
   }
   std::string fl;
   for (std::size_t i = 0; i < flags.size(); ++i) fl += (i ? "," : "") + flags[i];
-  out += ind + "RewriteRule " + ap_quote((r.match.negated ? "!" : "") + pattern) + " " + ap_quote(subst);
+  out += ind + "RewriteRule " + rw_quote((r.match.negated ? "!" : "") + pattern) + " " + rw_quote(subst);
   if (!fl.empty()) out += " [" + fl + "]";
   return out + "\n";
 }
@@ -705,7 +725,7 @@ std::string ApacheEmitter::run() {
       const Block& l = rs_.blocks[static_cast<std::size_t>(it.loc)];
       if (l.parent >= 0 && rs_.blocks[static_cast<std::size_t>(l.parent)].kind == BlockKind::location)
         L_.approximated(r, "nested nginx locations are flattened");
-      stop_for_loc = ind + "RewriteCond %{REQUEST_URI} " + ap_quote(it.loc_re) + (it.loc_nocase ? " [NC]" : "") +
+      stop_for_loc = ind + "RewriteCond %{REQUEST_URI} " + rw_quote(it.loc_re) + (it.loc_nocase ? " [NC]" : "") +
                      "\n" + ind + "RewriteRule ^ - [L]\n";
     }
     if (r.action == Action::none && (r.flow == Flow::next || r.flow == Flow::restart) && r.flags->other.empty()) {
