@@ -26,6 +26,9 @@ std::string scheme_from_condition(const Condition& c) {
   if (c.op == CondOp::equal) value = c.pattern.text;
   else if (c.op == CondOp::regex) {
     auto lit = regex_literal(c.pattern.text);
+    // %{HTTPS} is exactly "on" or "off": the usual unanchored `RewriteCond %{HTTPS} on` matches one of them.
+    if (!lit && c.test == "${https}" && (url::iequals(c.pattern.text, "on") || url::iequals(c.pattern.text, "off")))
+      lit = c.pattern.text;
     if (!lit) return "";
     value = *lit;
   } else
