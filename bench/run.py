@@ -7,7 +7,9 @@ peers side by side in one run, and prints a table:
 `ratio` = redirlint's median time / the peer's median time on the same file (≤ 1.0 = faster).
 Peers: `apache2 -t` on a private config that includes the generated Apache rules, and `nginx -t` on a
 private config including the nginx rules (nginx is superlinear: it is only run up to --nginx-max).
-Times are wall-clock medians of --repeat runs; peak RSS comes from wait4() of each child.
+Times are wall-clock medians of --repeat runs; peak RSS comes from wait4() of each child. `trace` runs
+N requests on N rules (bench/gen.py --urls: each rule's own source, one in four a miss); a run that
+exceeds --timeout is killed and counted as failed. docs/performance.md has the figures.
 
     python3 bench/run.py --build build                     # 10k and 100k, all formats
     python3 bench/run.py --build build --sizes 1000000     # the 1M row
@@ -45,10 +47,10 @@ def run_measured(cmd, cwd=None, timeout=3600):
     return wall, usage.ru_maxrss / 1024.0, code
 
 
-def measure(cmd, repeat, cwd=None):
+def measure(cmd, repeat, cwd=None, timeout=3600):
     walls, peaks, codes = [], [], []
     for _ in range(repeat):
-        w, p, c = run_measured(cmd, cwd)
+        w, p, c = run_measured(cmd, cwd, timeout)
         walls.append(w)
         peaks.append(p)
         codes.append(c)
@@ -115,6 +117,7 @@ def main():
     ap.add_argument("--commands", default="check", help="check,convert,trace")
     ap.add_argument("--smoke", action="store_true", help="tiny sizes, one repeat: checks the driver works")
     ap.add_argument("--keep", help="directory for generated files (kept between runs)")
+    ap.add_argument("--timeout", type=float, default=3600, help="seconds before a run is killed (reported as FAIL)")
     args = ap.parse_args()
     if args.smoke:
         args.sizes, args.repeat, args.nginx_max = "200", 1, 200
@@ -153,7 +156,7 @@ def main():
                     else:
                         # n requests: each rule's own source (3 in 4) or a miss (bench/gen.py --urls).
                         cmd = [binary, "trace", "--output", "tsv", "--urls", path + ".urls", path]
-                    wall, peak, code = measure(cmd, args.repeat)
+                    wall, peak, code = measure(cmd, args.repeat, timeout=args.timeout)
                     if code not in (0, 1):  # 1 = findings / approximations: fine for a benchmark
                         print(f"FAIL redirlint {command} on {fmt} {n}: exit {code}", file=sys.stderr)
                         failures += 1
