@@ -1,10 +1,12 @@
 #include "analysis/automaton.hpp"
+#include "analysis/quick_example.hpp"
 #include "util/hex.hpp"
 
 #include <atomic>
 #include <bitset>
 #include <cctype>
 #include <cstdlib>
+#include <mutex>
 #include <vector>
 
 extern "C" {
@@ -596,8 +598,33 @@ std::optional<Language> Language::compile(const std::string& fa_regex, const Aut
   return Language(std::move(a));
 }
 
+struct Language::Pending {
+  std::string pcre;
+  bool ignore_case = false;
+  AutomatonLimits limits;
+  std::once_flag once;
+  std::shared_ptr<::fa> built;
+};
+
+::fa* Language::automaton() const {
+  if (!pending_) return fa_.get();
+  std::call_once(pending_->once, [p = pending_.get()] {
+    auto re = pcre_to_fa(p->pcre, p->ignore_case, nullptr, p->limits);
+    if (auto l = re ? compile(*re, p->limits) : std::nullopt) p->built = l->fa_;
+  });
+  return pending_->built.get();
+}
+
 std::optional<Language> Language::from_pcre(std::string_view pcre, bool ignore_case, std::string* why,
                                             const AutomatonLimits& limits) {
+  // The shapes quick_path_example covers translate and fit the limits (tests/unit/analysis_quick_example.cpp):
+  // their automaton is built when first used. RL006 asks for every regex and most are never used.
+  if (!ignore_case && quick_path_example(pcre, limits)) {
+    auto p = std::make_shared<Pending>();
+    p->pcre = std::string(pcre);
+    p->limits = limits;
+    return Language(std::move(p));
+  }
   auto re = pcre_to_fa(pcre, ignore_case, why, limits);
   if (!re) return std::nullopt;
   auto l = compile(*re, limits);
@@ -624,30 +651,35 @@ std::optional<Language> Language::segment_prefix(std::string_view p, bool ignore
 Language Language::total() { return *compile(any_string()); }
 
 std::optional<Language> Language::intersect(const Language& other) const {
-  ::fa* r = fa_intersect(fa_.get(), other.fa_.get());
+  ::fa *a = automaton(), *b = other.automaton();
+  ::fa* r = a && b ? fa_intersect(a, b) : nullptr;
   if (!r) return std::nullopt;
   return Language(std::shared_ptr<::fa>(r, fa_free));
 }
 
 std::optional<Language> Language::minus(const Language& other) const {
-  ::fa* r = fa_minus(fa_.get(), other.fa_.get());
+  ::fa *a = automaton(), *b = other.automaton();
+  ::fa* r = a && b ? fa_minus(a, b) : nullptr;
   if (!r) return std::nullopt;
   return Language(std::shared_ptr<::fa>(r, fa_free));
 }
 
-bool Language::subset_of(const Language& other) const { return fa_contains(fa_.get(), other.fa_.get()) == 1; }
+bool Language::subset_of(const Language& other) const {
+  ::fa *a = automaton(), *b = other.automaton();
+  return a && b && fa_contains(a, b) == 1;
+}
 
 bool Language::accepts(std::string_view s) const {
   auto l = literal(s);
   return l && l->subset_of(*this);
 }
 
-bool Language::empty() const { return fa_is_basic(fa_.get(), FA_EMPTY) == 1; }
+bool Language::empty() const { return automaton() && fa_is_basic(automaton(), FA_EMPTY) == 1; }
 
 std::optional<std::string> Language::example() const {
   char* ex = nullptr;
   std::size_t len = 0;
-  if (fa_example(fa_.get(), &ex, &len) < 0 || !ex) return std::nullopt;
+  if (!automaton() || fa_example(automaton(), &ex, &len) < 0 || !ex) return std::nullopt;
   std::string s(ex, len);
   std::free(ex);
   return s;

@@ -63,9 +63,14 @@ class Language {
   std::optional<std::string> path_example() const;
 
  private:
+  struct Pending;  // a pattern whose automaton is built on first use
   explicit Language(std::shared_ptr<::fa> a) : fa_(std::move(a)) {}
+  explicit Language(std::shared_ptr<Pending> p) : pending_(std::move(p)) {}
+  // The automaton, built now if it was deferred; nullptr when that fails (no claim is made then).
+  ::fa* automaton() const;
   static std::optional<Language> compile(const std::string& fa_regex, const AutomatonLimits& limits = AutomatonLimits::current());
   std::shared_ptr<::fa> fa_;
+  std::shared_ptr<Pending> pending_;
 };
 
 }  // namespace rl::analysis
