@@ -99,12 +99,27 @@ namespace {
 // First match over many rules without trying them all: a request only tries the rules that can match
 // its path (exact rules by their path, prefix and regex rules by their literal prefix cut after the
 // first segment) and the rules that cannot be indexed, in file order. A superset: match_rule() decides.
+// The rules filed under one key are a chain through `next` (first and last position per key): one map
+// entry per key and no vector per key, which at a million rules is tens of MiB (issue 8).
 struct CandidateIndex {
+  static constexpr RuleId kEnd = static_cast<RuleId>(-1);
+  using Chains = std::unordered_map<std::string, std::pair<RuleId, RuleId>>;  // key -> (first, last)
   const Rule* data = nullptr;  // the rules buffer this index was built for
   std::size_t size = 0;
-  std::unordered_map<std::string, std::vector<RuleId>> exact;    // path without trailing '/'
-  std::unordered_map<std::string, std::vector<RuleId>> prefix;   // literal prefix, at most "/segment/"
+  Chains exact;                // path without trailing '/'
+  Chains prefix;               // literal prefix, at most "/segment/"
+  std::vector<RuleId> next;    // next position under the same key, kEnd at the last
   std::vector<RuleId> scan;
+
+  void file(Chains& chains, std::string_view key, RuleId pos) {
+    auto [it, added] = chains.try_emplace(std::string(key), pos, pos);
+    if (!added) next[it->second.second] = pos, it->second.second = pos;
+  }
+  void collect(const Chains& chains, const std::string& key, std::vector<RuleId>& out) const {
+    auto it = chains.find(key);
+    if (it == chains.end()) return;
+    for (RuleId i = it->second.first; i != kEnd; i = next[i]) out.push_back(i);
+  }
 };
 
 std::string_view exact_key(std::string_view path) {
@@ -125,11 +140,14 @@ const CandidateIndex& candidate_index(const RuleSet& rs) {
   auto built = std::make_shared<CandidateIndex>();
   built->data = rs.rules.data();
   built->size = rs.rules.size();
-  for (const Rule& r : rs.rules) {
+  built->next.assign(rs.rules.size(), CandidateIndex::kEnd);
+  for (std::size_t i = 0; i < rs.rules.size(); ++i) {
+    const Rule& r = rs.rules[i];
+    const auto pos = static_cast<RuleId>(i);
     const Pattern& p = r.match;
     std::string_view seg;
     if (!p.negated && !p.ignore_case && p.kind == MatchKind::exact) {
-      built->exact[std::string(exact_key(p.text))].push_back(r.id);
+      built->file(built->exact, exact_key(p.text), pos);
       continue;
     }
     if (!p.negated && !p.ignore_case && p.kind == MatchKind::prefix) seg = head(p.text);
@@ -138,8 +156,8 @@ const CandidateIndex& candidate_index(const RuleSet& rs) {
       literal = nginx_sim::literal_prefix(p.text);
       seg = head(literal);
     }
-    if (!seg.empty()) built->prefix[std::string(seg)].push_back(r.id);
-    else built->scan.push_back(r.id);
+    if (!seg.empty()) built->file(built->prefix, seg, pos);
+    else built->scan.push_back(pos);
   }
   rs.sim_cache = built;
   return *built;
@@ -169,15 +187,13 @@ Outcome FileRules::run() {
   if (indexed) {
     const CandidateIndex& index = candidate_index(rs_);
     candidates = index.scan;
-    if (auto it = index.exact.find(std::string(exact_key(path_))); it != index.exact.end())
-      candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    index.collect(index.exact, std::string(exact_key(path_)), candidates);
     // Every key that can be a prefix of this path: its prefixes up to the end of the first segment.
     std::string_view first = head(path_);
     std::string key;
     for (std::size_t len = 2; len <= first.size(); ++len) {
       key.assign(first.substr(0, len));
-      if (auto it = index.prefix.find(key); it != index.prefix.end())
-        candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+      index.collect(index.prefix, key, candidates);
     }
     std::sort(candidates.begin(), candidates.end());
   }
