@@ -5,6 +5,7 @@
 # regression: tests/fuzz/regressions/<target>/<name>, replayed by ctest fuzz.replay).
 # RL_FUZZ_CORPUS=DIR keeps each target's corpus in DIR/<target> between runs (default: a temp dir).
 # RL_FUZZ_ARTIFACTS=DIR puts crash inputs there instead of tests/fuzz/crashes/.
+# RL_FUZZ_RUNS=0 only runs the seed corpus (no mutation).
 set -uo pipefail
 build=$(cd "${1:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}" && pwd)
 seconds=${2:-30}
@@ -53,7 +54,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$work/cwd-$t"
   log="$work/$t.log"
   (cd "$work/cwd-$t" && "$bin" "$corpus" -dict="$dictfile" -max_total_time="$seconds" -max_len=$maxlen \
-     -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/$t-") >"$log" 2>&1
+     ${RL_FUZZ_RUNS:+-runs=$RL_FUZZ_RUNS} -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/$t-") >"$log" 2>&1
   rc=$?
   execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$')
   cov=$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9a-zA-Z]+')
