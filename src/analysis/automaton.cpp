@@ -587,6 +587,12 @@ void AutomatonLimits::set_current(std::size_t max_pattern_bytes, std::size_t max
 
 std::optional<std::string> pcre_to_fa(std::string_view pcre, bool ignore_case, std::string* why,
                                       const AutomatonLimits& limits) {
+  // A NUL byte (PCRE2 reads `\<NUL>` as a literal NUL) is outside the alphabet and would end libfa's
+  // C-string regex early: no claim (found by tests/fuzz, fuzz_automaton).
+  if (pcre.find('\0') != std::string_view::npos) {
+    if (why) *why = "the pattern contains a NUL byte";
+    return std::nullopt;
+  }
   return Translator(pcre, ignore_case, limits).run(why);
 }
 
