@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
+#include <set>
 
 namespace rl {
 
@@ -81,7 +83,19 @@ bool myers(const std::vector<std::string>& a, const std::vector<std::string>& b,
 FixResult apply_fixes(const std::vector<Diagnostic>& diags, const SourceFiles& files, bool unsafe) {
   FixResult res;
   res.applied.assign(diags.size(), false);
-  std::map<FileId, std::vector<Span>> spans;
+  // Accepted spans per file, ordered by (begin, end). They never overlap, so a new span can only clash
+  // with its neighbours: the look-up is logarithmic, and 10^5 fixes stay linear-ish (issue 8).
+  auto by_position = [](const Span& a, const Span& b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; };
+  std::map<FileId, std::set<Span, decltype(by_position)>> spans;
+  auto clashes = [&](const std::set<Span, decltype(by_position)>& set, const Span& s) {
+    auto it = set.lower_bound(Span{s.begin, 0, {}});
+    if (it != set.begin()) --it;  // the span before may reach over s.begin
+    for (; it != set.end() && it->begin <= s.end; ++it) {
+      if (s.begin < it->end && it->begin < s.end) return true;
+      if (s.begin == s.end && it->begin == it->end && s.begin == it->begin) return true;
+    }
+    return false;
+  };
   for (bool pass_unsafe : {true, false}) {
     if (pass_unsafe && !unsafe) continue;
     for (std::size_t i = 0; i < diags.size(); ++i) {
@@ -97,22 +111,27 @@ FixResult apply_fixes(const std::vector<Diagnostic>& diags, const SourceFiles& f
         const SourceFile& f = files.get(e.range.file);
         Span s{offset_of(f, e.range.line, e.range.column), offset_of(f, e.range.end_line, e.range.end_column), e.replacement};
         if (s.end < s.begin) clash = true;
-        for (const Span& o : spans[e.range.file])
-          if (s.begin < o.end && o.begin < s.end) clash = true;
-        for (const Span& o : spans[e.range.file])
-          if (s.begin == s.end && o.begin == o.end && s.begin == o.begin) clash = true;
+        auto found = spans.find(e.range.file);
+        if (!clash && found != spans.end() && clashes(found->second, s)) clash = true;
         mine.push_back({e.range.file, std::move(s)});
       }
       if (clash) continue;
-      for (auto& [fid, s] : mine) spans[fid].push_back(std::move(s));
+      for (auto& [fid, s] : mine) spans.try_emplace(fid, by_position).first->second.insert(std::move(s));
       res.applied[i] = true;
     }
   }
   for (auto& [fid, list] : spans) {
-    std::sort(list.begin(), list.end(), [](const Span& a, const Span& b) { return a.begin > b.begin; });
-    std::string text = files.get(fid).text;
-    for (const Span& s : list) text.replace(s.begin, s.end - s.begin, s.text);
-    if (text != files.get(fid).text) res.texts[fid] = std::move(text);
+    const std::string& before = files.get(fid).text;
+    std::string text;
+    text.reserve(before.size());
+    std::size_t at = 0;
+    for (const Span& s : list) {  // ascending: copy up to each span, then its replacement
+      text.append(before, at, s.begin - at);
+      text += s.text;
+      at = s.end;
+    }
+    text.append(before, at, std::string::npos);
+    if (text != before) res.texts[fid] = std::move(text);
   }
   return res;
 }

@@ -91,10 +91,15 @@ std::string path_move(const RuleSet& rs, const Rule& r, const TargetShape& s) {
                        : r.match.kind == MatchKind::regex ? analysis::regex_literal_prefix(r.match.text)
                                                           : std::string();
   if (prefix.empty() || prefix[0] != '/') return "";
-  auto lang = analysis::rule_language(rs, r);
   std::string section = prefix.back() == '/' ? prefix : prefix + "/";
-  auto covered = analysis::Language::string_prefix(section);
-  if (!lang || !covered || !covered->subset_of(*lang)) return "";
+  // A plain prefix rule (Apache `Redirect`, outside any nginx location) matches every path under
+  // `section` by construction: no automaton needed (10^5 such rules, issue 8).
+  bool plain_prefix = r.match.kind == MatchKind::prefix && !r.match.negated && !analysis::location_of(rs, r);
+  if (!plain_prefix) {
+    auto lang = analysis::rule_language(rs, r);
+    auto covered = analysis::Language::string_prefix(section);
+    if (!lang || !covered || !covered->subset_of(*lang)) return "";
+  }
   const std::string tail = "redirlint-probe/x.html";
   auto t = analysis::expand_for_path(r, section + tail, "http", "example.com");
   if (!t) return "";
