@@ -232,7 +232,8 @@ TEST_CASE("versions, defaults order, aliases and second documents are reported")
 TEST_CASE("hostile YAML: deep nesting, binary bytes and a billion-laughs attempt end in diagnostics") {
   Parsed deep = parse("version: 1\nredirects: " + std::string(100000, '[') + "\n");
   REQUIRE(deep.rs.parse_diags.size() == 1);
-  CHECK(deep.rs.parse_diags[0].message == "YAML nesting deeper than 256 levels; the file is not read further");
+  CHECK(deep.rs.parse_diags[0].message == "YAML nesting deeper than 256 levels; the file is not read further (limit max-nesting is 256; raise it "
+        "with --max-nesting or `max-nesting:` in .redirlint.yaml)");
   std::string bin = "version: 1\nredirects:\n  - from: /a\n    to: /b\n";
   for (int i = 1; i < 256; ++i) bin += static_cast<char>(i);
   Parsed b = parse(bin);
