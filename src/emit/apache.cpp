@@ -2,6 +2,9 @@
 // Escaping follows SEMANTICS §1.6 (RedirectMatch double-encodes literal %XX) and §2.9 (`%N` is a
 // back-reference in a RewriteRule substitution; literal `%` is written `\%`).
 #include <algorithm>
+#include <map>
+#include <set>
+#include <string_view>
 #include "util/hex.hpp"
 #include <cctype>
 
@@ -572,9 +575,11 @@ std::string ApacheEmitter::run() {
   // nginx servers become <VirtualHost>s when there are several; the default one first (it is
   // Apache's default too).
   std::vector<int> servers;
-  if (rs_.format == Format::nginx)
+  if (rs_.format == Format::nginx) {
+    std::set<int> seen;
     for (const Rule& r : rs_.rules)
-      if (std::find(servers.begin(), servers.end(), r.scope.server) == servers.end()) servers.push_back(r.scope.server);
+      if (seen.insert(r.scope.server).second) servers.push_back(r.scope.server);
+  }
   bool vhosts = servers.size() > 1 && !htaccess_;
   // Apache takes the first vhost whose name matches (and the first as default); nginx prefers exact
   // names, then the longest leading wildcard, then trailing wildcards, then regexes (SEMANTICS 3.8).
@@ -600,13 +605,15 @@ std::string ApacheEmitter::run() {
       return server_rank(a) < server_rank(b);
     });
   }
+  std::map<int, int> rank_of_server;
+  for (std::size_t i = 0; i < servers.size(); ++i) rank_of_server.try_emplace(servers[i], static_cast<int>(i));
   std::vector<Item> items;
   for (const Rule& r : rs_.rules) {
     Item it;
     it.rule = &r;
     if (vhosts) {
       it.server = r.scope.server;
-      it.server_rank = static_cast<int>(std::find(servers.begin(), servers.end(), r.scope.server) - servers.begin());
+      it.server_rank = rank_of_server.at(r.scope.server);
     }
     if (rs_.format == Format::nginx) {
       auto lre = location_regex(r.scope.block, it.loc_nocase, it.loc);
@@ -633,14 +640,28 @@ std::string ApacheEmitter::run() {
   });
   if (rs_.format == Format::nginx) {
     // A ^~ prefix that a longer plain prefix extends is not the longest match for that longer path.
-    for (const Item& a : items)
-      for (const Item& b : items)
-        if (a.rank == 2 && b.rank == 4 && a.loc >= 0 && b.loc >= 0) {
-          const Block& la = rs_.blocks[static_cast<std::size_t>(a.loc)];
-          const Block& lb = rs_.blocks[static_cast<std::size_t>(b.loc)];
-          if (lb.path.size() > la.path.size() && lb.path.rfind(la.path, 0) == 0)
-            L_.approximated(*a.rule, "location \"^~ " + la.path + "\" is extended by \"" + lb.path + "\"; Apache rule order cannot express it");
-        }
+    // The plain prefixes sorted by path: those extending a path are one range (not a scan per rule).
+    std::vector<std::pair<std::string_view, std::size_t>> plain;
+    for (std::size_t k = 0; k < items.size(); ++k)
+      if (items[k].rank == 4 && items[k].loc >= 0)
+        plain.emplace_back(rs_.blocks[static_cast<std::size_t>(items[k].loc)].path, k);
+    std::sort(plain.begin(), plain.end());
+    std::map<int, std::vector<std::size_t>> extenders;  // by ^~ location: the items extending it, in order
+    for (const Item& a : items) {
+      if (a.rank != 2 || a.loc < 0) continue;
+      const Block& la = rs_.blocks[static_cast<std::size_t>(a.loc)];
+      auto [ext, fresh] = extenders.try_emplace(a.loc);
+      if (fresh) {
+        for (auto p = std::lower_bound(plain.begin(), plain.end(), std::pair{std::string_view(la.path), std::size_t{0}});
+             p != plain.end() && p->first.starts_with(la.path); ++p)
+          if (p->first.size() > la.path.size()) ext->second.push_back(p->second);
+        std::sort(ext->second.begin(), ext->second.end());
+      }
+      for (std::size_t k : ext->second) {
+        const Block& lb = rs_.blocks[static_cast<std::size_t>(items[k].loc)];
+        L_.approximated(*a.rule, "location \"^~ " + la.path + "\" is extended by \"" + lb.path + "\"; Apache rule order cannot express it");
+      }
+    }
   }
 
   std::string body;
@@ -648,6 +669,8 @@ std::string ApacheEmitter::run() {
   std::string ind = vhosts ? "    " : "";
   int last_loc = -2;
   int last_server = -2;
+  std::size_t vhost_scanned = 0;  // body before this offset holds no "<VirtualHost" (searched once)
+  bool vhost_open = false;
   std::string stop_for_loc;
   auto close_loc = [&] {
     if (!stop_for_loc.empty()) body += stop_for_loc;
@@ -662,7 +685,12 @@ std::string ApacheEmitter::run() {
     }
     last_server = it.server;
     if (vhosts && new_server) {
-      if (body.find("<VirtualHost") != std::string::npos) body += "</VirtualHost>\n";
+      if (!vhost_open) {
+        std::string_view tag = "<VirtualHost";
+        vhost_open = body.find(tag, vhost_scanned >= tag.size() ? vhost_scanned - tag.size() + 1 : 0) != std::string::npos;
+        vhost_scanned = body.size();
+      }
+      if (vhost_open) body += "</VirtualHost>\n";
       body += "<VirtualHost *:" + std::to_string(o_.listen_port) + ">\n";
       std::vector<std::string> names;
       if (it.server >= 0)

@@ -63,18 +63,29 @@ std::string template_text(const std::vector<Piece>& ps) {
   return s;
 }
 
+namespace {
+std::array<std::uint32_t, 5> range_key(const SourceRange& r) {
+  return {static_cast<std::uint32_t>(r.file), r.line, r.column, r.end_line, r.end_column};
+}
+}  // namespace
+
 Losses::Losses(const RuleSet& rs, std::string_view target_format)
     : format_(target_format), per_rule_(rs.rules.size(), Fidelity::exact) {}
 
 void Losses::approximated(const Rule& r, const std::string& what) {
   if (r.id < per_rule_.size() && per_rule_[r.id] == Fidelity::exact) per_rule_[r.id] = Fidelity::approximated;
   diags_.push_back(make_diagnostic("RL302", r.where, "converted to " + format_ + " with a difference: " + what));
+  ++approximations_at_[range_key(r.where)];
 }
 
 void Losses::refused(const Rule& r, const std::string& why) {
   if (r.id < per_rule_.size()) per_rule_[r.id] = Fidelity::not_converted;
   // An approximation note is moot once the rule is not converted at all.
-  std::erase_if(diags_, [&](const Diagnostic& d) { return d.code == "RL302" && d.range == r.where; });
+  auto at = approximations_at_.find(range_key(r.where));
+  if (at != approximations_at_.end() && at->second > 0) {
+    std::erase_if(diags_, [&](const Diagnostic& d) { return d.code == "RL302" && d.range == r.where; });
+    at->second = 0;
+  }
   diags_.push_back(make_diagnostic("RL301", r.where, "not converted to " + format_ + ": " + why + "; kept as a comment"));
 }
 

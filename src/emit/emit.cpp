@@ -102,12 +102,13 @@ Emitted emit(const RuleSet& source, Format to, const EmitOptions& opts, const So
     case Format::netlify: e = emit_netlify(live, opts, files); break;
   }
   if (dead.empty()) return e;
+  std::sort(dead.begin(), dead.end());  // looked up once per rule: binary search, not a scan
   // Map the fidelities back to the source rule ids and report the dead rules.
   std::vector<Fidelity> per(rs.rules.size(), Fidelity::not_converted);
   std::size_t k = 0;
   std::string dead_text;
   for (const Rule& r : rs.rules) {
-    if (std::find(dead.begin(), dead.end(), r.id) != dead.end()) {
+    if (std::binary_search(dead.begin(), dead.end(), r.id)) {
       std::string why = section_why(rs, r);
       if (why.empty()) why = "RewriteEngine is not On in its context, so the rule never runs";
       e.losses.push_back(make_diagnostic("RL301", r.where, "not converted to " + std::string(to_string(to)) + ": " + why +

@@ -160,6 +160,14 @@ class NginxEmitter {
   std::string server_variables() const;
   bool any_internal_rewrite_ = false;
   std::vector<bool> chained_ = chained_rules(rs_);
+  /// Index in rs_.rules of the first internal rewrite that changes the query (size() if none):
+  /// rule_block asks "is there one before rule r" for every rule, so it is found once.
+  std::size_t first_query_rewrite_ = static_cast<std::size_t>(
+      std::find_if(rs_.rules.begin(), rs_.rules.end(),
+                   [](const Rule& o) {
+                     return o.action == Action::rewrite && o.target && o.target->query != QueryMode::keep;
+                   }) -
+      rs_.rules.begin());
 
   std::string rule_block(const Rule& r, const std::string& ind, bool in_htaccess_location,
                          std::size_t later_rules);
@@ -523,9 +531,7 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
   }
   // $rl_empty_query reads the original request; Apache's '?' follows the query as rewritten.
   if (from_apache && redirect && qmode == QueryMode::keep &&
-      std::any_of(rs_.rules.begin(), rs_.rules.begin() + r.id, [](const Rule& o) {
-        return o.action == Action::rewrite && o.target && o.target->query != QueryMode::keep;
-      }))
+      first_query_rewrite_ < static_cast<std::size_t>(r.id))
     L_.approximated(r, "after an internal rewrite that changed the query, a request with an empty query (\"/a?\") gets a '?' from nginx, not from Apache");
 
   // Tests: scope, conditions, and the match when the final directive cannot carry it.
@@ -684,15 +690,18 @@ std::string NginxEmitter::run() {
   });
 
   // Servers: Apache <VirtualHost>s (by scope.server), everything else in one server.
+  // Each server's rules in evaluation order, with their position in `order` (one pass, not one per server).
   std::vector<int> servers;
-  for (const Rule* r : order) {
-    int s = rs_.format == Format::apache ? r->scope.server : -1;
-    if (std::find(servers.begin(), servers.end(), s) == servers.end()) servers.push_back(s);
+  std::map<int, std::vector<std::pair<const Rule*, std::size_t>>> rules_of;
+  for (std::size_t pos = 0; pos < order.size(); ++pos) {
+    int s = rs_.format == Format::apache ? order[pos]->scope.server : -1;
+    auto [it, fresh] = rules_of.try_emplace(s);
+    if (fresh) servers.push_back(s);
+    it->second.emplace_back(order[pos], pos);
   }
   if (rs_.format == Format::apache)
     for (std::size_t b = 0; b < rs_.blocks.size(); ++b)
-      if (rs_.blocks[b].kind == BlockKind::server &&
-          std::find(servers.begin(), servers.end(), static_cast<int>(b)) == servers.end())
+      if (rs_.blocks[b].kind == BlockKind::server && rules_of.try_emplace(static_cast<int>(b)).second)
         servers.push_back(static_cast<int>(b));
   bool has_vhosts = std::any_of(servers.begin(), servers.end(), [](int s) { return s >= 0; });
   if (has_vhosts)
@@ -712,8 +721,11 @@ std::string NginxEmitter::run() {
     need_empty_query_ = false;
     origin_port_.reset();
     std::vector<const Rule*> rules;
-    for (const Rule* r : order)
-      if ((rs_.format == Format::apache ? r->scope.server : -1) == s) rules.push_back(r);
+    std::vector<std::size_t> order_pos;
+    for (const auto& [r, pos] : rules_of[s]) {
+      rules.push_back(r);
+      order_pos.push_back(pos);
+    }
     std::string ind = htaccess ? "        " : "    ";
     std::string inner;
     std::size_t leading = 0;
@@ -786,8 +798,7 @@ std::string NginxEmitter::run() {
     for (std::size_t k = leading; k < rules.size(); ++k) {
       if (as_location[k]) continue;
       const Rule& r = *rules[k];
-      std::size_t pos = static_cast<std::size_t>(std::find(order.begin(), order.end(), &r) - order.begin());
-      if (alias_class(r) && has_internal && pos >= n_rewrite)
+      if (alias_class(r) && has_internal && order_pos[k] >= n_rewrite)
         L_.approximated(r, "after an internal RewriteRule Apache skips mod_alias; nginx still applies this rule to the rewritten URL");
       inner += rule_block(r, ind, htaccess, rules.size() - k - 1);
     }
