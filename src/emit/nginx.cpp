@@ -142,6 +142,51 @@ struct Test {
   bool or_next = false;
 };
 
+/// The rules' match regexes compiled once, indexed by their literal start (after '^'), so that
+/// "does any rule from index j on match this path" tests only the rules that can match it.
+class LaterRules {
+ public:
+  explicit LaterRules(const std::vector<const Rule*>& rules) : compiled_(rules.size()) {
+    for (std::size_t k = 0; k < rules.size(); ++k) {
+      std::string re = match_regex(rules[k]->match);
+      compiled_[k] = Regex::compile(re, rules[k]->match.ignore_case);
+      std::string start = compiled_[k] && !rules[k]->match.ignore_case ? literal_start(re) : "";
+      (start.empty() ? unindexed_ : by_start_[start]).push_back(k);
+    }
+  }
+  /// True when no rule from index `from` on matches `path` (a regex that failed to compile or hit
+  /// a PCRE2 limit counts as matching).
+  bool none_match(const std::string& path, std::size_t from) const {
+    auto hits = [&](const std::vector<std::size_t>& ks) {
+      for (auto k = std::lower_bound(ks.begin(), ks.end(), from); k != ks.end(); ++k)
+        if (!compiled_[*k] || compiled_[*k]->match(path) != MatchStatus::no_match) return true;
+      return false;
+    };
+    if (hits(unindexed_)) return false;
+    for (std::size_t n = 1; n <= path.size(); ++n) {
+      auto it = by_start_.find(path.substr(0, n));
+      if (it != by_start_.end() && hits(it->second)) return false;
+    }
+    return true;
+  }
+
+ private:
+  /// The literal every match must start with: '^' then plain characters, less one that a
+  /// quantifier follows; "" when unsure (alternation anywhere, escapes, groups first).
+  static std::string literal_start(const std::string& re) {
+    if (re.size() < 2 || re[0] != '^' || re.find('|') != std::string::npos) return "";
+    std::size_t n = 1;
+    while (n < re.size() && (std::isalnum(static_cast<unsigned char>(re[n])) || re[n] == '/' || re[n] == '_' ||
+                             re[n] == '-' || re[n] == '%' || re[n] == '~'))
+      ++n;
+    if (n > 1 && n < re.size() && (re[n] == '?' || re[n] == '*' || re[n] == '+' || re[n] == '{')) --n;
+    return re.substr(1, n - 1);
+  }
+  std::vector<std::optional<Regex>> compiled_;
+  std::map<std::string, std::vector<std::size_t>> by_start_;
+  std::vector<std::size_t> unindexed_;
+};
+
 class NginxEmitter {
  public:
   NginxEmitter(const RuleSet& rs, const EmitOptions& o, Losses& L) : rs_(rs), o_(o), L_(L) {}
@@ -740,6 +785,7 @@ std::string NginxEmitter::run() {
     // Runs of literal redirects (no later rule can see their paths) become `location =` blocks.
     std::string locations;
     std::vector<bool> as_location(rules.size(), false);
+    std::optional<LaterRules> later;
     if (!htaccess) {
       std::size_t i = leading;
       while (i < rules.size()) {
@@ -758,14 +804,12 @@ std::string NginxEmitter::run() {
           std::vector<std::string> keys;
           for (std::size_t k = i; k < j; ++k) keys.push_back(*literal_path(rules[k]->match));
           bool safe = true;
-          for (std::size_t k = j; k < rules.size() && safe; ++k) {
-            auto re = Regex::compile(match_regex(rules[k]->match), rules[k]->match.ignore_case);
-            for (const std::string& key : keys)
-              if (!re || re->match(key) != MatchStatus::no_match) {
-                safe = false;
-                break;
-              }
-          }
+          if (!later) later = LaterRules(rules);
+          for (const std::string& key : keys)
+            if (!later->none_match(key, j)) {
+              safe = false;
+              break;
+            }
           std::set<std::string> seen;
           if (safe)
             for (std::size_t k = i; k < j; ++k) {
