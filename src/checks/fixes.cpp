@@ -1,10 +1,7 @@
 #include "checks/fixes.hpp"
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <map>
-#include <random>
 #include <set>
 
 namespace rl {
@@ -195,37 +192,6 @@ std::string unified_diff(const std::string& path, const std::string& before, con
     k = end;
   }
   return out;
-}
-
-bool write_atomically(const std::string& path, const std::string& text, std::string& error) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::path target(path);
-  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::random_device rd;
-  fs::path tmp = dir / ("." + target.filename().string() + ".redirlint-" + std::to_string(rd() % 1000000));
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      error = "cannot create " + tmp.string();
-      return false;
-    }
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    if (!out.flush()) {
-      error = "cannot write " + tmp.string();
-      fs::remove(tmp, ec);
-      return false;
-    }
-  }
-  auto perms = fs::status(target, ec).permissions();
-  if (!ec) fs::permissions(tmp, perms, ec);
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    error = "cannot replace " + path + ": " + ec.message();
-    fs::remove(tmp, ec);
-    return false;
-  }
-  return true;
 }
 
 }  // namespace rl

@@ -6,6 +6,7 @@
 
 #include "model/diagnostic.hpp"
 #include "model/source.hpp"
+#include "util/atomic_write.hpp"  // write_atomically, used with apply_fixes
 
 namespace rl {
 
@@ -20,9 +21,5 @@ FixResult apply_fixes(const std::vector<Diagnostic>& diags, const SourceFiles& f
 
 /// A unified diff (3 lines of context) between two texts of `path`; "" when equal.
 std::string unified_diff(const std::string& path, const std::string& before, const std::string& after);
-
-/// Writes `text` to `path` through a temporary file in the same directory and a rename, keeping the
-/// file's permissions. False + `error` on failure (the original is then untouched).
-bool write_atomically(const std::string& path, const std::string& text, std::string& error);
 
 }  // namespace rl

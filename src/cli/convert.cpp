@@ -1,10 +1,5 @@
 // `redirlint convert --to F [--from F] [--htaccess-dir P] [-o OUT] INPUT` (DESIGN §7).
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -12,6 +7,7 @@
 #include "cli/inputs.hpp"
 #include "emit/emit.hpp"
 #include "report/report.hpp"
+#include "util/atomic_write.hpp"
 
 #ifndef REDIRLINT_VERSION
 #define REDIRLINT_VERSION "0.0.0"
@@ -25,46 +21,6 @@ struct ConvertArgs {
   std::string to, from, htaccess_dir, output, input;
   Limits limits;  ///< --max-file-bytes ... (cli/inputs.hpp add_limit_options)
 };
-
-/// Writes `text` to `path` atomically: a temp file in the same directory, fsync, rename. The
-/// destination is either the old file or the complete new one, never a half-written file.
-bool write_atomically(const std::string& path, const std::string& text, std::string& error) {
-  namespace fs = std::filesystem;
-  fs::path target(path);
-  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmpl = (dir / ("." + target.filename().string() + ".redirlint-XXXXXX")).string();
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  int fd = ::mkstemp(name.data());
-  if (fd < 0) {
-    error = std::strerror(errno);
-    return false;
-  }
-  std::size_t done = 0;
-  bool ok = true;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ok = false;
-      break;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (ok && ::fsync(fd) != 0) ok = false;
-  if (ok) ::fchmod(fd, 0644);
-  if (!ok) error = std::strerror(errno);
-  if (::close(fd) != 0 && ok) {
-    ok = false;
-    error = std::strerror(errno);
-  }
-  if (ok && ::rename(name.data(), path.c_str()) != 0) {
-    ok = false;
-    error = std::strerror(errno);
-  }
-  if (!ok) ::unlink(name.data());
-  return ok;
-}
 
 int run_convert(const ConvertArgs& a) {
   Format to;
