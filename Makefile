@@ -1,11 +1,13 @@
 # make run  : install what is missing, build, lint samples/ and convert a sample to nginx
-# make test : install what is missing, build, run the whole test suite (ctest)
-# make test-asan : the same suite in an ASan+UBSan clang build (build-asan) with short fuzzer runs
-#             (tests/fuzz/); not yet part of `make test`: its fresh-clone time is not measured on a quiet machine
+# make test : install what is missing, build, run the whole test suite (ctest), then the same suite again
+#             in an ASan+UBSan clang build with short fuzzer runs (test-asan; `make test ASAN=0` skips it)
+# make test-asan : only the sanitized suite: build-asan (clang, ASan+UBSan -O1) and its ctest, including
+#             fuzz.<target> (each libFuzzer target mutating for a few seconds) and fuzz.replay
 # make fuzz : build the libFuzzer targets in build-asan and run each for FUZZ_SECONDS (default 30)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
+ASAN ?= 1
 
 .PHONY: deps build run test test-asan asan-build fuzz bench clean
 
@@ -25,6 +27,9 @@ run: build
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
+ifeq ($(ASAN),1)
+	@$(MAKE) --no-print-directory test-asan
+endif
 
 # One clang tree, ASan+UBSan -O1, coverage-instrumented: it runs the whole suite and links the fuzzers.
 asan-build: deps
