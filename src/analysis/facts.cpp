@@ -366,13 +366,19 @@ std::optional<std::string> expand_for_path(const Rule& r, std::string_view path,
 std::optional<std::string> expand_for_path(const Rule& r, const Regex* match_re, std::string_view path,
                                            std::string_view scheme, std::string_view host) {
   if (!r.target) return std::nullopt;
+  return expand_for_path(r, parse_template(r.target->url), match_re, path, scheme, host);
+}
+
+std::optional<std::string> expand_for_path(const Rule& r, const std::vector<TemplatePart>& parts,
+                                           const Regex* match_re, std::string_view path, std::string_view scheme,
+                                           std::string_view host) {
+  if (!r.target) return std::nullopt;
   Captures caps;
   if (r.match.kind == MatchKind::regex) {
     if (!match_re || match_re->match(path, &caps) != MatchStatus::match) return std::nullopt;
   } else {
     caps.groups.push_back(std::string(path));
   }
-  std::vector<TemplatePart> parts = parse_template(r.target->url);
   bool ok = true;
   std::string out = expand_template(parts, [&](const TemplatePart& p) -> std::string {
     if (p.kind == PartKind::rule_capture) return capture_value(&caps, p.index);

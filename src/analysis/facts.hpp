@@ -72,6 +72,11 @@ std::optional<std::string> expand_for_path(const Rule& r, std::string_view path,
 /// The same with the rule's match pattern already compiled (see example_paths).
 std::optional<std::string> expand_for_path(const Rule& r, const Regex* match_re, std::string_view path,
                                            std::string_view scheme, std::string_view host);
+/// The same with the target already split (`target_parts` = parse_template(r.target->url)), for
+/// callers that expand one rule's target for several paths.
+std::optional<std::string> expand_for_path(const Rule& r, const std::vector<TemplatePart>& target_parts,
+                                           const Regex* match_re, std::string_view path, std::string_view scheme,
+                                           std::string_view host);
 
 /// The enclosing nginx location block of a rule, or nullptr.
 const Block* location_of(const RuleSet& rs, const Rule& r);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "analysis/facts.hpp"
+#include "analysis/text_hash.hpp"
 
 namespace rl::analysis {
 
@@ -48,32 +49,80 @@ Key location_key(const Block& b) {
   }
 }
 
+// The key as a piece of `source` (the pattern or location text it comes from) when it is one: no copy.
+std::string_view view_into(const std::string& source, const std::string& key) {
+  for (std::size_t off : {std::size_t{0}, std::size_t{1}})
+    if (source.size() >= off + key.size() && std::string_view(source).substr(off, key.size()) == key)
+      return std::string_view(source).substr(off, key.size());
+  return {};
+}
+
 }  // namespace
 
-PrefixIndex::PrefixIndex(const RuleSet& rs) : keys_(rs.rules.size(), nullptr), exact_(rs.rules.size(), false) {
+const PrefixIndex::Group* PrefixIndex::Table::find(std::string_view key, std::uint64_t hash) const {
+  if (slots.empty()) return nullptr;
+  const std::size_t mask = slots.size() - 1;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    std::uint32_t s = slots[i];
+    if (!s) return nullptr;
+    const Group& g = groups[s - 1];
+    if (g.hash == hash && g.key == key) return &g;
+  }
+}
+
+std::uint32_t PrefixIndex::Table::insert(std::string_view key, std::uint64_t hash) {
+  if (const Group* g = find(key, hash)) return static_cast<std::uint32_t>(g - groups.data()) + 1;
+  if ((groups.size() + 1) * 2 > slots.size()) {
+    slots.assign(std::max<std::size_t>(64, slots.size() * 2), 0);
+    for (std::size_t k = 0; k < groups.size(); ++k)
+      for (std::size_t i = groups[k].hash & (slots.size() - 1);; i = (i + 1) & (slots.size() - 1))
+        if (!slots[i]) {
+          slots[i] = static_cast<std::uint32_t>(k) + 1;
+          break;
+        }
+  }
+  groups.push_back({hash, key, kNoRule, kNoRule});
+  for (std::size_t i = hash & (slots.size() - 1);; i = (i + 1) & (slots.size() - 1))
+    if (!slots[i]) {
+      slots[i] = static_cast<std::uint32_t>(groups.size());
+      break;
+    }
+  return static_cast<std::uint32_t>(groups.size());
+}
+
+PrefixIndex::PrefixIndex(const RuleSet& rs) : group_of_(rs.rules.size(), 0), next_(rs.rules.size(), kNoRule) {
   for (const Rule& r : rs.rules) {
     Key k = pattern_key(r.match);
+    const std::string* source = &r.match.text;
     if (const Block* loc = location_of(rs, r)) {
       Key lk = location_key(*loc);
-      if (lk.known && (!k.known || (lk.exact && !k.exact) || (!k.exact && lk.text.size() > k.text.size()))) k = lk;
+      if (lk.known && (!k.known || (lk.exact && !k.exact) || (!k.exact && lk.text.size() > k.text.size()))) {
+        k = std::move(lk);
+        source = &loc->path;
+      }
     }
     if (!k.known) {
       universal_.push_back(r.id);
       continue;
     }
-    exact_[r.id] = k.exact;
-    auto it = (k.exact ? exact_map_ : prefix_map_).try_emplace(std::move(k.text)).first;
-    it->second.push_back(r.id);
-    keys_[r.id] = &it->first;
+    std::string_view key = view_into(*source, k.text);
+    if (key.size() != k.text.size() || key.empty()) key = owned_.emplace_back(std::move(k.text));
+    Table& t = k.exact ? exact_ : prefix_;
+    std::uint32_t g = t.insert(key, text_hash(key));
+    Group& grp = t.groups[g - 1];
+    if (grp.head == kNoRule) grp.head = r.id;
+    else next_[grp.tail] = r.id;
+    grp.tail = r.id;
+    group_of_[r.id] = g | (k.exact ? kExactBit : 0);
   }
   std::size_t words = 64;
-  while (words * 64 < 8 * (prefix_map_.size() + exact_map_.size())) words *= 2;
+  while (words * 64 < 8 * (prefix_.groups.size() + exact_.groups.size())) words *= 2;
   filter_.assign(words, 0);
-  for (const auto& [key, ids] : prefix_map_) {
-    prefix_lengths_.push_back(key.size());
-    remember(key);
+  for (const Group& g : prefix_.groups) {
+    prefix_lengths_.push_back(g.key.size());
+    remember(g.hash);
   }
-  for (const auto& [key, ids] : exact_map_) remember(key);
+  for (const Group& g : exact_.groups) remember(g.hash);
   std::sort(prefix_lengths_.begin(), prefix_lengths_.end());
   prefix_lengths_.erase(std::unique(prefix_lengths_.begin(), prefix_lengths_.end()), prefix_lengths_.end());
 }
@@ -83,31 +132,29 @@ void PrefixIndex::for_each_prefix(std::string_view path, F&& f) const {
   for (std::size_t n : prefix_lengths_) {
     if (n > path.size()) break;
     std::string_view pre = path.substr(0, n);
-    if (!may_hold(pre)) continue;
-    if (auto it = prefix_map_.find(pre); it != prefix_map_.end()) f(it->second);
+    std::uint64_t h = text_hash(pre);
+    if (!may_hold(h)) continue;
+    if (const Group* g = prefix_.find(pre, h)) f(*g);
   }
 }
 
 std::vector<RuleId> PrefixIndex::candidates_for_path(std::string_view path) const {
-  std::vector<RuleId> out = universal_;
-  auto append = [&](const std::vector<RuleId>& ids) { out.insert(out.end(), ids.begin(), ids.end()); };
-  if (auto it = exact_map_.find(path); it != exact_map_.end()) append(it->second);
-  for_each_prefix(path, append);
-  return out;
+  return candidates_covering(path, true);
 }
 
 bool PrefixIndex::has_candidates(std::string_view path) const {
-  if (!universal_.empty() || (may_hold(path) && exact_map_.count(path))) return true;
+  if (!universal_.empty()) return true;
+  if (std::uint64_t h = text_hash(path); may_hold(h) && exact_.find(path, h)) return true;
   bool any = false;
-  for_each_prefix(path, [&](const std::vector<RuleId>&) { any = true; });
+  for_each_prefix(path, [&](const Group&) { any = true; });
   return any;
 }
 
 std::vector<RuleId> PrefixIndex::candidates_covering(std::string_view prefix, bool exact) const {
   std::vector<RuleId> out = universal_;
-  auto append = [&](const std::vector<RuleId>& ids) { out.insert(out.end(), ids.begin(), ids.end()); };
+  auto append = [&](const Group& g) { for_each_id(g, [&](RuleId id) { out.push_back(id); }); };
   if (exact)
-    if (auto it = exact_map_.find(prefix); it != exact_map_.end()) append(it->second);
+    if (const Group* g = exact_.find(prefix, text_hash(prefix))) append(*g);
   for_each_prefix(prefix, append);
   return out;
 }

@@ -3,10 +3,9 @@
 /// literal prefix so that 100k rules are not compared pairwise"). Lookups return a superset of the
 /// rules that can match; callers confirm with the real patterns and the simulator.
 #include <cstdint>
-#include <functional>
+#include <deque>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "model/model.hpp"
@@ -24,35 +23,53 @@ class PrefixIndex {
   /// Rules whose key is a prefix of `prefix` (they may match paths starting with it), plus rules without a key.
   std::vector<RuleId> candidates_covering(std::string_view prefix, bool exact) const;
   /// The literal text every matched path starts with ("" = unknown); exact keys are whole paths.
-  const std::string& key(RuleId id) const { return keys_[id] ? *keys_[id] : no_key_; }
-  bool is_exact(RuleId id) const { return exact_[id]; }
+  std::string_view key(RuleId id) const { return group_of_[id] ? group(group_of_[id]).key : std::string_view(); }
+  bool is_exact(RuleId id) const { return group_of_[id] & kExactBit; }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  // Rules of one key, linked through next_ in file order. Flat open-addressing tables of group
+  // numbers replace node-based maps (1M rules: ~45 MB instead of ~130 MB, and fewer cache misses).
+  struct Group {
+    std::uint64_t hash = 0;
+    std::string_view key;  ///< into the rule set's own text, or owned_
+    RuleId head = 0, tail = 0;
   };
-  using Map = std::unordered_map<std::string, std::vector<RuleId>, Hash, std::equal_to<>>;
-  // Calls f(ids) for each key of prefix_map_ that is a prefix of `path`, shortest first.
+  struct Table {
+    std::vector<Group> groups;
+    std::vector<std::uint32_t> slots;  ///< a power of two; group index + 1, 0 = empty
+    const Group* find(std::string_view key, std::uint64_t hash) const;
+    std::uint32_t insert(std::string_view key, std::uint64_t hash);  ///< the group's index + 1
+  };
+  static constexpr std::uint32_t kExactBit = 1u << 31;
+  static constexpr RuleId kNoRule = static_cast<RuleId>(-1);
+
+  const Group& group(std::uint32_t g) const {
+    return (g & kExactBit ? exact_ : prefix_).groups[(g & ~kExactBit) - 1];
+  }
+  template <class F>
+  void for_each_id(const Group& g, F&& f) const {
+    for (RuleId id = g.head; id != kNoRule; id = next_[id]) f(id);
+  }
+  // Calls f(group) for each prefix key that starts `path`, shortest first.
   template <class F>
   void for_each_prefix(std::string_view path, F&& f) const;
   // A one-hash Bloom filter over every key (8+ bits per key): most probes miss, and the bit array
-  // stays in cache where the large maps do not.
-  std::size_t bit(std::string_view key) const { return Hash{}(key) & (filter_.size() * 64 - 1); }
-  void remember(std::string_view key) {
-    std::size_t b = bit(key);
+  // stays in cache where the large tables do not.
+  std::size_t bit(std::uint64_t hash) const { return (hash >> 32) & (filter_.size() * 64 - 1); }
+  void remember(std::uint64_t hash) {
+    std::size_t b = bit(hash);
     filter_[b / 64] |= std::uint64_t{1} << (b % 64);
   }
-  bool may_hold(std::string_view key) const {
-    std::size_t b = bit(key);
+  bool may_hold(std::uint64_t hash) const {
+    std::size_t b = bit(hash);
     return (filter_[b / 64] >> (b % 64)) & 1;
   }
 
-  std::vector<const std::string*> keys_;  ///< into the maps' keys (stable); nullptr: no key
-  std::string no_key_;
-  std::vector<bool> exact_;
-  Map exact_map_, prefix_map_;
-  std::vector<std::size_t> prefix_lengths_;  ///< distinct key lengths of prefix_map_, ascending
+  std::vector<std::uint32_t> group_of_;  ///< per rule: group number (| kExactBit), 0 = no key
+  std::vector<RuleId> next_;             ///< per rule: the next rule of its group, kNoRule at the end
+  std::deque<std::string> owned_;        ///< keys that are not a piece of the rule's own text
+  Table exact_, prefix_;
+  std::vector<std::size_t> prefix_lengths_;  ///< distinct key lengths of prefix_, ascending
   std::vector<RuleId> universal_;
   std::vector<std::uint64_t> filter_;  ///< a power of two of 64-bit words
 };

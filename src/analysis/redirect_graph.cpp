@@ -22,8 +22,15 @@ std::string url_key(const Request& r) {
 // Hosts the rule set answers for: named in scopes, server blocks and host conditions.
 std::unordered_set<std::string> known_hosts(const RuleSet& rs) {
   std::unordered_set<std::string> out;
-  for (const Rule& r : rs.rules)
+  // Rules of one server block without conditions share their hosts: ask once per run of them.
+  const std::vector<std::string>* last_hosts = nullptr;
+  int last_server = -2;
+  for (const Rule& r : rs.rules) {
+    if (r.conds.empty() && &r.scope.hosts.list() == last_hosts && r.scope.server == last_server) continue;
+    last_hosts = r.conds.empty() ? &r.scope.hosts.list() : nullptr;
+    last_server = r.scope.server;
     for (std::string& h : literal_hosts(rs, r)) out.insert(std::move(h));
+  }
   return out;
 }
 
@@ -108,22 +115,29 @@ RedirectGraph build_redirect_graph(SharedFacts& facts, int max_hops, int min_hop
   std::vector<ChainFinding> chains;
   for (const Rule& r : rs.rules) {
     if (!is_redirect(r) || depends_on_proxy_header(r)) continue;
+    const std::vector<std::string>& examples = facts.example_paths(r.id);
+    if (examples.empty()) continue;
     std::vector<Request> requests;
-    for (const std::string& p : facts.example_paths(r.id)) {
+    const bool host_limit = has_host_limit(rs, r);
+    for (const std::string& p : examples) {
       requests.push_back(request_for(rs, r, p));
-      if (has_host_limit(rs, r)) continue;
+      if (host_limit) continue;
       for (const std::string& h : other_hosts) {
         Request alt = requests.back();
         alt.host = h;
         if (h != requests.back().host) requests.push_back(std::move(alt));
       }
     }
+    std::vector<TemplatePart> target_parts;
+    if (r.conds.empty()) target_parts = parse_template(r.target->url);
     for (Request& q : requests) {
       std::string p;
       if (!url::percent_decode(url::split_target(q.target).path, p)) continue;
       // Static pre-check: when we can compute the Location, skip rules whose target no rule matches.
       if (r.conds.empty())
-        if (auto t = expand_for_path(r, facts.match_regex(r.id), p, q.scheme, q.host); t && !walker.may_continue(q, *t)) continue;
+        if (auto t = expand_for_path(r, target_parts, facts.match_regex(r.id), p, q.scheme, q.host);
+            t && !walker.may_continue(q, *t))
+          continue;
       Outcome o = simulate(rs, q, opts);
       if (o.kind != OutcomeKind::redirect || answering_rule(rs, o) != r.id) continue;
       if (!walker.may_continue(q, o.location)) continue;

@@ -43,10 +43,13 @@ class SelfRedirect final : public Check {
       if (!analysis::is_redirect(r) || !r.conds.empty()) continue;
       std::string scheme = analysis::scheme_restriction(rs, r);
       if (scheme.empty()) scheme = "http";
+      const std::vector<std::string>& examples = facts.example_paths(r.id);
+      if (examples.empty()) continue;
       auto hosts = analysis::literal_hosts(rs, r);
       std::string host = hosts.empty() ? "example.com" : hosts[0];
-      for (const std::string& p : facts.example_paths(r.id)) {
-        auto t = analysis::expand_for_path(r, facts.match_regex(r.id), p, scheme, host);
+      std::vector<TemplatePart> target_parts = parse_template(r.target->url);
+      for (const std::string& p : examples) {
+        auto t = analysis::expand_for_path(r, target_parts, facts.match_regex(r.id), p, scheme, host);
         if (!t) continue;
         auto back = same_place_path(rs, r, *t, scheme);
         if (!back || *back != p) continue;

@@ -92,3 +92,23 @@ TEST_CASE("hand-built rules: a self-redirect and an open redirect are reported, 
   CHECK(std::count(got.begin(), got.end(), std::pair<std::string, std::uint32_t>{"RL107", 2}) == 1);
   for (const auto& g : got) CHECK(g.second != 3);
 }
+
+TEST_CASE("the prefix index gives each rule its key and the rules whose key covers another's") {
+  RuleSet rs;
+  rs.format = Format::apache;
+  rs.rules.push_back(redirect(0, MatchKind::prefix, "/h15-9cf9", "/t"));
+  rs.rules.push_back(redirect(1, MatchKind::regex, "^/h15-9cf9/x(\\d+)$", "/u/$1"));
+  rs.rules.push_back(redirect(2, MatchKind::regex, "^/e\\.1$", "/v"));
+  rs.rules.push_back(redirect(3, MatchKind::exact, "/h15-9cf9/x1", "/w"));
+  PrefixIndex index(rs);
+  CHECK(index.key(0) == "/h15-9cf9");
+  CHECK_FALSE(index.is_exact(0));
+  CHECK(index.key(1) == "/h15-9cf9/x");
+  CHECK(index.key(2) == "/e.1");  // unescaped: owned by the index, not a piece of the pattern
+  CHECK(index.is_exact(2));
+  CHECK(index.candidates_covering(index.key(1), false) == std::vector<RuleId>{0, 1});
+  CHECK(index.candidates_covering("/h15-9cf9/x1", true) == std::vector<RuleId>{3, 0, 1});
+  CHECK(index.candidates_covering("/h15-9cf9/x1", false) == std::vector<RuleId>{0, 1});
+  CHECK(index.has_candidates("/e.1"));
+  CHECK_FALSE(index.has_candidates("/e.2"));
+}
