@@ -2,11 +2,15 @@
 #include "analysis/quick_example.hpp"
 #include "util/hex.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <bitset>
 #include <cctype>
+#include <cstdint>
 #include <cstdlib>
 #include <mutex>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 extern "C" {
@@ -100,19 +104,85 @@ std::string emit_set(CharSet s) {
   return out + ")";
 }
 
-std::string any_string() { return "(" + emit_set(universe()) + ")*"; }
+// Keeps a set inside the alphabet (no NUL, no LF): patterns are claimed about on that alphabet only.
+CharSet in_alphabet(CharSet s) { return s & universe(); }
+
+// A translated pattern: the regular-expression tree both libfa's regex text and the size estimate
+// (fits_limits) are made from.
+struct Node {
+  enum class Kind { set, cat, alt, rep } kind = Kind::cat;
+  CharSet set;             // Kind::set: a non-empty subset of universe()
+  std::vector<Node> kids;  // cat, alt; rep: kids[0]. An empty cat is the empty string.
+  int lo = 0, hi = -1;     // rep: {lo,hi}; hi -1 = unbounded
+
+  static Node of_set(const CharSet& s) {
+    Node n;
+    n.kind = Kind::set;
+    n.set = s;
+    return n;
+  }
+  static Node repeat(Node k, int lo, int hi) {
+    Node n;
+    n.kind = Kind::rep;
+    n.lo = lo;
+    n.hi = hi;
+    n.kids.push_back(std::move(k));
+    return n;
+  }
+  static Node of(Kind k, std::vector<Node> kids) {
+    Node n;
+    n.kind = k;
+    n.kids = std::move(kids);
+    return n;
+  }
+};
+
+Node any_string_node() { return Node::repeat(Node::of_set(universe()), 0, -1); }
+
+// libfa regex text of `n` (an alternation as a whole is parenthesised, each branch too).
+std::string emit(const Node& n) {
+  switch (n.kind) {
+    case Node::Kind::set: return emit_set(n.set);
+    case Node::Kind::cat: {
+      if (n.kids.empty()) return "()";
+      std::string out;
+      for (const Node& k : n.kids) out += emit(k);
+      return out;
+    }
+    case Node::Kind::alt: {
+      std::string out = "(";
+      for (std::size_t i = 0; i < n.kids.size(); ++i) out += (i ? "|(" : "(") + emit(n.kids[i]) + ")";
+      return out + ")";
+    }
+    case Node::Kind::rep: break;
+  }
+  std::string wrapped = "(" + emit(n.kids[0]) + ")";
+  if (n.lo == 0 && n.hi == -1) return wrapped + "*";
+  if (n.lo == 1 && n.hi == -1) return wrapped + "+";
+  if (n.hi == -1) return wrapped + "{" + std::to_string(n.lo) + ",}";
+  // X{2,5} as X{2} then X? three times, not libfa's X{2,5}: libfa nests the optional copies
+  // (X(X(X)?)?)?, whose subset construction is exponential where the flat X?X?X? one is not
+  // (`.*a[ab]{0,24}b` took 7 s in fa_minimize; found by fuzz_automaton).
+  std::string out;
+  if (n.lo == 1) out = wrapped;
+  else if (n.lo > 1) out = wrapped + "{" + std::to_string(n.lo) + "}";
+  for (int i = n.lo; i < n.hi; ++i) out += wrapped + "?";
+  return out.empty() ? "()" : out;
+}
+
+std::string any_string() { return emit(any_string_node()); }
 
 // Recursive descent over the PCRE2 syntax we can translate exactly; everything else fails.
 class Translator {
  public:
   Translator(std::string_view p, bool icase, const AutomatonLimits& lim) : p_(p), icase_(icase), lim_(lim) {}
 
-  std::optional<std::string> run(std::string* why) {
-    std::string out;
+  /// The tree of the whole pattern (top-level branches, search semantics explicit), or nullopt + why.
+  std::optional<Node> run(std::string* why) {
+    Node out;
     if (p_.size() > lim_.max_pattern_bytes) fail("pattern too long");
-    else top(out);
+    else out = top();
     if (ok_ && i_ != p_.size()) fail("unbalanced ')'");
-    if (ok_ && out.size() > lim_.max_fa_regex) fail("automaton too large");
     if (!ok_) {
       if (why) *why = why_;
       return std::nullopt;
@@ -129,28 +199,42 @@ class Translator {
   bool eof() const { return i_ >= p_.size(); }
   char peek(std::size_t k = 0) const { return i_ + k < p_.size() ? p_[i_ + k] : '\0'; }
 
+  // One atom of a character set, refused when nothing of it is in the alphabet (a pattern that needs
+  // a newline claims nothing about paths).
+  bool set_atom(CharSet s, Node& out) {
+    if (icase_) fold_case(s);
+    s = in_alphabet(s);
+    if (s.none()) return fail("a character that can only be a newline or NUL");
+    out = Node::of_set(s);
+    return true;
+  }
+
   // Top level: branches, each with its own optional ^ and $.
-  void top(std::string& out) {
-    std::vector<std::string> branches;
+  Node top() {
+    Node alt = Node::of(Node::Kind::alt, {});
     while (ok_) {
-      std::string b;
       bool start = false, end = false;
-      sequence(b, true, start, end);
-      if (!ok_) return;
-      branches.push_back((start ? "" : any_string()) + "(" + b + ")" + (end ? "" : any_string()));
+      Node b = sequence(true, start, end);
+      if (!ok_) return alt;
+      std::vector<Node> parts;
+      if (!start) parts.push_back(any_string_node());
+      parts.push_back(std::move(b));
+      if (!end) parts.push_back(any_string_node());
+      alt.kids.push_back(Node::of(Node::Kind::cat, std::move(parts)));
       if (eof() || peek() == ')') break;
       ++i_;  // '|'
     }
-    for (std::size_t k = 0; k < branches.size(); ++k) out += (k ? "|" : "") + branches[k];
+    return alt;
   }
 
   // A sequence up to '|' or ')' or the end. At top level, '^' is allowed first and '$' last.
-  void sequence(std::string& out, bool top_level, bool& anchored_start, bool& anchored_end) {
+  Node sequence(bool top_level, bool& anchored_start, bool& anchored_end) {
+    Node out = Node::of(Node::Kind::cat, {});
     bool emitted = false;
     while (ok_ && !eof() && peek() != '|' && peek() != ')') {
       if (anchored_end) {
         fail("text after '$'");
-        return;
+        return out;
       }
       char c = peek();
       bool is_start_anchor = c == '^' || (c == '\\' && peek(1) == 'A');
@@ -158,7 +242,7 @@ class Translator {
       if (is_start_anchor) {
         if (!top_level || emitted || anchored_start) {
           fail("'^' not at the start of the pattern");
-          return;
+          return out;
         }
         i_ += c == '^' ? 1 : 2;
         anchored_start = true;
@@ -167,26 +251,29 @@ class Translator {
       if (is_end_anchor) {
         if (!top_level) {
           fail("'$' inside a group");
-          return;
+          return out;
         }
         i_ += c == '$' ? 1 : 2;
         anchored_end = true;
         continue;
       }
-      std::string atom_text;
-      bool produced = atom(atom_text);
-      if (!ok_) return;
+      Node a;
+      std::vector<Node> before;  // \Q..\E: the characters before its last, which alone a quantifier repeats
+      bool produced = atom(a, before);
+      if (!ok_) return out;
       if (!produced) continue;  // (?i) and friends
-      quantified(atom_text);
-      if (!ok_) return;
-      out += atom_text;
+      quantified(a);
+      if (!ok_) return out;
+      for (Node& b : before) out.kids.push_back(std::move(b));
+      out.kids.push_back(std::move(a));
       emitted = true;
     }
     // (?i) applies to the end of the enclosing group (the group restores it at ')').
+    return out;
   }
 
   // Parses one quantifier (if any) after an atom and wraps it.
-  void quantified(std::string& atom_text) {
+  void quantified(Node& a) {
     if (eof()) return;
     char c = peek();
     int lo = -1, hi = -1;
@@ -212,19 +299,14 @@ class Translator {
     }
     if (peek() == '*' || peek() == '+' || peek() == '?' || peek() == '{') {
       std::size_t save = i_;
-      int a, b;
-      if (peek() != '{' || counted(a, b)) {
+      int x, y;
+      if (peek() != '{' || counted(x, y)) {
         fail("nested quantifier");
         return;
       }
       i_ = save;
     }
-    std::string wrapped = "(" + atom_text + ")";
-    if (lo == 0 && hi == -1) atom_text = wrapped + "*";
-    else if (lo == 1 && hi == -1) atom_text = wrapped + "+";
-    else if (lo == 0 && hi == 1) atom_text = wrapped + "?";
-    else if (hi == -1) atom_text = wrapped + "{" + std::to_string(lo) + ",}";
-    else atom_text = wrapped + "{" + std::to_string(lo) + "," + std::to_string(hi) + "}";
+    a = Node::repeat(std::move(a), lo, hi);
   }
 
   // {n} {n,} {n,m}; false when the text is not a valid counted quantifier.
@@ -259,54 +341,62 @@ class Translator {
     return true;
   }
 
-  CharSet maybe_fold(CharSet s) const {
-    if (icase_) fold_case(s);
-    return s;
-  }
-
-  // One atom. Returns false (with ok_) when it produced nothing (an inline flag group).
-  bool atom(std::string& out) {
+  // One atom. Returns false (with ok_) when it produced nothing (an inline flag group). For \Q..\E,
+  // `out` is its last character and `before` the others (PCRE2 quantifies the last one only).
+  bool atom(Node& out, std::vector<Node>& before) {
     char c = peek();
     if (c == '(') return group(out);
     if (c == '[') {
       CharSet s;
       if (!bracket(s)) return false;
-      out = emit_set(maybe_fold(s));
-      return true;
+      return set_atom(s, out);
     }
     if (c == '.') {
       ++i_;
-      CharSet s = universe();
-      s.reset('\n');
-      out = emit_set(s);
-      return true;
+      return set_atom(universe(), out);  // PCRE2's '.' is any byte but LF
     }
     if (c == '*' || c == '+' || c == '?') return fail("quantifier without an atom");
     if (c == '\\') {
       CharSet s;
       std::string literal;
       if (!escape(s, false, &literal)) return false;
-      if (!literal.empty()) {  // \Q...\E
-        for (char ch : literal) {
-          CharSet one;
-          one.set(static_cast<unsigned char>(ch));
-          out += emit_set(maybe_fold(one));
-        }
-        if (literal.size() > 1) out = "(" + out + ")";
-        return true;
+      if (literal.empty()) return set_atom(s, out);
+      for (std::size_t k = 0; k < literal.size(); ++k) {
+        CharSet one;
+        one.set(static_cast<unsigned char>(literal[k]));
+        Node n;
+        if (!set_atom(one, n)) return false;
+        if (k + 1 < literal.size()) before.push_back(std::move(n));
+        else out = std::move(n);
       }
-      out = emit_set(maybe_fold(s));
       return true;
     }
     ++i_;
     CharSet s;
     s.set(static_cast<unsigned char>(c));
-    if (s.test(0)) return fail("NUL in pattern");
-    out = emit_set(maybe_fold(s));
+    return set_atom(s, out);
+  }
+
+  // The branches of a group body up to its ')', which is consumed.
+  bool group_body(Node& out) {
+    std::vector<Node> branches;
+    bool s = false, e = false;
+    while (ok_) {
+      branches.push_back(sequence(false, s, e));
+      if (!ok_) return false;
+      if (peek() == '|') {
+        ++i_;
+        continue;
+      }
+      break;
+    }
+    if (peek() != ')') return fail("missing ')'");
+    ++i_;
+    out = Node::of(Node::Kind::alt, std::move(branches));
     return true;
   }
 
-  bool group(std::string& out) {
+  bool group(Node& out) {
     ++i_;  // '('
     if (peek() == '?') {
       char k = peek(1);
@@ -323,28 +413,13 @@ class Translator {
       } else {
         return fail("unsupported group \"(?" + std::string(1, k) + "\" (look-around, atomic or conditional)");
       }
+    } else if (peek() == '*') {
+      return fail("(*VERB) or (*...) group");
     }
     bool saved = icase_;
-    std::string inner;
-    bool s = false, e = false;
-    std::vector<std::string> branches;
-    while (ok_) {
-      std::string b;
-      sequence(b, false, s, e);
-      if (!ok_) return false;
-      branches.push_back(b);
-      if (peek() == '|') {
-        ++i_;
-        continue;
-      }
-      break;
-    }
+    bool ok = group_body(out);
     icase_ = saved;
-    if (peek() != ')') return fail("missing ')'");
-    ++i_;
-    for (std::size_t k = 0; k < branches.size(); ++k) inner += (k ? "|" : "") + ("(" + branches[k] + ")");
-    out = "(" + inner + ")";
-    return true;
+    return ok;
   }
 
   bool skip_name(char close) {
@@ -356,8 +431,8 @@ class Translator {
     return true;
   }
 
-  // (?i) (?-i) (?i:...) ; other flags change nothing we translate except s (dotall) and x (extended).
-  bool inline_flags(std::string& out) {
+  // (?i) (?-i) (?i:...); other flags (s, m, x, n, U, J) change what we translate: refused.
+  bool inline_flags(Node& out) {
     i_ += 1;  // '?'
     bool on = true, icase = icase_;
     while (!eof() && peek() != ')' && peek() != ':') {
@@ -376,26 +451,9 @@ class Translator {
     ++i_;  // ':'
     bool saved = icase_;
     icase_ = icase;
-    std::vector<std::string> branches;
-    bool s = false, e = false;
-    while (ok_) {
-      std::string b;
-      sequence(b, false, s, e);
-      if (!ok_) return false;
-      branches.push_back(b);
-      if (peek() == '|') {
-        ++i_;
-        continue;
-      }
-      break;
-    }
+    bool ok = group_body(out);
     icase_ = saved;
-    if (peek() != ')') return fail("missing ')'");
-    ++i_;
-    std::string inner;
-    for (std::size_t k = 0; k < branches.size(); ++k) inner += (k ? "|" : "") + ("(" + branches[k] + ")");
-    out = "(" + inner + ")";
-    return true;
+    return ok;
   }
 
   // An escape at i_ ('\\'). Fills `s` (one class) or `literal` for \Q..\E (outside brackets).
@@ -412,11 +470,12 @@ class Translator {
       case 's': add_space(s); return true;
       case 'S': add_space(s); s = complement(s); return true;
       case 'h': s.set(' '); s.set('\t'); s.set(0xa0); return true;
+      // \v is PCRE2's vertical-space class (LF, VT, FF, CR, NEL in 8-bit non-UTF mode), not VT alone.
+      case 'v': for (unsigned v : {0x0au, 0x0bu, 0x0cu, 0x0du, 0x85u}) s.set(v); return true;
       case 'n': s.set('\n'); return true;
       case 't': s.set('\t'); return true;
       case 'r': s.set('\r'); return true;
       case 'f': s.set('\f'); return true;
-      case 'v': s.set('\v'); return true;
       case 'e': s.set(0x1b); return true;
       case 'a': s.set(0x07); return true;
       case 'x': {
@@ -446,7 +505,6 @@ class Translator {
           std::string_view body = p_.substr(i_, end == std::string_view::npos ? std::string_view::npos : end - i_);
           *literal = std::string(body);
           i_ = end == std::string_view::npos ? p_.size() : end + 2;
-          if (literal->empty()) *literal = std::string();
           if (literal->empty()) return fail("empty \\Q\\E");
           return true;
         }
@@ -457,7 +515,6 @@ class Translator {
     s.set(static_cast<unsigned char>(c));
     return true;
   }
-
   // [...] with ranges, negation, escapes and POSIX names.
   bool bracket(CharSet& out) {
     ++i_;  // '['
@@ -549,6 +606,187 @@ class Translator {
   std::string why_;
 };
 
+// ---- Size estimate before libfa sees a regex -------------------------------------------------------
+// libfa has no limits: fa_compile determinises (subset construction) and minimises, and a short
+// pattern can have an exponential subset automaton (`=.{26}` searched: every '=' of the last 26
+// characters is a live position, 2^26 sets) or expand counted repeats into thousands of copies. So
+// the same construction runs here first, on the Glushkov (position) automaton of the tree, with a
+// cap on positions, transitions, subset states and word operations: over any cap, the pattern is
+// "automaton too large" (RL006) and libfa never sees it.
+
+using Bits = std::vector<std::uint64_t>;
+
+struct Glushkov {
+  std::size_t words = 0;
+  std::vector<CharSet> sets;  // per position
+  std::vector<Bits> follow;   // per position
+  Bits first;
+  bool nullable = false;
+
+  struct Frag {
+    Bits first, last;
+    bool nullable = true;
+  };
+
+  void set_bit(Bits& b, std::size_t i) const { b[i / 64] |= std::uint64_t{1} << (i % 64); }
+  static void or_into(Bits& dst, const Bits& src) {
+    for (std::size_t w = 0; w < dst.size(); ++w) dst[w] |= src[w];
+  }
+  void link(const Bits& from, const Bits& to) {  // follow(p) |= to, for p in from
+    for (std::size_t w = 0; w < words; ++w)
+      for (std::uint64_t m = from[w]; m; m &= m - 1) or_into(follow[w * 64 + static_cast<std::size_t>(__builtin_ctzll(m))], to);
+  }
+  Frag empty() const { return Frag{Bits(words), Bits(words), true}; }
+  Frag cat(Frag a, const Frag& b) {
+    link(a.last, b.first);
+    if (a.nullable) or_into(a.first, b.first);
+    Bits last = b.last;
+    if (b.nullable) or_into(last, a.last);
+    a.last = std::move(last);
+    a.nullable = a.nullable && b.nullable;
+    return a;
+  }
+  Frag build(const Node& n) {
+    switch (n.kind) {
+      case Node::Kind::set: {
+        std::size_t p = sets.size();
+        sets.push_back(n.set);
+        follow.emplace_back(words);
+        Frag f = empty();
+        set_bit(f.first, p);
+        set_bit(f.last, p);
+        f.nullable = false;
+        return f;
+      }
+      case Node::Kind::cat: {
+        Frag f = empty();
+        for (const Node& k : n.kids) f = cat(std::move(f), build(k));
+        return f;
+      }
+      case Node::Kind::alt: {
+        Frag f = empty();
+        f.nullable = n.kids.empty();
+        for (const Node& k : n.kids) {
+          Frag g = build(k);
+          or_into(f.first, g.first);
+          or_into(f.last, g.last);
+          f.nullable = f.nullable || g.nullable;
+        }
+        return f;
+      }
+      case Node::Kind::rep: break;
+    }
+    const Node& k = n.kids[0];
+    Frag f = empty();
+    // As libfa builds them: X{2,} = X X X*, and (emit) X{2,4} = X X X? X?.
+    for (int i = 0; i < n.lo; ++i) f = cat(std::move(f), build(k));
+    if (n.hi == -1) {
+      Frag g = build(k);
+      link(g.last, g.first);
+      g.nullable = true;
+      return cat(std::move(f), g);
+    }
+    for (int i = n.lo; i < n.hi; ++i) {
+      Frag g = build(k);
+      g.nullable = true;
+      f = cat(std::move(f), g);
+    }
+    return f;
+  }
+};
+
+// Positions of `n` once counted repeats are expanded, saturating above `cap`.
+std::size_t positions(const Node& n, std::size_t cap) {
+  switch (n.kind) {
+    case Node::Kind::set: return 1;
+    case Node::Kind::cat:
+    case Node::Kind::alt: {
+      std::size_t sum = 0;
+      for (const Node& k : n.kids) sum = std::min(cap + 1, sum + positions(k, cap));
+      return sum;
+    }
+    case Node::Kind::rep: break;
+  }
+  std::size_t copies = static_cast<std::size_t>(n.hi == -1 ? n.lo + 1 : n.hi);
+  std::size_t k = positions(n.kids[0], cap);
+  if (copies == 0 || k == 0) return 0;
+  return k > (cap + 1) / copies ? cap + 1 : k * copies;
+}
+
+struct BitsHash {
+  std::size_t operator()(const Bits& b) const {
+    std::uint64_t h = 1469598103934665603ull;
+    for (std::uint64_t w : b) h = (h ^ w) * 1099511628211ull;
+    return static_cast<std::size_t>(h ^ (h >> 29));
+  }
+};
+
+// Whether libfa's fa_compile of `n` stays within `lim` (see above); `why` says which cap was hit.
+bool fits_limits(const Node& n, const AutomatonLimits& lim, std::string* why) {
+  auto refuse = [&](const char* what) {
+    if (why) *why = std::string("automaton too large");
+    (void)what;
+    return false;
+  };
+  const std::size_t max_positions = 2 * lim.max_states;
+  std::size_t p = positions(n, max_positions);
+  if (p > max_positions) return refuse("positions");
+  Glushkov g;
+  g.words = (p + 63) / 64 + 1;
+  g.sets.reserve(p);
+  g.follow.reserve(p);
+  Glushkov::Frag whole = g.build(n);
+  g.first = whole.first;
+  std::size_t transitions = 0;
+  for (const Bits& f : g.follow)
+    for (std::uint64_t w : f) transitions += static_cast<std::size_t>(__builtin_popcountll(w));
+  if (transitions > 64 * lim.max_states) return refuse("transitions");
+
+  // Byte classes: bytes no position tells apart.
+  std::vector<Bits> masks;
+  {
+    std::vector<Bits> column(256, Bits(g.words));
+    for (std::size_t q = 0; q < g.sets.size(); ++q)
+      for (unsigned c = 1; c < 256; ++c)
+        if (g.sets[q].test(c)) g.set_bit(column[c], q);
+    std::unordered_set<Bits, BitsHash> seen;
+    for (unsigned c = 1; c < 256; ++c)
+      if (universe().test(c) && seen.insert(column[c]).second) masks.push_back(column[c]);
+  }
+
+  // Subset construction; state 0 is the start (its successors are `first`).
+  const std::size_t max_subsets = 4 * lim.max_states;
+  const std::uint64_t budget = 50'000'000;  // word operations: ~50 ms
+  std::uint64_t work = 0;
+  std::unordered_set<Bits, BitsHash> seen;
+  std::vector<Bits> queue;
+  Bits reach(g.words);
+  for (std::size_t s = 0; s <= queue.size(); ++s) {
+    if (s == 0) reach = g.first;
+    else {
+      std::fill(reach.begin(), reach.end(), 0);
+      const Bits& cur = queue[s - 1];
+      for (std::size_t w = 0; w < g.words; ++w)
+        for (std::uint64_t m = cur[w]; m; m &= m - 1) {
+          Glushkov::or_into(reach, g.follow[w * 64 + static_cast<std::size_t>(__builtin_ctzll(m))]);
+          work += g.words;
+        }
+    }
+    for (const Bits& mask : masks) {
+      Bits next(g.words);
+      bool any = false;
+      for (std::size_t w = 0; w < g.words; ++w) any |= (next[w] = reach[w] & mask[w]) != 0;
+      work += g.words;
+      if (any && seen.insert(next).second) {
+        if (seen.size() > max_subsets) return refuse("subset states");
+        queue.push_back(std::move(next));
+      }
+    }
+    if (work > budget) return refuse("work");
+  }
+  return true;
+}
+
 std::string literal_regex(std::string_view s, bool ignore_case) {
   std::string out;
   for (unsigned char c : s) {
@@ -566,11 +804,98 @@ std::size_t count_states(::fa* a) {
   return n;
 }
 
+// ---- Bounded product of two automata ----------------------------------------------------------------
+// fa_intersect, fa_minus and fa_contains build the product of their operands without a limit (and
+// fa_contains looks pairs up in a list). Every automaton here is deterministic (fa_compile minimises;
+// products of deterministic automata are deterministic), so the reachable pairs are walked here first
+// with a cap; over it the operation makes no claim.
+
+struct Dfa {
+  struct Edge {
+    unsigned char lo, hi;
+    int to;
+  };
+  std::vector<std::vector<Edge>> out;  // sorted by lo, disjoint
+  std::vector<bool> accept;
+};
+
+// The automaton as a table, or nullopt when it is not deterministic (or larger than `cap` states).
+std::optional<Dfa> table_of(::fa* a, std::size_t cap) {
+  if (!a || !fa_is_deterministic(a)) return std::nullopt;
+  std::unordered_map<const struct state*, int> index;
+  std::vector<struct state*> states;
+  for (struct state* s = fa_state_initial(a); s; s = fa_state_next(s)) {
+    if (states.size() >= cap) return std::nullopt;
+    index.emplace(s, static_cast<int>(states.size()));
+    states.push_back(s);
+  }
+  Dfa d;
+  d.out.resize(states.size());
+  d.accept.resize(states.size());
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    d.accept[i] = fa_state_is_accepting(states[i]);
+    std::size_t n = fa_state_num_trans(states[i]);
+    for (std::size_t t = 0; t < n; ++t) {
+      struct state* to = nullptr;
+      unsigned char lo = 0, hi = 0;
+      if (fa_state_trans(states[i], t, &to, &lo, &hi) != 0) return std::nullopt;
+      auto it = index.find(to);
+      if (it == index.end()) return std::nullopt;
+      d.out[i].push_back({lo, hi, it->second});
+    }
+    std::sort(d.out[i].begin(), d.out[i].end(), [](const Dfa::Edge& x, const Dfa::Edge& y) { return x.lo < y.lo; });
+    for (std::size_t t = 1; t < d.out[i].size(); ++t)
+      if (d.out[i][t].lo <= d.out[i][t - 1].hi) return std::nullopt;  // overlapping: not deterministic
+  }
+  return d;
+}
+
+enum class Walk { fits, too_large, found };
+
+// Walks the pairs (state of a, state of b or -1 = b has no run) reachable on the same input, at most
+// `cap` of them. With `stop_if_a_only`, stops at the first pair where `a` accepts and `b` does not
+// (found: L(a) is not inside L(b)).
+Walk walk_product(const Dfa& a, const Dfa& b, std::size_t cap, bool stop_if_a_only) {
+  if (a.out.empty()) return Walk::fits;
+  std::unordered_set<std::uint64_t> seen;
+  std::vector<std::pair<int, int>> todo{{0, b.out.empty() ? -1 : 0}};
+  auto key = [](int x, int y) { return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(x)) << 32) | static_cast<std::uint32_t>(y); };
+  seen.insert(key(todo[0].first, todo[0].second));
+  while (!todo.empty()) {
+    auto [x, y] = todo.back();
+    todo.pop_back();
+    if (stop_if_a_only && a.accept[static_cast<std::size_t>(x)] && (y < 0 || !b.accept[static_cast<std::size_t>(y)]))
+      return Walk::found;
+    for (const Dfa::Edge& e : a.out[static_cast<std::size_t>(x)]) {
+      // The parts of [e.lo, e.hi] that b's edges cover go to (e.to, b's target); the rest to (e.to, -1).
+      std::vector<int> targets;
+      unsigned next = e.lo;
+      if (y >= 0)
+        for (const Dfa::Edge& f : b.out[static_cast<std::size_t>(y)]) {
+          if (f.hi < e.lo || f.lo > e.hi) continue;
+          if (f.lo > next) targets.push_back(-1);
+          targets.push_back(f.to);
+          next = static_cast<unsigned>(f.hi) + 1;
+        }
+      if (next <= e.hi) targets.push_back(-1);
+      for (int t : targets)
+        if (seen.insert(key(e.to, t)).second) {
+          if (seen.size() > cap) return Walk::too_large;
+          todo.emplace_back(e.to, t);
+        }
+    }
+  }
+  return Walk::fits;
+}
+
 }  // namespace
 
 namespace {
 std::atomic<std::size_t> g_max_pattern_bytes{AutomatonLimits{}.max_pattern_bytes};
 std::atomic<std::size_t> g_max_states{AutomatonLimits{}.max_states};
+
+// Reachable pairs an intersection, difference or inclusion may visit.
+std::size_t product_cap(const AutomatonLimits& l) { return 4 * l.max_states; }
 }  // namespace
 
 AutomatonLimits AutomatonLimits::current() {
@@ -593,14 +918,25 @@ std::optional<std::string> pcre_to_fa(std::string_view pcre, bool ignore_case, s
     if (why) *why = "the pattern contains a NUL byte";
     return std::nullopt;
   }
-  return Translator(pcre, ignore_case, limits).run(why);
+  std::optional<Node> tree = Translator(pcre, ignore_case, limits).run(why);
+  if (!tree || !fits_limits(*tree, limits, why)) return std::nullopt;
+  std::string out;
+  for (std::size_t k = 0; k < tree->kids.size(); ++k) out += (k ? "|" : "") + emit(tree->kids[k]);
+  if (out.size() > limits.max_fa_regex) {
+    if (why) *why = "automaton too large";
+    return std::nullopt;
+  }
+  return out;
 }
 
 std::optional<Language> Language::compile(const std::string& fa_regex, const AutomatonLimits& limits) {
   ::fa* raw = nullptr;
   if (fa_compile(fa_regex.c_str(), fa_regex.size(), &raw) != 0 || !raw) return std::nullopt;
   std::shared_ptr<::fa> a(raw, fa_free);
-  if (count_states(raw) > limits.max_states) return std::nullopt;
+  // fa_compile gives a nondeterministic automaton; every regex reaching here passed fits_limits (or is
+  // a literal/prefix), so determinising it is bounded. Deterministic automata are what the bounded
+  // product walk reads, and are never changed again (fa_contains would determinise in place).
+  if (fa_minimize(raw) != 0 || count_states(raw) > limits.max_states) return std::nullopt;
   return Language(std::move(a));
 }
 
@@ -657,22 +993,28 @@ std::optional<Language> Language::segment_prefix(std::string_view p, bool ignore
 Language Language::total() { return *compile(any_string()); }
 
 std::optional<Language> Language::intersect(const Language& other) const {
-  ::fa *a = automaton(), *b = other.automaton();
-  ::fa* r = a && b ? fa_intersect(a, b) : nullptr;
-  if (!r) return std::nullopt;
-  return Language(std::shared_ptr<::fa>(r, fa_free));
+  return product(other, false);
 }
 
-std::optional<Language> Language::minus(const Language& other) const {
+std::optional<Language> Language::minus(const Language& other) const { return product(other, true); }
+
+std::optional<Language> Language::product(const Language& other, bool minus) const {
   ::fa *a = automaton(), *b = other.automaton();
-  ::fa* r = a && b ? fa_minus(a, b) : nullptr;
+  if (!a || !b) return std::nullopt;
+  const std::size_t cap = product_cap(AutomatonLimits::current());
+  auto ta = table_of(a, cap), tb = table_of(b, cap);
+  if (!ta || !tb || walk_product(*ta, *tb, cap, false) != Walk::fits) return std::nullopt;
+  ::fa* r = minus ? fa_minus(a, b) : fa_intersect(a, b);
   if (!r) return std::nullopt;
   return Language(std::shared_ptr<::fa>(r, fa_free));
 }
 
 bool Language::subset_of(const Language& other) const {
   ::fa *a = automaton(), *b = other.automaton();
-  return a && b && fa_contains(a, b) == 1;
+  if (!a || !b) return false;
+  const std::size_t cap = product_cap(AutomatonLimits::current());
+  auto ta = table_of(a, cap), tb = table_of(b, cap);
+  return ta && tb && walk_product(*ta, *tb, cap, true) == Walk::fits;
 }
 
 bool Language::accepts(std::string_view s) const {

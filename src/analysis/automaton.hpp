@@ -28,7 +28,9 @@ struct AutomatonLimits {
 };
 
 /// Translates a PCRE2 pattern into libfa's regex syntax, with search semantics made explicit
-/// (unanchored ends become `[\x01-\xff]*`). nullopt (+ `why`) when not exactly translatable.
+/// (unanchored ends become `[\x01-\xff]*`). nullopt (+ `why`) when not exactly translatable, and
+/// `why` = "automaton too large" when libfa's compilation could exceed `limits` (the subset
+/// construction is run first, bounded: libfa itself has no limits).
 std::optional<std::string> pcre_to_fa(std::string_view pcre, bool ignore_case, std::string* why = nullptr,
                                       const AutomatonLimits& limits = AutomatonLimits::current());
 
@@ -47,11 +49,12 @@ class Language {
   /// Every string.
   static Language total();
 
-  /// L(this) ∩ L(other); nullopt on allocation failure.
+  /// L(this) ∩ L(other); nullopt (no claim) when the product of the two automata would exceed
+  /// 4 × max_states reachable state pairs (AutomatonLimits::current()) or libfa fails.
   std::optional<Language> intersect(const Language& other) const;
-  /// L(this) \ L(other).
+  /// L(this) \ L(other); nullopt as for intersect.
   std::optional<Language> minus(const Language& other) const;
-  /// True when L(this) ⊆ L(other) (false also when libfa fails: no claim).
+  /// True when L(this) ⊆ L(other) (false also when the product is over the limit or libfa fails: no claim).
   bool subset_of(const Language& other) const;
   bool empty() const;
   /// True when `s` is in the language.
@@ -68,6 +71,8 @@ class Language {
   explicit Language(std::shared_ptr<Pending> p) : pending_(std::move(p)) {}
   // The automaton, built now if it was deferred; nullptr when that fails (no claim is made then).
   ::fa* automaton() const;
+  // intersect (minus false) or minus, after a bounded walk of the product (automaton.cpp).
+  std::optional<Language> product(const Language& other, bool minus) const;
   static std::optional<Language> compile(const std::string& fa_regex, const AutomatonLimits& limits = AutomatonLimits::current());
   std::shared_ptr<::fa> fa_;
   std::shared_ptr<Pending> pending_;

@@ -127,3 +127,67 @@ TEST_CASE("inclusion and difference decide shadowing between regexes") {
   CHECK_FALSE(rest->empty());
   CHECK(narrow.minus(broad)->empty());
 }
+
+// fuzz_automaton findings (tests/fuzz/regressions/automaton/): each class as a readable pair.
+
+TEST_CASE("a newline is outside the alphabet: classes lose it, and a pattern needing one is refused") {
+  // Was: `\s` kept LF, so L(A) \ L(B) had examples PCRE2 matches with B = "" (excluded_example_*).
+  auto rest = lang("/\\s*x").minus(lang(""));
+  REQUIRE(rest);
+  CHECK(rest->empty());
+  CHECK(lang("^/a\\sb$").accepts("/a b"));
+  CHECK_FALSE(lang("^/a\\sb$").accepts("/a\nb"));
+  std::string why;
+  CHECK_FALSE(pcre_to_fa("^/a\\n$", false, &why));
+  CHECK(why.find("newline") != std::string::npos);
+  CHECK_FALSE(pcre_to_fa("^/\n", false));
+}
+
+TEST_CASE("a quantifier after \\Q..\\E repeats its last character only, as in PCRE2") {
+  // Was: the whole quoted text repeated (example_not_matched_by_pcre2_1).
+  Language q = lang("^/\\Qab\\E?$");
+  CHECK(q.accepts("/a"));
+  CHECK(q.accepts("/ab"));
+  CHECK_FALSE(q.accepts("/"));
+  CHECK_FALSE(q.accepts("/abab"));
+  CHECK(lang("^/\\Qa.b\\E+$").accepts("/a.bbb"));
+}
+
+TEST_CASE("\\v is PCRE2's vertical-space class, not only VT") {
+  Language v = lang("^/a\\vb$");
+  CHECK(v.accepts("/a\rb"));
+  CHECK(v.accepts("/a\x0b" "b"));
+  CHECK(v.accepts("/a\x85" "b"));
+  CHECK_FALSE(v.accepts("/a b"));
+}
+
+TEST_CASE("a pattern whose automaton would blow up is refused as too large, before libfa sees it") {
+  // Was: fa_compile's subset construction ran for minutes or past 2 GB (oom_*, timeout_*).
+  for (std::string re : {"=..........................", "(a|b)*a(a|b){20}", "\\x10;K\\D{23}", "^/((a{32}){32}){8}$"}) {
+    std::string why;
+    CHECK_MESSAGE(!pcre_to_fa(re, false, &why), re);
+    CHECK_MESSAGE(why == "automaton too large", re << ": " << why);
+  }
+  // Counted ranges go to libfa flat (X?X?...), whose determinisation is small: translated, at once.
+  Language flat = lang("xxxxxx[xy]{0,32}xxxxxxxx$");
+  CHECK(flat.accepts("zxxxxxxyyxxxxxxxx"));
+  CHECK_FALSE(flat.accepts("xxxxxxyyxxxxxxx"));
+  CHECK(lang("^/[a-z]{2,4}$").accepts("/abcd"));
+  CHECK_FALSE(lang("^/[a-z]{2,4}$").accepts("/abcde"));
+  CHECK_FALSE(lang("^/[a-z]{2,4}$").accepts("/a"));
+}
+
+TEST_CASE("an intersection, difference or inclusion over the product limit makes no claim") {
+  Language a13 = lang("^(a{13})*$"), a11 = lang("^(a{11})*$"), a143 = lang("^((a{11}){13})*$");
+  auto both = a13.intersect(a11);  // 143 reachable pairs: within the default limit
+  REQUIRE(both);
+  CHECK(both->accepts(std::string(143, 'a')));
+  rl::analysis::AutomatonLimits saved = rl::analysis::AutomatonLimits::current();
+  rl::analysis::AutomatonLimits::set_current(saved.max_pattern_bytes, 20);  // product cap 80 pairs
+  CHECK_FALSE(a13.intersect(a11));
+  CHECK_FALSE(a13.minus(a11));
+  CHECK_FALSE(a143.subset_of(a13));  // true, but 143 pairs to prove: no claim
+  rl::analysis::AutomatonLimits::set_current(saved.max_pattern_bytes, saved.max_states);
+  CHECK(a143.subset_of(a13));
+  CHECK_FALSE(a13.subset_of(a143));
+}
