@@ -134,6 +134,17 @@ std::string line_for(const Rule& r, Losses& L, std::string& why) {
     why = "a path with whitespace or '#' cannot be written in _redirects";
     return "";
   }
+  // A request path starts with '/' (nginx's `@name` locations are reached only from inside nginx).
+  if (from.front() != '/') {
+    why = "\"" + from + "\" is not a request path (no leading '/')";
+    return "";
+  }
+  std::string head = to.substr(0, 8);
+  for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (to.front() != '/' && head.rfind("http://", 0) != 0 && head.rfind("https://", 0) != 0) {
+    why = "relative target \"" + to + "\" (a _redirects destination starts with '/' or http(s)://)";
+    return "";
+  }
   if (r.flow == Flow::next) L.approximated(r, "_redirects stops at the first match");
   std::string line = from + " " + to + " " + std::to_string(status);
   if (r.force) line += "!";
