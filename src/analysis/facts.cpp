@@ -328,18 +328,22 @@ std::vector<std::string> example_paths(const RuleSet& rs, const Rule& r, const R
   };
   if (r.match.negated) return out;
   const Block* loc = location_of(rs, r);
+  bool literal_only = false;
   if (r.match.kind == MatchKind::exact) add(r.match.text);
   else if (r.match.kind == MatchKind::prefix) {
     add(r.match.text);
     add(r.match.text + (!r.match.text.empty() && r.match.text.back() == '/' ? "" : "/") + "redirlint-x");
   } else if (auto lit = regex_literal(r.match.text)) {
     add(*lit);
+    // A case-sensitive plain regex outside a location matches its literal alone: the automaton's
+    // example would be that same path (issue 8: most regex rules of large sets are of this kind).
+    if (!out.empty() && !r.match.ignore_case && !loc) literal_only = true;
   }
   if (loc && (loc->mod == LocationMod::exact || loc->mod == LocationMod::none || loc->mod == LocationMod::prefix_noregex)) {
     add(loc->path);
     if (loc->mod != LocationMod::exact) add(loc->path + (!loc->path.empty() && loc->path.back() == '/' ? "" : "/") + "redirlint-x");
   }
-  if (out.empty() || r.match.kind == MatchKind::regex)
+  if (!literal_only && (out.empty() || r.match.kind == MatchKind::regex))
     if (auto ex = language_example(rs, r, loc)) add(*ex);
   // Keep only paths the real patterns accept.
   std::vector<std::string> kept;

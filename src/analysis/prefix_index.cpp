@@ -116,7 +116,7 @@ PrefixIndex::PrefixIndex(const RuleSet& rs) : group_of_(rs.rules.size(), 0), nex
     group_of_[r.id] = g | (k.exact ? kExactBit : 0);
   }
   std::size_t words = 64;
-  while (words * 64 < 8 * (prefix_.groups.size() + exact_.groups.size())) words *= 2;
+  while (words * 64 < 16 * (prefix_.groups.size() + exact_.groups.size())) words *= 2;
   filter_.assign(words, 0);
   for (const Group& g : prefix_.groups) {
     prefix_lengths_.push_back(g.key.size());
@@ -148,6 +148,20 @@ bool PrefixIndex::has_candidates(std::string_view path) const {
   bool any = false;
   for_each_prefix(path, [&](const Group&) { any = true; });
   return any;
+}
+
+std::vector<RuleId> PrefixIndex::candidates_covering_rule(RuleId id) const {
+  std::vector<RuleId> out = universal_;
+  auto append = [&](const Group& g) { for_each_id(g, [&](RuleId r) { out.push_back(r); }); };
+  std::uint32_t g = group_of_[id];
+  if (!g) {
+    for_each_prefix("", append);
+    return out;
+  }
+  const Group& own = group(g);
+  if (g & kExactBit) append(own);
+  for_each_prefix(own.key, append);
+  return out;
 }
 
 std::vector<RuleId> PrefixIndex::candidates_covering(std::string_view prefix, bool exact) const {

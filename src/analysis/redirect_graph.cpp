@@ -115,7 +115,7 @@ RedirectGraph build_redirect_graph(SharedFacts& facts, int max_hops, int min_hop
   std::vector<ChainFinding> chains;
   for (const Rule& r : rs.rules) {
     if (!is_redirect(r) || depends_on_proxy_header(r)) continue;
-    const std::vector<std::string>& examples = facts.example_paths(r.id);
+    std::span<const std::string> examples = facts.example_paths(r.id);
     if (examples.empty()) continue;
     std::vector<Request> requests;
     const bool host_limit = has_host_limit(rs, r);

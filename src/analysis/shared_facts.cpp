@@ -2,13 +2,32 @@
 
 #include "analysis/facts.hpp"
 
+#include <algorithm>
+
 namespace rl::analysis {
 
-SharedFacts::SharedFacts(const RuleSet& rs) : rs_(rs), examples_(rs.rules.size()) {}
+SharedFacts::SharedFacts(const RuleSet& rs) : rs_(rs), example_slots_(rs.rules.size()) {}
 
-const std::vector<std::string>& SharedFacts::example_paths(RuleId id) {
-  if (!examples_[id]) examples_[id] = analysis::example_paths(rs_, rs_.rules[id], match_regex(id));
-  return *examples_[id];
+std::span<const std::string> SharedFacts::example_paths(RuleId id) {
+  ExampleSlot& slot = example_slots_[id];
+  if (!slot.filled) {
+    std::vector<std::string> paths = analysis::example_paths(rs_, rs_.rules[id], match_regex(id));
+    std::size_t n = std::min<std::size_t>(paths.size(), kChunk);  // example_paths gives a handful
+    slot.filled = true;
+    if (n) {
+      if (example_used_ + n > kChunk) {
+        example_chunks_.push_back(std::make_unique<std::string[]>(kChunk));
+        example_used_ = 0;
+      }
+      slot.first = static_cast<std::uint32_t>((example_chunks_.size() - 1) * kChunk + example_used_);
+      slot.count = static_cast<std::uint16_t>(n);
+      std::string* at = example_chunks_.back().get() + example_used_;
+      for (std::size_t i = 0; i < n; ++i) at[i] = std::move(paths[i]);
+      example_used_ += n;
+    }
+  }
+  if (!slot.count) return {};
+  return {example_chunks_[slot.first / kChunk].get() + slot.first % kChunk, slot.count};
 }
 
 const Regex* SharedFacts::match_regex(RuleId id) {

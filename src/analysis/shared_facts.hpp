@@ -6,6 +6,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,8 +29,8 @@ class SharedFacts {
   SharedFacts& operator=(const SharedFacts&) = delete;
 
   const RuleSet& rules() const { return rs_; }
-  /// example_paths(rules(), rule `id`), computed once.
-  const std::vector<std::string>& example_paths(RuleId id);
+  /// example_paths(rules(), rule `id`), computed once. The span stays valid while this object lives.
+  std::span<const std::string> example_paths(RuleId id);
   /// The rule's match pattern compiled by PCRE2; nullptr for non-regex rules and rejected patterns.
   /// Valid until the next match_regex call: only the recently used patterns are kept (compiled
   /// patterns of 1M rules would take ~200 MB; each check asks for one rule's pattern at a time).
@@ -49,7 +51,17 @@ class SharedFacts {
 
  private:
   const RuleSet& rs_;
-  std::vector<std::optional<std::vector<std::string>>> examples_;
+  // Example paths of every rule asked, packed: a rule's paths are adjacent in a chunk of kChunk
+  // strings (1M rules: 8 bytes a rule plus the strings, instead of an optional vector each).
+  static constexpr std::size_t kChunk = 4096;
+  struct ExampleSlot {
+    std::uint32_t first = 0;  ///< index in the chunks (chunk * kChunk + offset)
+    std::uint16_t count = 0;
+    bool filled = false;
+  };
+  std::vector<ExampleSlot> example_slots_;
+  std::vector<std::unique_ptr<std::string[]>> example_chunks_;
+  std::size_t example_used_ = kChunk;  ///< strings used in the last chunk
   static constexpr std::size_t kRecentRegexes = 64;
   struct RecentRegex {
     RuleId id = 0;

@@ -98,8 +98,14 @@ std::vector<std::string> host_examples(const RuleSet& rs, std::size_t max) {
   auto add = [&](std::string h) {
     if (out.size() < max && !h.empty() && std::find(out.begin(), out.end(), h) == out.end()) out.push_back(std::move(h));
   };
+  // Rules of one server block without conditions share their hosts: ask once per run of them.
+  const std::vector<std::string>* last_hosts = nullptr;
+  int last_server = -2;
   for (const Rule& r : rs.rules) {
     if (out.size() >= max) break;
+    if (r.conds.empty() && &r.scope.hosts.list() == last_hosts && r.scope.server == last_server) continue;
+    last_hosts = r.conds.empty() ? &r.scope.hosts.list() : nullptr;
+    last_server = r.scope.server;
     for (std::string& h : literal_hosts(rs, r)) add(std::move(h));
     for (const Condition& c : r.conds)
       if ((c.test == "${http_host}" || c.test == "${host}") && !c.pattern.negated && c.op == CondOp::regex)

@@ -12,13 +12,19 @@ bool is_loopback(std::string_view authority) {
   return h == "localhost" || h == "127.0.0.1" || h == "[::1]";
 }
 
+// Only a target written with a literal "http:" or "https:" start has that scheme in target_shape():
+// the cheap test that spares splitting every other target.
+bool may_name_http_scheme(const Target& t) {
+  return t.url.size() >= 5 && url::iequals(std::string_view(t.url).substr(0, 4), "http");
+}
+
 // Does the site serve https at all? (an https server block, https conditions, https targets)
 bool serves_https(const RuleSet& rs) {
   for (const Block& b : rs.blocks)
     if (b.https) return true;
   for (const Rule& r : rs.rules) {
     if (analysis::scheme_restriction(rs, r) == "https") return true;
-    if (r.target && analysis::target_shape(*r.target).scheme == "https") return true;
+    if (r.target && may_name_http_scheme(*r.target) && analysis::target_shape(*r.target).scheme == "https") return true;
   }
   return false;
 }
@@ -28,7 +34,7 @@ class HttpsDowngrade final : public Check {
   void run(const CheckContext& ctx, Reporter& out) const override {
     bool https_site = serves_https(ctx.rules);
     for (const Rule& r : ctx.rules.rules) {
-      if (!analysis::is_redirect(r)) continue;
+      if (!analysis::is_redirect(r) || !may_name_http_scheme(*r.target)) continue;
       analysis::TargetShape s = analysis::target_shape(*r.target);
       if (!s.absolute || s.scheme != "http") continue;
       std::string restricted = analysis::scheme_restriction(ctx.rules, r);

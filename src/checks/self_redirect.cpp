@@ -43,7 +43,7 @@ class SelfRedirect final : public Check {
       if (!analysis::is_redirect(r) || !r.conds.empty()) continue;
       std::string scheme = analysis::scheme_restriction(rs, r);
       if (scheme.empty()) scheme = "http";
-      const std::vector<std::string>& examples = facts.example_paths(r.id);
+      std::span<const std::string> examples = facts.example_paths(r.id);
       if (examples.empty()) continue;
       auto hosts = analysis::literal_hosts(rs, r);
       std::string host = hosts.empty() ? "example.com" : hosts[0];

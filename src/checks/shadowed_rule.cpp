@@ -1,5 +1,8 @@
 #include "checks/shadowed_rule.hpp"
 
+#include <span>
+#include <unordered_map>
+
 #include "analysis/facts.hpp"
 #include "analysis/prefix_index.hpp"
 #include "analysis/same_source.hpp"
@@ -53,13 +56,15 @@ bool conditions_cover(const Rule& a, const Rule& b, const RuleSet& rs) {
 struct RuleCache {
   const RuleSet& rs;
   analysis::SharedFacts& facts;
-  std::vector<std::optional<std::optional<analysis::Language>>> langs;
+  // Only the few rules that reach the language test get one (1M empty slots were 40 MB).
+  std::unordered_map<RuleId, std::optional<analysis::Language>> langs;
 
-  explicit RuleCache(analysis::SharedFacts& f) : rs(f.rules()), facts(f), langs(rs.rules.size()) {}
+  explicit RuleCache(analysis::SharedFacts& f) : rs(f.rules()), facts(f) {}
 
   const std::optional<analysis::Language>& language(RuleId id) {
-    if (!langs[id]) langs[id] = analysis::rule_language(rs, rs.rules[id]);
-    return *langs[id];
+    auto it = langs.find(id);
+    if (it == langs.end()) it = langs.emplace(id, analysis::rule_language(rs, rs.rules[id])).first;
+    return it->second;
   }
   // Cheap necessary condition for L(b) ⊆ L(a): a's own pattern accepts b's example path.
   bool matches(RuleId id, const std::string& path) {
@@ -91,14 +96,14 @@ class ShadowedRule final : public Check {
     for (const Rule& b : rs.rules) {
       if (b.action == Action::none || b.match.negated) continue;
       std::string key_b;
-      const std::vector<std::string>* examples = nullptr;
-      for (RuleId aid : index.candidates_covering(index.key(b.id), index.is_exact(b.id))) {
+      std::optional<std::span<const std::string>> examples;
+      for (RuleId aid : index.candidates_covering_rule(b.id)) {
         if (aid == b.id) continue;
         const Rule& a = rs.rules[aid];
         if (!analysis::is_final(rs, a) || !runs_before(rs, a, b) || !conditions_cover(a, b, rs)) continue;
         if (key_b.empty()) key_b = analysis::source_key(rs, b);
         if (analysis::source_key(rs, a) == key_b) continue;  // RL204 / RL205
-        if (!examples) examples = &facts.example_paths(b.id);
+        if (!examples) examples = facts.example_paths(b.id);
         if (examples->empty()) break;
         bool all = true;
         for (const std::string& p : *examples) all = all && cache.matches(aid, p);
@@ -114,7 +119,7 @@ class ShadowedRule final : public Check {
 
  private:
   // Reports when the simulator shows `a` answering a request `b` matches, without `b` firing.
-  static bool report_if_confirmed(const CheckContext& ctx, const std::vector<std::string>& examples, const Rule& a,
+  static bool report_if_confirmed(const CheckContext& ctx, std::span<const std::string> examples, const Rule& a,
                                   const Rule& b, const SimOptions& opts, Reporter& out) {
     const RuleSet& rs = ctx.rules;
     for (const std::string& p : examples) {

@@ -112,3 +112,16 @@ TEST_CASE("the prefix index gives each rule its key and the rules whose key cove
   CHECK(index.has_candidates("/e.1"));
   CHECK_FALSE(index.has_candidates("/e.2"));
 }
+
+TEST_CASE("the rules covering a rule are those covering its key") {
+  RuleSet rs;
+  rs.format = Format::apache;
+  rs.rules.push_back(redirect(0, MatchKind::prefix, "/a", "/t"));
+  rs.rules.push_back(redirect(1, MatchKind::exact, "/a/b", "/u"));
+  rs.rules.push_back(redirect(2, MatchKind::exact, "/a/b", "/v"));
+  rs.rules.push_back(redirect(3, MatchKind::regex, "x$", "/w"));  // no key: covered by nothing but itself
+  PrefixIndex index(rs);
+  for (RuleId id = 0; id < rs.rules.size(); ++id)
+    CHECK(index.candidates_covering_rule(id) == index.candidates_covering(index.key(id), index.is_exact(id)));
+  CHECK(index.candidates_covering_rule(2) == std::vector<RuleId>{3, 1, 2, 0});
+}
