@@ -19,6 +19,21 @@ bool plain_token(std::string_view s) {
   });
 }
 
+/// A literal path as a _redirects source token: the reader %-decodes literal text, so what it would
+/// read otherwise is written %XX: '%', a '*' (splat), a ':' starting a segment (placeholder), '#',
+/// whitespace and control characters (the token's end).
+std::string netlify_path(std::string_view p) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    auto c = static_cast<unsigned char>(p[i]);
+    bool placeholder = c == ':' && (i == 0 || p[i - 1] == '/');
+    if (c == '%' || c == '*' || c == '#' || placeholder || c <= 0x20 || c == 0x7f) out += {'%', kHex[c >> 4], kHex[c & 15]};
+    else out += static_cast<char>(c);
+  }
+  return out;
+}
+
 /// A source path in _redirects syntax for a full-path regex, when it is a literal with at most one
 /// trailing `(.*)` group: `^/blog/(.*)$` -> "/blog/*". `group` gets that group's number.
 std::optional<std::string> splat_from_regex(const std::string& re, int& group) {
@@ -30,12 +45,12 @@ std::optional<std::string> splat_from_regex(const std::string& re, int& group) {
       auto lit = regex_literal(body.substr(0, body.size() - tail.size()));
       if (!lit || lit->empty() || lit->back() != '/' || lit->find(':') != std::string::npos) return std::nullopt;
       group = 1;
-      return *lit + "*";
+      return netlify_path(*lit) + "*";
     }
   }
   if (body.size() > 1 && body.back() == '$') {
     auto lit = regex_literal(body.substr(0, body.size() - 1));
-    if (lit && !lit->empty() && lit->find(':') == std::string::npos && lit->find('*') == std::string::npos) return *lit;
+    if (lit && !lit->empty() && lit->find(':') == std::string::npos && lit->find('*') == std::string::npos) return netlify_path(*lit);
   }
   return std::nullopt;
 }
@@ -69,7 +84,7 @@ std::string line_for(const Rule& r, Losses& L, std::string& why) {
   bool splat = false;
   switch (r.match.kind) {
     case MatchKind::exact:
-      from = r.match.text;
+      from = netlify_path(r.match.text);
       if (!r.match.optional_trailing_slash && from != "/") L.approximated(r, "_redirects also matches \"" + from + "\" with a trailing slash added or removed");
       break;
     case MatchKind::prefix: {
@@ -79,7 +94,7 @@ std::string line_for(const Rule& r, Losses& L, std::string& why) {
       }
       std::string p = r.match.text;
       if (p.empty() || p.back() != '/') p += "/";
-      from = p + "*";
+      from = netlify_path(p) + "*";
       splat = true;
       group = 1;
       std::string t = r.target->url;
@@ -137,6 +152,10 @@ std::string line_for(const Rule& r, Losses& L, std::string& why) {
   // A request path starts with '/' (nginx's `@name` locations are reached only from inside nginx).
   if (from.front() != '/') {
     why = "\"" + from + "\" is not a request path (no leading '/')";
+    return "";
+  }
+  if (from.rfind("/.netlify", 0) == 0) {
+    why = "paths under /.netlify are reserved by Netlify";
     return "";
   }
   std::string head = to.substr(0, 8);

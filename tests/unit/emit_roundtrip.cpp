@@ -132,3 +132,20 @@ TEST_CASE("an nginx target with a space and both quotes is one RewriteRule argum
   REQUIRE(back.rules[0].target);
   CHECK(contains(back.rules[0].target->url, "/a \" b'"));
 }
+
+TEST_CASE("a literal _redirects source keeps '*', ':name', '%' and spaces literal through %XX") {
+  auto e = convert(set_of({rule(MatchKind::exact, "/a*b", "/1", 301, QueryMode::keep, "Redirect"),
+                           rule(MatchKind::exact, "/:name/x y", "/2", 301, QueryMode::keep, "Redirect"),
+                           rule(MatchKind::exact, "/50%", "/3", 301, QueryMode::keep, "Redirect"),
+                           rule(MatchKind::exact, "/.netlify/functions/f", "/4", 301, QueryMode::keep, "Redirect")}),
+                   Format::netlify);
+  INFO(e.text);
+  CHECK(refused_with(e, "reserved by Netlify"));
+  RuleSet back = reparse(e.text, Format::netlify);
+  REQUIRE(back.rules.size() == 3);
+  CHECK(back.rules[0].match.kind == MatchKind::exact);
+  CHECK(back.rules[0].match.text == "/a*b");
+  CHECK(back.rules[1].match.kind == MatchKind::exact);
+  CHECK(back.rules[1].match.text == "/:name/x y");
+  CHECK(back.rules[2].match.text == "/50%");
+}
