@@ -59,6 +59,10 @@ std::string not_converted_block(const Rule& r, std::string_view why, std::string
 /// Every relevant unmodelled directive as a comment block, each reported RL301 through `L`.
 std::string unmodelled_comments(const RuleSet& rs, Losses& L, std::string_view indent);
 
+/// Comment text for a YAML output (emit/yaml.cpp): what libyaml refuses or reads as a line break
+/// (bytes that are not UTF-8, control characters, NEL/LS/PS) shown as `\xNN` / `\uNNNN`.
+std::string yaml_comment_text(std::string_view text);
+
 /// True when `s` contains a byte that ends or breaks a config line (LF, CR, NUL).
 bool has_line_break(std::string_view s);
 

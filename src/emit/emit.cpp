@@ -120,7 +120,7 @@ Emitted emit(const RuleSet& source, Format to, const EmitOptions& opts, const So
     }
   }
   e.per_rule = std::move(per);
-  e.text += dead_text;
+  e.text += to == Format::yaml ? emit_detail::yaml_comment_text(dead_text) : dead_text;
   return e;
 }
 

@@ -34,6 +34,13 @@ std::string netlify_path(std::string_view p) {
   return out;
 }
 
+/// `s` quoted in a one-line message: line breaks and NUL shown as \n \r \0.
+std::string one_line(std::string_view s) {
+  std::string out;
+  for (char c : s) out += c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\0' ? "\\0" : std::string(1, c);
+  return out;
+}
+
 /// A source path in _redirects syntax for a full-path regex, when it is a literal with at most one
 /// trailing `(.*)` group: `^/blog/(.*)$` -> "/blog/*". `group` gets that group's number.
 std::optional<std::string> splat_from_regex(const std::string& re, int& group) {
@@ -101,13 +108,13 @@ std::string line_for(const Rule& r, Losses& L, std::string& why) {
       if (!t.empty() && t.back() != '/') t += "/";
       ps = parse_template(t);
       ps.push_back(Piece{Piece::rule_cap, "", 1});
-      L.approximated(r, "\"" + r.match.text + "\" alone is redirected to the target with a trailing slash");
+      L.approximated(r, "\"" + one_line(r.match.text) + "\" alone is redirected to the target with a trailing slash");
       break;
     }
     case MatchKind::regex: {
       auto s = splat_from_regex(r.match.text, group);
       if (!s) {
-        why = "regex \"" + r.match.text + "\" has no _redirects equivalent (only literal paths and trailing splats)";
+        why = "regex \"" + one_line(r.match.text) + "\" has no _redirects equivalent (only literal paths and trailing splats)";
         return "";
       }
       from = *s;

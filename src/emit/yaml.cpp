@@ -75,13 +75,14 @@ std::optional<std::string> yq(std::string_view s) {
 }
 
 /// `text` (comments of the output) with what libyaml would refuse or read as a line break shown as
-/// `\xNN` / `\uNNNN`: comments are for reading, any byte may come from the source.
-std::string readable_comments(std::string_view text) {
+/// `\xNN` / `\uNNNN`: comments are for reading, any byte may come from the source. Without
+/// `keep_lines`, LF is shown as `\x0a` too (a value quoted in a one-line message).
+std::string readable_comments(std::string_view text, bool keep_lines = true) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0, len = 1; i < text.size(); i += len) {
     long cp = utf8_at(text, i, len);
-    if (cp == '\n' || (cp >= 0 && yaml_literal_char(cp))) out.append(text.substr(i, len));
+    if ((cp == '\n' && keep_lines) || (cp >= 0 && yaml_literal_char(cp))) out.append(text.substr(i, len));
     else out += escape_code(cp >= 0 ? cp : static_cast<unsigned char>(text[i]));
   }
   return out;
@@ -178,7 +179,7 @@ bool yaml_target(const Rule& r, std::string& to, std::string& why) {
 
 /// Why host `h` cannot be a YAML `host` ("" when it can): the reader takes a name, or `*.` and a name.
 std::string host_why(std::string_view h) {
-  std::string shown = readable_comments(h);
+  std::string shown = readable_comments(h, false);
   if (!yq(h)) return "the host \"" + shown + "\" is not UTF-8";
   if (h.empty() || h.find_first_of("/ \t?#[") != std::string_view::npos || h.find('*', h.starts_with("*.") ? 1 : 0) != std::string_view::npos)
     return "the host pattern \"" + shown + "\" has no YAML rule-file equivalent (a name, or \"*.\" and a name)";
@@ -228,7 +229,7 @@ std::string entry(const Rule& r, Losses& L, std::string& why) {
   } else {
     // A request path starts with '/': nginx's `@name` locations are reached only from inside nginx.
     if (r.match.text.empty() || r.match.text.front() != '/') {
-      why = "\"" + readable_comments(r.match.text) + "\" is not a request path (no leading '/')";
+      why = "\"" + readable_comments(r.match.text, false) + "\" is not a request path (no leading '/')";
       return "";
     }
     from = yq(from_path(r.match.text));
@@ -262,7 +263,7 @@ std::string entry(const Rule& r, Losses& L, std::string& why) {
     out += "    to: " + *q + "\n";
   } else if (r.target) {
     // A _redirects answer serves its page with the status; a YAML answer is the status alone.
-    L.approximated(r, "the page \"" + readable_comments(r.target->url) + "\" of the " + std::to_string(r.status) +
+    L.approximated(r, "the page \"" + readable_comments(r.target->url, false) + "\" of the " + std::to_string(r.status) +
                           " answer is not written (a YAML answer has no target)");
   }
   if (!(r.status_implicit && r.status == 301)) out += "    status: " + std::to_string(r.status) + "\n";
@@ -297,6 +298,8 @@ std::string entry(const Rule& r, Losses& L, std::string& why) {
 }
 
 }  // namespace
+
+std::string emit_detail::yaml_comment_text(std::string_view text) { return readable_comments(text); }
 
 Emitted emit_yaml(const RuleSet& rs, const EmitOptions& opts, const SourceFiles&) {
   Losses L(rs, "yaml");
