@@ -270,6 +270,8 @@ std::string entry(const Rule& r, Losses& L, std::string& why) {
   if (r.target && r.action == Action::redirect) {
     // The reader takes `keep`/`drop` only for a `to` without '?'; with one, the default is replace.
     bool to_query = to.find('?') != std::string::npos;
+    if (r.flags->qsl && to.find('?') != to.rfind('?'))
+      L.approximated(r, "[QSL] (the query starts at the last '?') is not expressed: YAML's query starts at the first");
     QueryMode qm = r.target->query;
     if (to_query && qm == QueryMode::keep) {
       why = "the request's query is kept unchanged but the target has a '?'";
