@@ -223,6 +223,8 @@ void ApacheEmitter::nginx_source_notes(const Rule& r, const std::vector<Piece>& 
 
 bool ApacheEmitter::alias_ok(const Rule& r) const {
   if (!r.conds.empty() || r.match.negated || r.flow != Flow::stop || r.flags->ne || r.flags->b) return false;
+  // A line break or NUL in the path: the RewriteRule path refuses it (httpd ends the line there).
+  if (has_line_break(r.match.text)) return false;
   if ((rs_.format == Format::yaml || rs_.format == Format::netlify) && (!r.scope.hosts.empty() || !r.scope.schemes.empty()))
     return false;
   if (rs_.format == Format::nginx && r.scope.block >= 0 &&

@@ -149,3 +149,14 @@ TEST_CASE("a literal _redirects source keeps '*', ':name', '%' and spaces litera
   CHECK(back.rules[1].match.text == "/:name/x y");
   CHECK(back.rules[2].match.text == "/50%");
 }
+
+TEST_CASE("a literal path with a NUL byte is refused for Apache, not written into a RedirectMatch") {
+  std::string path("/do\0x", 5);
+  auto e = convert(set_of({rule(MatchKind::exact, path, "/fine", 301, QueryMode::keep, "_redirects")}, Format::netlify),
+                   Format::apache);
+  INFO(e.text);
+  REQUIRE(e.per_rule.size() == 1);
+  CHECK(e.per_rule[0] == Fidelity::not_converted);
+  CHECK(e.text.find('\0') == std::string::npos);
+  reparse(e.text, Format::apache);
+}
