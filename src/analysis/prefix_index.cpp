@@ -59,19 +59,24 @@ std::string_view view_into(const std::string& source, const std::string& key) {
 
 }  // namespace
 
-const PrefixIndex::Group* PrefixIndex::Table::find(std::string_view key, std::uint64_t hash) const {
+const std::uint32_t* PrefixIndex::Table::slot(std::string_view key, std::uint64_t hash) const {
   if (slots.empty()) return nullptr;
   const std::size_t mask = slots.size() - 1;
   for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-    std::uint32_t s = slots[i];
-    if (!s) return nullptr;
+    const std::uint32_t& s = slots[i];
+    if (!s) return &s;
     const Group& g = groups[s - 1];
-    if (g.hash == hash && g.key == key) return &g;
+    if (g.hash == hash && g.key == key) return &s;
   }
 }
 
+const PrefixIndex::Group* PrefixIndex::Table::find(std::string_view key, std::uint64_t hash) const {
+  const std::uint32_t* s = slot(key, hash);
+  return s && *s ? &groups[*s - 1] : nullptr;
+}
+
 std::uint32_t PrefixIndex::Table::insert(std::string_view key, std::uint64_t hash) {
-  if (const Group* g = find(key, hash)) return static_cast<std::uint32_t>(g - groups.data()) + 1;
+  if (const std::uint32_t* s = slot(key, hash); s && *s) return *s;
   if ((groups.size() + 1) * 2 > slots.size()) {
     slots.assign(std::max<std::size_t>(64, slots.size() * 2), 0);
     for (std::size_t k = 0; k < groups.size(); ++k)

@@ -37,9 +37,10 @@ class PrefixIndex {
     RuleId head = 0, tail = 0;
   };
   struct Table {
-    std::vector<Group> groups;
+    std::deque<Group> groups;  ///< a deque: grows without a 1.5x copy, in small blocks that reuse freed heap
     std::vector<std::uint32_t> slots;  ///< a power of two; group index + 1, 0 = empty
     const Group* find(std::string_view key, std::uint64_t hash) const;
+    const std::uint32_t* slot(std::string_view key, std::uint64_t hash) const;  ///< its slot, or the empty one ending the probe
     std::uint32_t insert(std::string_view key, std::uint64_t hash);  ///< the group's index + 1
   };
   static constexpr std::uint32_t kExactBit = 1u << 31;

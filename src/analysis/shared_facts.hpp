@@ -53,7 +53,7 @@ class SharedFacts {
   const RuleSet& rs_;
   // Example paths of every rule asked, packed: a rule's paths are adjacent in a chunk of kChunk
   // strings (1M rules: 8 bytes a rule plus the strings, instead of an optional vector each).
-  static constexpr std::size_t kChunk = 4096;
+  static constexpr std::size_t kChunk = 1024;  // 32 KB: from the heap, below the mmap threshold
   struct ExampleSlot {
     std::uint32_t first = 0;  ///< index in the chunks (chunk * kChunk + offset)
     std::uint16_t count = 0;
