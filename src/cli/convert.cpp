@@ -38,6 +38,7 @@ int run_convert(const ConvertArgs& a) {
   }
   SourceFiles files;
   Loaded loaded = load_inputs({a.input}, popts, files);
+  DisposeAtExit keep{loaded};
   std::vector<Diagnostic> diags = loaded.unreadable_diags;
   bool bad = loaded.unreadable || loaded.sets.empty();
   for (const RuleSet& rs : loaded.sets)

@@ -128,6 +128,24 @@ void walk(const fs::path& dir, std::vector<std::string>& out) {
 
 }  // namespace
 
+#if defined(__SANITIZE_ADDRESS__)
+#define REDIRLINT_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer) || __has_feature(memory_sanitizer)
+#define REDIRLINT_SANITIZED 1
+#endif
+#endif
+
+DisposeAtExit::~DisposeAtExit() {
+#ifdef REDIRLINT_SANITIZED
+  Loaded gone = std::move(in_);
+#else
+  // Deliberately never freed: the process exits right after this command (see inputs.hpp).
+  static std::vector<Loaded>* kept = new std::vector<Loaded>();
+  kept->push_back(std::move(in_));
+#endif
+}
+
 Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& opts, SourceFiles& files) {
   std::vector<std::string> expanded;
   for (const std::string& p : paths) {

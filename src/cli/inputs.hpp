@@ -40,6 +40,21 @@ struct Loaded {
   std::vector<Diagnostic> unreadable_diags;
 };
 
+/// Ends the life of `in` the way a command about to exit should: in normal builds its rules are
+/// handed to the end of the process without being destroyed (freeing 10^6 rules one by one costs
+/// ~15% of a run, and the process ends next); in sanitizer builds they are freed here, so that the
+/// leak checker still runs on them. Declare one right after the Loaded: `DisposeAtExit keep{in};`.
+class DisposeAtExit {
+ public:
+  explicit DisposeAtExit(Loaded& in) : in_(in) {}
+  DisposeAtExit(const DisposeAtExit&) = delete;
+  DisposeAtExit& operator=(const DisposeAtExit&) = delete;
+  ~DisposeAtExit();
+
+ private:
+  Loaded& in_;
+};
+
 /// Expands directories (recognised names only, sorted, hidden folders skipped) and parses every file.
 /// A path that cannot be read gives an RL001 diagnostic; the next file is still read.
 Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& opts, SourceFiles& files);

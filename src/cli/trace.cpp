@@ -167,6 +167,7 @@ int run_trace(const TraceArgs& a) {
   SourceFiles files;
   const RuleSet* rs = nullptr;
   Loaded in;
+  DisposeAtExit keep{in};
   int bad = load_rules(a.rules, popts, files, in, rs);
   if (bad != kExitClean) return bad;
 

@@ -157,9 +157,9 @@ struct Block {
   int parent = -1;         ///< index in RuleSet::blocks, -1 = top level
   std::string directive;   ///< as written: "location", "VirtualHost", "IfModule", "Directory" ...
   std::string argument;    ///< the raw argument(s) as written
-  // server blocks:
-  std::vector<std::string> server_names;  ///< lower-cased; "*.x", "x.*", ".x", "~regex", "_" as written
-  std::vector<int> ports;                 ///< listen ports (Apache: VirtualHost addr ports)
+  // server blocks (the lists are boxed: one pointer in each of a million `location`s; they read as vectors):
+  BoxedVector<std::string> server_names;  ///< lower-cased; "*.x", "x.*", ".x", "~regex", "_" as written
+  BoxedVector<int> ports;                 ///< listen ports (Apache: VirtualHost addr ports)
   bool https = false;                     ///< listen ... ssl / 443 / SSLEngine on
   bool default_server = false;
   int servername_port = 0;  ///< Apache: the port written on ServerName (`ServerName a.example:8081`), 0 = none written
@@ -168,8 +168,8 @@ struct Block {
   std::string path;   ///< nginx location text (decoded), Apache URL path/dir path
   // settings recorded per block (nginx server/location, Apache vhost):
   std::optional<bool> rewrite_engine;           ///< Apache RewriteEngine in this block
-  std::optional<std::string> rewrite_base;      ///< Apache RewriteBase
-  std::vector<std::string> rewrite_options;     ///< Apache RewriteOptions
+  BoxedOptional<std::string> rewrite_base;      ///< Apache RewriteBase (boxed: reads as an optional)
+  BoxedVector<std::string> rewrite_options;     ///< Apache RewriteOptions (boxed: reads as a vector)
   std::optional<bool> absolute_redirect, port_in_redirect, server_name_in_redirect;  ///< nginx
   SourceRange where;  ///< the opening line
   SourceRange end;    ///< the closing `}` / `</...>`

@@ -677,7 +677,8 @@ void Parser::handle_directive(const LogicalLine& ln, std::string_view name, std:
              "RewriteBase takes one URL path that starts with '/' (httpd: \"argument is not a valid URL\")");
       return;
     }
-    (blk ? blk->rewrite_base : rs_.rewrite_base) = a.front().value;
+    if (blk) blk->rewrite_base = a.front().value;
+    else rs_.rewrite_base = a.front().value;
     return;
   }
   if (lname == "rewriteoptions") {
@@ -690,7 +691,8 @@ void Parser::handle_directive(const LogicalLine& ln, std::string_view name, std:
         report("RL002", arg_range(ln, x), "unknown RewriteOptions option " + quote(x.value));
         continue;
       }
-      (blk ? blk->rewrite_options : rs_.rewrite_options).push_back(x.value);
+      if (blk) blk->rewrite_options.push_back(x.value);
+      else rs_.rewrite_options.push_back(x.value);
     }
     return;
   }
@@ -795,7 +797,8 @@ void Parser::finish() {
   for (auto [rid, ctx] : relative_targets_) {
     Rule& r = rs_.rules[rid];
     const Context& c = contexts_[static_cast<std::size_t>(ctx)];
-    std::optional<std::string> base = c.block >= 0 ? rs_.blocks[static_cast<std::size_t>(c.block)].rewrite_base : rs_.rewrite_base;
+    const std::optional<std::string>& base =
+        c.block >= 0 ? rs_.blocks[static_cast<std::size_t>(c.block)].rewrite_base.get() : rs_.rewrite_base;
     std::string prefix = base ? *base : c.dir;
     if (prefix.empty() || prefix.back() != '/') prefix.push_back('/');
     if (r.target) r.target->url = template_literal(prefix) + r.target->url;
@@ -809,7 +812,7 @@ void Parser::finish() {
     auto b = static_cast<std::size_t>(r.scope.server);
     if (!made[b]) {
       const Block& s = rs_.blocks[b];
-      scopes[b].first = s.server_names;
+      scopes[b].first = s.server_names.list();
       if (s.https) scopes[b].second = {"https"};
       else if (!s.ports.empty()) scopes[b].second = {"http"};
       made[b] = true;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "parse/apache_internal.hpp"
+#include "parse/quick_regex.hpp"
 #include "util/regex.hpp"
 
 namespace rl::apache {
@@ -102,7 +103,9 @@ void Parser::directive_redirect(const LogicalLine& ln, std::string_view name, co
     r.match.original = from->value;
   }
   int groups = 0;
-  if (regex && from) {
+  if (regex && from && quick_valid_regex(from->value, groups)) {
+    // valid, `groups` counted without compiling
+  } else if (regex && from) {
     RegexError err;
     auto re = Regex::compile(from->value, false, &err);
     if (!re) {

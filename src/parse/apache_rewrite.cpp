@@ -8,6 +8,7 @@
 
 #include "grammar/apache.hpp"
 #include "parse/apache_internal.hpp"
+#include "parse/quick_regex.hpp"
 #include "util/regex.hpp"
 
 namespace rl::apache {
@@ -657,17 +658,21 @@ void Parser::directive_rewrite_rule(const LogicalLine& ln, const std::vector<Arg
   r.match.kind = MatchKind::regex;
   r.match.ignore_case = fl.nocase;
   r.match.original = std::string(regex);
-  RegexError err;
-  auto re = Regex::compile(regex, fl.nocase, &err);
-  if (!re) {
-    std::size_t o = std::min(err.offset, regex.size());
-    std::size_t b = regex_at + (o >= regex.size() && o > 0 ? o - 1 : o);
-    report("RL003", value_range(ln, pa, b, std::min(b + 1, pa.value.size())),
-           "invalid regex " + quote(regex) + ": " + err.message + " at offset " + std::to_string(err.offset));
-    context().pending.clear();
-    return;
+  int counted = 0;
+  if (!quick_valid_regex(regex, counted)) {
+    RegexError err;
+    auto re = Regex::compile(regex, fl.nocase, &err);
+    if (!re) {
+      std::size_t o = std::min(err.offset, regex.size());
+      std::size_t b = regex_at + (o >= regex.size() && o > 0 ? o - 1 : o);
+      report("RL003", value_range(ln, pa, b, std::min(b + 1, pa.value.size())),
+             "invalid regex " + quote(regex) + ": " + err.message + " at offset " + std::to_string(err.offset));
+      context().pending.clear();
+      return;
+    }
+    counted = static_cast<int>(re->capture_count());
   }
-  const int groups = r.match.negated ? 0 : static_cast<int>(re->capture_count());
+  const int groups = r.match.negated ? 0 : counted;
   const Context& ctx = context();
   r.match.text = ctx.per_dir ? per_dir_pattern(regex, ctx.dir) : std::string(regex);
 

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "grammar/nginx_errors.hpp"
+#include "parse/quick_regex.hpp"
 #include "parse/nginx_lex.hpp"
 #include "parse/nginx_vars.hpp"
 #include "parse/parse.hpp"
@@ -138,6 +139,12 @@ class Reader {
     top.ctx = Ctx::main;
     top.file = root_;
     stack_.push_back(top);
+    // Room for every rule and block at once (a statement ends with ';', a block opens with '{'): a
+    // growing vector would hold its old and new buffers together (1.5x the model at a million rules).
+    // Untouched capacity of a large buffer costs address space, not memory.
+    const std::string& t = text(root_);
+    rs_.rules.reserve(static_cast<std::size_t>(std::count(t.begin(), t.end(), ';')));
+    rs_.blocks.reserve(static_cast<std::size_t>(std::count(t.begin(), t.end(), '{')));
     read_file(root_);
     finish();
     return std::move(rs_);
@@ -340,7 +347,15 @@ class Reader {
 
   void close_block(FileId f, const Token& close) {
     const Frame& fr = stack_.back();
-    if (fr.block >= 0) rs_.blocks[static_cast<std::size_t>(fr.block)].end = files_.range(f, close.begin, close.end);
+    if (fr.block >= 0) {
+      rs_.blocks[static_cast<std::size_t>(fr.block)].end = files_.range(f, close.begin, close.end);
+      // Only statements inside a block ask for its match and conditions (here()): a million closed
+      // locations must not keep theirs.
+      loc_match_.erase(fr.block);
+      loc_caps_.erase(fr.block);
+      if_conds_.erase(fr.block);
+      if_caps_.erase(fr.block);
+    }
     if (fr.unmodelled >= 0) {
       // The whole block, braces included, so that an emitter can copy it unchanged.
       Unmodelled& u = rs_.unmodelled[static_cast<std::size_t>(fr.unmodelled)];
@@ -491,6 +506,22 @@ class Reader {
     return re;
   }
 
+  /// The captures of regex `pattern` (the value of `t` from character `skip`) into `caps`; false (and
+  /// RL003) when PCRE2 rejects it. Plain patterns are not compiled (quick_regex.hpp).
+  bool checked_captures(FileId f, const Token& t, std::size_t skip, std::string_view pattern, bool icase, char prefix,
+                        nginx::Captures& caps) {
+    int groups = 0;
+    if (quick_valid_regex(pattern, groups)) {
+      caps = nginx::Captures{};
+      caps.prefix = prefix;
+      caps.count = groups;
+      return true;
+    }
+    auto re = compile(f, t, skip, pattern, icase);
+    if (re) caps = captures_of(*re, prefix);
+    return re.has_value();
+  }
+
   static nginx::Captures captures_of(const Regex& re, char prefix) {
     nginx::Captures c;
     c.prefix = prefix;
@@ -568,9 +599,7 @@ class Reader {
         p.kind = MatchKind::regex;
         p.text = path;
         p.ignore_case = mod == LocationMod::regex_nocase;
-        auto re = compile(f, pt, skip, path, p.ignore_case);
-        if (re) caps = captures_of(*re, '$');
-        else caps.count = -1;
+        if (!checked_captures(f, pt, skip, path, p.ignore_case, '$', caps)) caps.count = -1;
         break;
       }
       case LocationMod::named:
@@ -879,10 +908,9 @@ class Reader {
     r.match.kind = MatchKind::regex;
     r.match.text = rt.value;
     r.match.original = raw(f, rt.begin, rt.end);
-    auto re = compile(f, rt, 0, rt.value, false);
     nginx::Captures caps;
     caps.count = -1;
-    if (re) caps = captures_of(*re, '$');
+    checked_captures(f, rt, 0, rt.value, false, '$', caps);
     std::string flag = args.size() == 4 ? args[3].value : "";
     if (!flag.empty() && flag != "last" && flag != "break" && flag != "redirect" && flag != "permanent") {
       error_at(f, args[3], msg::invalid_parameter(flag));

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "parse/parse.hpp"
+#include "parse/quick_regex.hpp"
 #include "parse/yaml_util.hpp"
 #include "util/regex.hpp"
 #include "util/limits.hpp"
@@ -485,7 +486,9 @@ void YamlReader::build_rule(const Entry& e) {
   r.match.original = from.value;
   r.match.ignore_case = ignore_case;
   int groups = 0;
-  if (kind == MatchKind::regex) {
+  if (kind == MatchKind::regex && quick_valid_regex(path, groups)) {
+    r.match.text = path;
+  } else if (kind == MatchKind::regex) {
     RegexError err;
     std::optional<Regex> re = Regex::compile(path, ignore_case, &err);
     if (!re) {
