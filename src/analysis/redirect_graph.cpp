@@ -59,6 +59,7 @@ struct Walker {
     std::vector<HopRecord> hops;
     std::optional<std::size_t> loop_to;
     Request final_request;
+    std::optional<LimitHit> limit;  ///< the walk stopped at a regex match limit
   };
 
   static constexpr std::size_t kMaxRequestTarget = 8190;
@@ -82,6 +83,10 @@ struct Walker {
       std::string path;
       if (url::percent_decode(url::split_target(next.target).path, path) && !index.has_candidates(path)) break;
       Outcome o = simulate(rs, next, opts);
+      if (o.kind == OutcomeKind::limit) {
+        res.limit = LimitHit{next, std::move(o.note), rule};
+        break;
+      }
       auto who = answering_rule(rs, o);
       if (o.kind != OutcomeKind::redirect || !who || depends_on_proxy_header(rs.rules[*who])) break;
       seen[url_key(next)] = res.hops.size();
@@ -139,9 +144,14 @@ RedirectGraph build_redirect_graph(SharedFacts& facts, int max_hops, int min_hop
             t && !walker.may_continue(q, *t))
           continue;
       Outcome o = simulate(rs, q, opts);
+      if (o.kind == OutcomeKind::limit) {
+        if (g.limits.empty() || g.limits.back().rule != r.id) g.limits.push_back({q, std::move(o.note), r.id});
+        continue;
+      }
       if (o.kind != OutcomeKind::redirect || answering_rule(rs, o) != r.id) continue;
       if (!walker.may_continue(q, o.location)) continue;
       Walker::Result w = walker.walk(q, std::move(o), r.id);
+      if (w.limit && (g.limits.empty() || g.limits.back().rule != r.id)) g.limits.push_back(std::move(*w.limit));
       if (w.loop_to) {
         std::vector<HopRecord> cycle(w.hops.begin() + static_cast<std::ptrdiff_t>(*w.loop_to), w.hops.end());
         std::vector<RuleId> ids;

@@ -4,6 +4,7 @@
 /// Literal rule sets stay O(n): a hop is only simulated when the prefix index says some rule may
 /// match the Location.
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "model/model.hpp"
@@ -27,9 +28,18 @@ struct LoopFinding {
   std::vector<HopRecord> cycle;  ///< starts at the rule that comes first in the file; the last Location leads back to cycle[0]
 };
 
+/// A walk that stopped because PCRE2's match or depth limit was hit: what happens to `request` is
+/// unknown, so chains and loops through it are not analysed (reported as RL006, never silent).
+struct LimitHit {
+  Request request;   ///< the request whose answer is unknown
+  std::string note;  ///< the simulator's note (which rule's regex hit the limit)
+  RuleId rule = 0;   ///< the redirect rule whose walk stopped there (its Location led to `request`, or its own example)
+};
+
 struct RedirectGraph {
   std::vector<ChainFinding> chains;
   std::vector<LoopFinding> loops;
+  std::vector<LimitHit> limits;  ///< one per walking rule at most, in rule order
 };
 
 /// Builds chains and loops for `rs`. `max_hops` bounds each walk; a chain needs `min_hops` redirects.

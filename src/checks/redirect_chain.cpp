@@ -5,6 +5,8 @@
 #include "analysis/shared_facts.hpp"
 #include "checks/edits.hpp"
 #include "simulate/url.hpp"
+#include "util/limits.hpp"
+#include "util/regex.hpp"
 
 namespace rl {
 
@@ -62,10 +64,28 @@ class RedirectChain final : public Check {
       d.fix = flatten_fix(ctx, c);
       out.report(std::move(d));
     }
+    report_graph_limits(ctx, g, out);
   }
 };
 
 }  // namespace
+
+void report_graph_limits(const CheckContext& ctx, const analysis::RedirectGraph& g, Reporter& out) {
+  for (const analysis::LimitHit& h : g.limits) {
+    Diagnostic d = make_diagnostic(
+        "RL006", ctx.rules.rules[h.rule].where,
+        "what " + analysis::quoted(describe(h.request)) + " gets is unknown (" + h.note +
+            "): redirect chains and loops from this rule are not analysed (" +
+            limit_hint(LimitId::regex_match, Regex::match_limit()) + ")");
+    bool seen = false;
+    for (const Diagnostic& o : out.diagnostics())
+      if (o.code == d.code && o.range.file == d.range.file && o.range.line == d.range.line && o.message == d.message) {
+        seen = true;
+        break;
+      }
+    if (!seen) out.report(std::move(d));
+  }
+}
 
 std::unique_ptr<Check> make_redirect_chain() { return std::make_unique<RedirectChain>(); }
 

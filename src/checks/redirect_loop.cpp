@@ -3,6 +3,7 @@
 #include "analysis/facts.hpp"
 #include "analysis/redirect_graph.hpp"
 #include "analysis/shared_facts.hpp"
+#include "checks/redirect_chain.hpp"
 
 namespace rl {
 
@@ -35,6 +36,7 @@ class RedirectLoop final : public Check {
       d.example = std::move(e);
       out.report(std::move(d));
     }
+    report_graph_limits(ctx, g, out);
   }
 };
 

@@ -39,6 +39,7 @@ int run_convert(const ConvertArgs& a) {
   SourceFiles files;
   Loaded loaded = load_inputs({a.input}, popts, files);
   DisposeAtExit keep{loaded};
+  if (report_config_errors(loaded)) return kExitUsage;
   std::vector<Diagnostic> diags = loaded.unreadable_diags;
   bool bad = loaded.unreadable || loaded.sets.empty();
   for (const RuleSet& rs : loaded.sets)

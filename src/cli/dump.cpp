@@ -20,6 +20,7 @@ int run_dump(const DumpArgs& a) {
   if (!make_parse_options(a.input, popts)) return kExitUsage;
   SourceFiles files;
   Loaded in = load_inputs(a.paths, popts, files);
+  if (report_config_errors(in)) return kExitUsage;
   std::vector<Diagnostic> diags = in.unreadable_diags;
   bool bad = in.unreadable;
   nlohmann::ordered_json all = nlohmann::ordered_json::array();

@@ -19,6 +19,7 @@ int run_graph(const GraphArgs& a) {
   if (!make_parse_options(a.input, popts)) return kExitUsage;
   SourceFiles files;
   Loaded in = load_inputs(a.paths, popts, files);
+  if (report_config_errors(in)) return kExitUsage;
   for (const Diagnostic& d : in.unreadable_diags)
     std::cerr << "redirlint: " << files.path(d.range.file) << ": " << d.message << "\n";
   std::vector<RedirectGraph> graphs;

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <utility>
 
 #include "analysis/automaton.hpp"
 #include "checks/config.hpp"
@@ -49,7 +50,15 @@ void apply_global_limits(const Limits& l) {
 
 namespace {
 
+/// Errors of config files that did not load while resolving limits, until load_inputs hands them to
+/// its caller (commands load their inputs on one thread).
+std::vector<ConfigError>& pending_config_errors() {
+  static std::vector<ConfigError> errors;
+  return errors;
+}
+
 /// The limits in force for each file: command line, else its config file's, else the defaults.
+/// A config file that does not load is read once; its errors reach Loaded::config_errors.
 class LimitResolver {
  public:
   LimitResolver(Limits cli, std::string config) : cli_(cli), config_(std::move(config)) {}
@@ -60,7 +69,10 @@ class LimitResolver {
     if (it == cache_.end()) {
       Config c;
       std::vector<ConfigError> errors;
-      if (!load_config(cfg, c, errors)) c = Config{};
+      if (!load_config(cfg, c, errors)) {
+        c = Config{};
+        pending_config_errors().insert(pending_config_errors().end(), errors.begin(), errors.end());
+      }
       it = cache_.emplace(cfg, c.limits).first;
     }
     return cli_.or_else(it->second);
@@ -189,7 +201,13 @@ Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& op
     }
     out.sets.push_back(parse_file(files, id, file_opts));
   }
+  out.config_errors = std::exchange(pending_config_errors(), {});
   return out;
+}
+
+bool report_config_errors(const Loaded& in) {
+  for (const ConfigError& e : in.config_errors) std::cerr << to_string(e) << "\n";
+  return !in.config_errors.empty();
 }
 
 }  // namespace rl::cli

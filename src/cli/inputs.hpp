@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "checks/config.hpp"
 #include "model/model.hpp"
 #include "parse/parse.hpp"
 #include "util/limits.hpp"
@@ -38,7 +39,13 @@ struct Loaded {
   std::vector<RuleSet> sets;  ///< one per readable input file, in path order
   bool unreadable = false;    ///< some named path could not be read (reported as RL001 in `unreadable_diags`)
   std::vector<Diagnostic> unreadable_diags;
+  /// A .redirlint.yaml that applies to an input (or --config) and does not load: its errors. Commands
+  /// report them and exit 3 (usage), as `check` does, instead of running with the defaults.
+  std::vector<ConfigError> config_errors;
 };
+
+/// Prints `in.config_errors` on stderr; true when there were any (the command should exit kExitUsage).
+bool report_config_errors(const Loaded& in);
 
 /// Ends the life of `in` the way a command about to exit should: in normal builds its rules are
 /// handed to the end of the process without being destroyed (freeing 10^6 rules one by one costs

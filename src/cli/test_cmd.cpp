@@ -89,8 +89,12 @@ struct RulesCache {
       ParseOptions popts;
       auto in = std::make_unique<Loaded>();
       const RuleSet* rs = nullptr;
-      if (!make_parse_options(s.input, popts) || load_rules(s.rules, popts, files, *in, rs) != kExitClean) {
-        bad = kExitBadInput;
+      if (!make_parse_options(s.input, popts)) {
+        bad = kExitUsage;
+        return nullptr;
+      }
+      if (int rc = load_rules(s.rules, popts, files, *in, rs); rc != kExitClean) {
+        bad = rc;
         return nullptr;
       }
       it = loaded.emplace(key, std::move(in)).first;

@@ -57,6 +57,7 @@ bool read_url_lines(const std::string& path, std::vector<std::string>& out, std:
 
 int load_rules(const std::string& path, const ParseOptions& popts, SourceFiles& files, Loaded& in, const RuleSet*& rs) {
   in = load_inputs({path}, popts, files);
+  if (report_config_errors(in)) return kExitUsage;
   std::vector<Diagnostic> diags = in.unreadable_diags;
   bool bad = in.unreadable || in.sets.empty();
   for (const RuleSet& s : in.sets)

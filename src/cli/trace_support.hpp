@@ -28,8 +28,9 @@ bool make_request_base(const TraceRequestOptions& o, Request& base, SimOptions& 
 /// Appends the requests of a --urls file (blank lines and `#` comments skipped).
 bool read_url_lines(const std::string& path, std::vector<std::string>& out, std::string& error);
 
-/// Loads and parses one rules file. Prints parse diagnostics on stderr. Returns kExitClean, or
-/// kExitBadInput when it cannot be read or does not parse (RL001); `rs` points into `in`.
+/// Loads and parses one rules file. Prints parse diagnostics on stderr. Returns kExitClean,
+/// kExitBadInput when it cannot be read or does not parse (RL001), or kExitUsage when its
+/// .redirlint.yaml does not load (errors printed); `rs` points into `in`.
 int load_rules(const std::string& path, const ParseOptions& popts, SourceFiles& files, Loaded& in, const RuleSet*& rs);
 
 /// The request a client sends next for a Location (false when it cannot be followed).

@@ -524,7 +524,10 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
   if (chained_.size() > r.id && chained_[r.id]) return refuse("[S=n] / [C] rule chaining has no nginx equivalent");
   if (!r.flags->other.empty()) L_.approximated(r, "flags \"" + r.flags->other.front() + "\"... are ignored");
   if (r.flags->b) L_.approximated(r, "[B] escaping of back-references is not reproduced");
-  if (r.match.kind == MatchKind::regex && has_line_break(r.match.text)) return refuse("the pattern contains a line break");
+  // nginx's configuration has no escape for a line break or NUL: such a path or pattern cannot be written.
+  if (has_line_break(r.match.text))
+    return refuse(r.match.kind == MatchKind::regex ? "the pattern contains a line break or NUL byte"
+                                                   : "the path contains a line break or NUL byte");
 
   // What the rule does, as the last directive.
   bool redirect = r.action == Action::redirect;

@@ -235,6 +235,24 @@ def check_limits(binary):
         r = run(binary, ["check", "--config", "bad.yaml", flawed_name], tmp)
         if r is not None and (r.returncode != 3 or "bad.yaml:1:17: error: max-line-bytes must be a number" not in text(r.stderr)):
             fail(f"a bad limit value in the config: exit {r.returncode}, {text(r.stderr)}")
+        # A .redirlint.yaml found next to the input that does not load is never replaced by the
+        # defaults in silence: every command names the error and exits 3, writing nothing.
+        sub = os.path.join(tmp, "badcfg")
+        os.mkdir(sub)
+        with open(os.path.join(sub, ".redirlint.yaml"), "w") as f:
+            f.write("ignroe: [RL201]\n")
+        with open(os.path.join(sub, "site.conf"), "w") as f:
+            f.write("Redirect 301 /a /b\n")
+        for cmd in (["check", "site.conf"], ["convert", "--to", "nginx", "site.conf"], ["trace", "site.conf", "/a"],
+                    ["dump", "site.conf"], ["graph", "site.conf"]):
+            r = run(binary, cmd, sub)
+            if r is None:
+                continue
+            if r.returncode != 3 or '.redirlint.yaml:1:1: error: unknown key "ignroe"' not in text(r.stderr) or r.stdout:
+                fail(f"{cmd[0]} with a broken .redirlint.yaml: exit {r.returncode}, stdout {text(r.stdout)[:200]!r}, "
+                     f"stderr {text(r.stderr)[-300:]}")
+            else:
+                print(f"ok {cmd[0]} with a broken .redirlint.yaml: exit 3, the error named")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -278,6 +296,27 @@ def check_catastrophic(binary):
                                      rf".*limit regex-match-limit is \d+; raise it with --regex-match-limit", err, re.M):
                         fail(f"{label}: no limit warning with a position on stderr: {err[-300:]}")
                 print(f"ok {label}: {took:.2f} s, exit {r.returncode}")
+        # A redirect into a request on which the regex hits the limit: the chain analysis says it
+        # could not look there (RL006) instead of reporting "no problems". (_redirects has no
+        # backtracking patterns: its placeholders cannot hit the limit.)
+        chain = {"apache": ("into.conf", "Redirect 301 /old " + evil + "\nRedirectMatch 301 ^/(a+)+$ /x\n"),
+                 "nginx": ("into_nginx.conf", "server {\n    listen 80;\n    location = /old { return 301 " + evil +
+                           "; }\n    location ~ ^/(a+)+$ { return 301 /x; }\n}\n"),
+                 "yaml": ("into.yaml", "version: 1\nredirects:\n  - from: /old\n    to: '" + evil + "'\n    status: 301\n"
+                          "  - from: ^/(a+)+$\n    match: regex\n    to: /x\n    status: 301\n")}
+        for fmt, (name, content) in chain.items():
+            with open(os.path.join(tmp, name), "w") as f:
+                f.write(content)
+            r = run(binary, ["check", "--fail-level", "info", "--output", "gcc", name], tmp)
+            if r is None:
+                continue
+            out = text(r.stdout)
+            if not re.search(rf"^{re.escape(name)}:\d+:\d+: info: what \"GET [^\"]*aaaa!\" gets is unknown \(regex match "
+                             rf"limit reached (in rule at line \d+|while selecting the server or location)\): redirect chains and loops from this rule are not "
+                             rf"analysed \(limit regex-match-limit is \d+; .*\[RL006\]$", out, re.M):
+                fail(f"{fmt}: a redirect into a catastrophic regex gave no RL006 note: {out[-400:]}")
+            else:
+                print(f"ok {fmt}: a chain walk stopped by the match limit is an RL006 note")
         # A larger match limit is used when given: the same request then gets its real answer.
         r = run(binary, ["trace", "--output", "tsv", "--regex-match-limit", "4000000000", "--regex-depth-limit",
                          "4000000000", "cat.conf", "/aaaaaaaaaaaa!"], tmp)

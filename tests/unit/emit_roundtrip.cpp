@@ -160,3 +160,19 @@ TEST_CASE("a literal path with a NUL byte is refused for Apache, not written int
   CHECK(e.text.find('\0') == std::string::npos);
   reparse(e.text, Format::apache);
 }
+
+TEST_CASE("a literal path with a NUL byte or line break is refused for nginx, the output still an nginx file") {
+  for (std::string path : {std::string("/getting\x13\x01\0\0-started", 20), std::string("/a\nb"), std::string("/a\rb")}) {
+    auto e = convert(set_of({rule(MatchKind::exact, path, "/fine", 301, QueryMode::keep, "_redirects"),
+                             rule(MatchKind::prefix, path, "/fine", 301, QueryMode::keep, "_redirects")},
+                            Format::netlify),
+                     Format::nginx);
+    INFO(e.text);
+    REQUIRE(e.per_rule.size() == 2);
+    CHECK(e.per_rule[0] == Fidelity::not_converted);
+    CHECK(e.per_rule[1] == Fidelity::not_converted);
+    CHECK(refused_with(e, "line break or NUL byte"));
+    CHECK(e.text.find('\0') == std::string::npos);
+    reparse(e.text, Format::nginx);
+  }
+}
