@@ -77,13 +77,7 @@ void report_graph_limits(const CheckContext& ctx, const analysis::RedirectGraph&
         "what " + analysis::quoted(describe(h.request)) + " gets is unknown (" + h.note +
             "): redirect chains and loops from this rule are not analysed (" +
             limit_hint(LimitId::regex_match, Regex::match_limit()) + ")");
-    bool seen = false;
-    for (const Diagnostic& o : out.diagnostics())
-      if (o.code == d.code && o.range.file == d.range.file && o.range.line == d.range.line && o.message == d.message) {
-        seen = true;
-        break;
-      }
-    if (!seen) out.report(std::move(d));
+    out.report(std::move(d));
   }
 }
 

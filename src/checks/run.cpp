@@ -3,7 +3,11 @@
 #include "analysis/shared_facts.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <map>
+#include <string>
+#include <thread>
+#include <unordered_set>
 
 namespace rl {
 
@@ -31,16 +35,65 @@ Severity Selection::severity_of(const Diagnostic& d) const {
   return d.severity;
 }
 
+namespace {
+
+// The redirect-graph checks (RL201, RL202: one walk of every redirect, about half of a full check)
+// run on a second thread with their own facts while the other checks run on this one. Each thread
+// builds its own prefix index and examples, so memory grows by about a third: only below this many
+// rules (a pre-commit-sized file wants the time; a 10^6-rule file wants the memory).
+constexpr std::size_t kParallelMaxRules = 300'000;
+
+bool walks_graph(const CheckInfo& c) { return c.code == "RL201" || c.code == "RL202"; }
+
+}  // namespace
+
 std::vector<Diagnostic> run_checks(const RuleSet& rs, const SourceFiles& files, const CheckOptions& opts,
                                    const Selection& sel) {
+  std::vector<const CheckInfo*> selected;
+  for (const CheckInfo& info : all_checks())
+    if (info.factory && sel.enabled(info.code)) selected.push_back(&info);
+  // One Reporter per check: merged in registry order, the result does not depend on the threads.
+  std::vector<Reporter> per_check(selected.size());
+  auto run_group = [&](int group) {  // -1 all, 1 graph checks, 0 the others
+    analysis::SharedFacts facts(rs);
+    CheckContext ctx{rs, files, opts, &facts};
+    for (std::size_t i = 0; i < selected.size(); ++i)
+      if (group < 0 || walks_graph(*selected[i]) == (group == 1)) selected[i]->factory()->run(ctx, per_check[i]);
+  };
+  const bool graph = std::any_of(selected.begin(), selected.end(), [](const CheckInfo* c) { return walks_graph(*c); });
+  const bool others = std::any_of(selected.begin(), selected.end(), [](const CheckInfo* c) { return !walks_graph(*c); });
+  const bool split = graph && others && opts.jobs != 1 && rs.rules.size() <= kParallelMaxRules &&
+                     (opts.jobs >= 2 || std::thread::hardware_concurrency() >= 2);
+  if (split) {
+    std::exception_ptr failed;
+    std::thread second([&] {
+      try {
+        run_group(1);
+      } catch (...) {
+        failed = std::current_exception();
+      }
+    });
+    try {
+      run_group(0);
+    } catch (...) {
+      second.join();
+      throw;
+    }
+    second.join();
+    if (failed) std::rethrow_exception(failed);
+  } else {
+    run_group(-1);
+  }
   Reporter out;
   for (const Diagnostic& d : rs.parse_diags) out.report(d);
-  analysis::SharedFacts facts(rs);
-  CheckContext ctx{rs, files, opts, &facts};
-  for (const CheckInfo& info : all_checks()) {
-    if (!info.factory || !sel.enabled(info.code)) continue;
-    info.factory()->run(ctx, out);
-  }
+  // The same note from two checks (RL201 and RL202 both report where their shared walk stopped) once.
+  std::unordered_set<std::string> seen;
+  for (Reporter& r : per_check)
+    for (Diagnostic& d : r.diagnostics()) {
+      std::string key = d.code + '\n' + std::to_string(d.range.file) + ':' + std::to_string(d.range.line) + ':' +
+                        std::to_string(d.range.column) + '\n' + d.message;
+      if (seen.insert(std::move(key)).second) out.report(std::move(d));
+    }
   // Inline suppressions: by the rule whose first line the diagnostic starts on.
   std::map<std::pair<FileId, std::uint32_t>, const std::vector<std::string>*> by_line;
   for (const Rule& r : rs.rules)

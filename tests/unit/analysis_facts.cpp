@@ -5,6 +5,7 @@
 #include "checks/run.hpp"
 
 #include <algorithm>
+#include <set>
 
 using namespace rl;
 using namespace rl::analysis;
@@ -124,4 +125,36 @@ TEST_CASE("the rules covering a rule are those covering its key") {
   for (RuleId id = 0; id < rs.rules.size(); ++id)
     CHECK(index.candidates_covering_rule(id) == index.candidates_covering(index.key(id), index.is_exact(id)));
   CHECK(index.candidates_covering_rule(2) == std::vector<RuleId>{3, 1, 2, 0});
+}
+
+TEST_CASE("checks on two threads report exactly what one thread reports, in the same order") {
+  RuleSet rs;
+  rs.format = Format::netlify;
+  RuleId id = 0;
+  for (int i = 0; i < 40; ++i) {
+    std::string k = std::to_string(i);
+    rs.rules.push_back(redirect(id++, MatchKind::exact, "/c" + k + "-a", "/c" + k + "-b"));  // chain a -> b -> c
+    rs.rules.push_back(redirect(id++, MatchKind::exact, "/c" + k + "-b", "/c" + k + "-c", 302));
+    rs.rules.push_back(redirect(id++, MatchKind::exact, "/l" + k + "-a", "/l" + k + "-b"));  // loop
+    rs.rules.push_back(redirect(id++, MatchKind::exact, "/l" + k + "-b", "/l" + k + "-a"));
+    rs.rules.push_back(redirect(id++, MatchKind::prefix, "/h" + k, "/x"));  // shadows the next
+    rs.rules.push_back(redirect(id++, MatchKind::exact, "/h" + k + "/y", "/z"));
+    rs.rules.push_back(redirect(id++, MatchKind::regex, "^/out" + k + "/(.*)$", "https://$1"));
+  }
+  SourceFiles files;
+  files.add("_redirects", "");
+  CheckOptions one, two;
+  one.jobs = 1;
+  two.jobs = 2;
+  auto a = run_checks(rs, files, one, Selection{});
+  auto b = run_checks(rs, files, two, Selection{});
+  REQUIRE(a.size() == b.size());
+  std::set<std::string> codes;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].code == b[i].code);
+    CHECK(a[i].range.line == b[i].range.line);
+    CHECK(a[i].message == b[i].message);
+    codes.insert(a[i].code);
+  }
+  for (const char* c : {"RL201", "RL202", "RL203", "RL107"}) CHECK_MESSAGE(codes.count(c) == 1, c);
 }
