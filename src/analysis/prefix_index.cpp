@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "analysis/facts.hpp"
-#include "analysis/text_hash.hpp"
+#include "util/text_hash.hpp"
 
 namespace rl::analysis {
 

@@ -6,7 +6,7 @@
 
 #include "analysis/facts.hpp"
 #include "analysis/shared_facts.hpp"
-#include "analysis/text_hash.hpp"
+#include "util/text_hash.hpp"
 #include "analysis/witness.hpp"
 #include "simulate/url.hpp"
 

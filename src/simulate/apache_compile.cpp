@@ -164,20 +164,17 @@ void RuleList::build_index(bool rewrite) {
         key = head(p.text);
       }
     }
-    if (!key.empty()) prefix[std::string(key)].push_back(pos);
+    if (!key.empty()) prefix.add(key, pos);
     else scan.push_back(pos);
   }
+  prefix.finish();
 }
 
 void RuleList::candidates(std::string_view subject, std::vector<std::uint32_t>& out) const {
   out = scan;
   // Every key that can be a prefix of this subject: its prefixes up to the end of the first segment.
   std::string_view first = head(subject);
-  std::string key;
-  for (std::size_t len = 2; len <= first.size(); ++len) {
-    key.assign(first.substr(0, len));
-    if (auto it = prefix.find(key); it != prefix.end()) out.insert(out.end(), it->second.begin(), it->second.end());
-  }
+  for (std::size_t len = 2; len <= first.size(); ++len) prefix.collect(first.substr(0, len), out);
   if (out.size() != scan.size()) std::sort(out.begin(), out.end());
 }
 

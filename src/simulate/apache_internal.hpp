@@ -10,6 +10,7 @@
 
 #include "simulate/simulate.hpp"
 #include "simulate/template.hpp"
+#include "util/key_positions.hpp"
 #include "util/regex.hpp"
 
 namespace rl::apache_sim {
@@ -31,7 +32,7 @@ struct CompiledRule {
 struct RuleList {
   std::vector<const Rule*> rules;
   bool indexed = false;  ///< false: every rule is a candidate (small lists, per-directory lists)
-  std::unordered_map<std::string, std::vector<std::uint32_t>> prefix;  ///< "/seg/" or "/lit" -> positions
+  KeyPositions prefix;  ///< "/seg/" or "/lit" -> positions
   std::vector<std::uint32_t> scan;  ///< positions that are candidates for every subject
 
   /// Builds the index (`rewrite`: RewriteRule patterns as compiled, else mod_alias patterns).

@@ -23,13 +23,13 @@
 /// - 3xx = redirect; 4xx/5xx = answer (a custom page target is the body, not a Location); 200 =
 ///   rewrite: no rule "answered" with a status, Outcome::final_path is the rewritten path.
 #include <algorithm>
-
-#include <unordered_map>
+#include <mutex>
 
 #include "simulate/simulate.hpp"
 #include "simulate/template.hpp"
 #include "simulate/nginx_detail.hpp"
 #include "simulate/url.hpp"
+#include "util/key_positions.hpp"
 
 namespace rl {
 
@@ -99,27 +99,13 @@ namespace {
 // First match over many rules without trying them all: a request only tries the rules that can match
 // its path (exact rules by their path, prefix and regex rules by their literal prefix cut after the
 // first segment) and the rules that cannot be indexed, in file order. A superset: match_rule() decides.
-// The rules filed under one key are a chain through `next` (first and last position per key): one map
-// entry per key and no vector per key, which at a million rules is tens of MiB (issue 8).
+// Keys are kept as hashes (KeyPositions: about 20 bytes a rule, issue 8).
 struct CandidateIndex {
-  static constexpr RuleId kEnd = static_cast<RuleId>(-1);
-  using Chains = std::unordered_map<std::string, std::pair<RuleId, RuleId>>;  // key -> (first, last)
   const Rule* data = nullptr;  // the rules buffer this index was built for
   std::size_t size = 0;
-  Chains exact;                // path without trailing '/'
-  Chains prefix;               // literal prefix, at most "/segment/"
-  std::vector<RuleId> next;    // next position under the same key, kEnd at the last
+  KeyPositions exact;          // path without trailing '/'
+  KeyPositions prefix;         // literal prefix, at most "/segment/"
   std::vector<RuleId> scan;
-
-  void file(Chains& chains, std::string_view key, RuleId pos) {
-    auto [it, added] = chains.try_emplace(std::string(key), pos, pos);
-    if (!added) next[it->second.second] = pos, it->second.second = pos;
-  }
-  void collect(const Chains& chains, const std::string& key, std::vector<RuleId>& out) const {
-    auto it = chains.find(key);
-    if (it == chains.end()) return;
-    for (RuleId i = it->second.first; i != kEnd; i = next[i]) out.push_back(i);
-  }
 };
 
 std::string_view exact_key(std::string_view path) {
@@ -134,20 +120,23 @@ std::string_view head(std::string_view literal) {
   return second == std::string_view::npos ? literal : literal.substr(0, second + 1);
 }
 
+// Built once per RuleSet and kept in rs.sim_cache; checks may simulate on two threads (run_checks),
+// so the cache is read and filled under a lock.
 const CandidateIndex& candidate_index(const RuleSet& rs) {
+  static std::mutex lock;
+  std::lock_guard<std::mutex> hold(lock);
   auto idx = std::static_pointer_cast<const CandidateIndex>(rs.sim_cache);
   if (idx && idx->data == rs.rules.data() && idx->size == rs.rules.size()) return *idx;
   auto built = std::make_shared<CandidateIndex>();
   built->data = rs.rules.data();
   built->size = rs.rules.size();
-  built->next.assign(rs.rules.size(), CandidateIndex::kEnd);
   for (std::size_t i = 0; i < rs.rules.size(); ++i) {
     const Rule& r = rs.rules[i];
     const auto pos = static_cast<RuleId>(i);
     const Pattern& p = r.match;
     std::string_view seg;
     if (!p.negated && !p.ignore_case && p.kind == MatchKind::exact) {
-      built->file(built->exact, exact_key(p.text), pos);
+      built->exact.add(exact_key(p.text), pos);
       continue;
     }
     if (!p.negated && !p.ignore_case && p.kind == MatchKind::prefix) seg = head(p.text);
@@ -156,9 +145,11 @@ const CandidateIndex& candidate_index(const RuleSet& rs) {
       literal = nginx_sim::literal_prefix(p.text);
       seg = head(literal);
     }
-    if (!seg.empty()) built->file(built->prefix, seg, pos);
+    if (!seg.empty()) built->prefix.add(seg, pos);
     else built->scan.push_back(pos);
   }
+  built->exact.finish();
+  built->prefix.finish();
   rs.sim_cache = built;
   return *built;
 }
@@ -187,14 +178,10 @@ Outcome FileRules::run() {
   if (indexed) {
     const CandidateIndex& index = candidate_index(rs_);
     candidates = index.scan;
-    index.collect(index.exact, std::string(exact_key(path_)), candidates);
+    index.exact.collect(exact_key(path_), candidates);
     // Every key that can be a prefix of this path: its prefixes up to the end of the first segment.
     std::string_view first = head(path_);
-    std::string key;
-    for (std::size_t len = 2; len <= first.size(); ++len) {
-      key.assign(first.substr(0, len));
-      index.collect(index.prefix, key, candidates);
-    }
+    for (std::size_t len = 2; len <= first.size(); ++len) index.prefix.collect(first.substr(0, len), candidates);
     std::sort(candidates.begin(), candidates.end());
   }
   const std::size_t count = indexed ? candidates.size() : rs_.rules.size();

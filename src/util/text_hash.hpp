@@ -1,12 +1,12 @@
 #pragma once
-/// A fast 64-bit hash of short texts (paths, source keys) for the analysis' flat hash tables: eight
-/// bytes per step with a multiply-xorshift mix. Not for untrusted-collision resistance: every table
-/// that uses it confirms a hit on the whole text.
+/// A fast 64-bit hash of short texts (paths, source keys) for flat hash tables: eight bytes per step
+/// with a multiply-xorshift mix. Not for untrusted-collision resistance: every table that uses it
+/// either confirms a hit on the whole text or only answers supersets (KeyPositions).
 #include <cstdint>
 #include <cstring>
 #include <string_view>
 
-namespace rl::analysis {
+namespace rl {
 
 /// Mixes one 64-bit word into a well-spread one.
 inline std::uint64_t hash_mix(std::uint64_t x) {
@@ -32,4 +32,4 @@ inline std::uint64_t text_hash(std::string_view s, std::uint64_t seed = 0) {
   return hash_mix(h ^ w ^ 0x5bd1e995ull);
 }
 
-}  // namespace rl::analysis
+}  // namespace rl
