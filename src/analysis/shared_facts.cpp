@@ -6,28 +6,45 @@
 
 namespace rl::analysis {
 
-SharedFacts::SharedFacts(const RuleSet& rs) : rs_(rs), example_slots_(rs.rules.size()) {}
+SharedFacts::SharedFacts(const RuleSet& rs) : rs_(rs), examples_(std::make_shared<Examples>()) {
+  examples_->slots.resize(rs.rules.size());
+}
+
+SharedFacts::SharedFacts(SharedFacts& frozen, const RuleSet& rs)
+    : rs_(rs), examples_(frozen.examples_), index_(frozen.index_), evidence_(frozen.evidence_) {}
+
+void SharedFacts::freeze() {
+  for (RuleId id = 0; id < rs_.rules.size(); ++id) example_paths(id);
+  prefix_index();
+  evidence_options();
+  examples_->frozen = true;
+}
 
 std::span<const std::string> SharedFacts::example_paths(RuleId id) {
-  ExampleSlot& slot = example_slots_[id];
+  Examples& ex = *examples_;
+  ExampleSlot& slot = ex.slots[id];
   if (!slot.filled) {
     std::vector<std::string> paths = analysis::example_paths(rs_, rs_.rules[id], match_regex(id));
+    if (ex.frozen) {  // shared with another thread: never written (freeze() leaves no slot empty)
+      unshared_.push_back(std::move(paths));
+      return unshared_.back();
+    }
     std::size_t n = std::min<std::size_t>(paths.size(), kChunk);  // example_paths gives a handful
     slot.filled = true;
     if (n) {
-      if (example_used_ + n > kChunk) {
-        example_chunks_.push_back(std::make_unique<std::string[]>(kChunk));
-        example_used_ = 0;
+      if (ex.used + n > kChunk) {
+        ex.chunks.push_back(std::make_unique<std::string[]>(kChunk));
+        ex.used = 0;
       }
-      slot.first = static_cast<std::uint32_t>((example_chunks_.size() - 1) * kChunk + example_used_);
+      slot.first = static_cast<std::uint32_t>((ex.chunks.size() - 1) * kChunk + ex.used);
       slot.count = static_cast<std::uint16_t>(n);
-      std::string* at = example_chunks_.back().get() + example_used_;
+      std::string* at = ex.chunks.back().get() + ex.used;
       for (std::size_t i = 0; i < n; ++i) at[i] = std::move(paths[i]);
-      example_used_ += n;
+      ex.used += n;
     }
   }
   if (!slot.count) return {};
-  return {example_chunks_[slot.first / kChunk].get() + slot.first % kChunk, slot.count};
+  return {ex.chunks[slot.first / kChunk].get() + slot.first % kChunk, slot.count};
 }
 
 const Regex* SharedFacts::match_regex(RuleId id) {
@@ -43,12 +60,12 @@ const Regex* SharedFacts::match_regex(RuleId id) {
 }
 
 const PrefixIndex& SharedFacts::prefix_index() {
-  if (!index_) index_ = std::make_unique<PrefixIndex>(rs_);
+  if (!index_) index_ = std::make_shared<const PrefixIndex>(rs_);
   return *index_;
 }
 
 const SimOptions& SharedFacts::evidence_options() {
-  if (!evidence_) evidence_ = analysis::evidence_options(rs_);
+  if (!evidence_) evidence_ = std::make_shared<const SimOptions>(analysis::evidence_options(rs_));
   return *evidence_;
 }
 

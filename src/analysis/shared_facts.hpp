@@ -28,6 +28,14 @@ class SharedFacts {
   SharedFacts(const SharedFacts&) = delete;
   SharedFacts& operator=(const SharedFacts&) = delete;
 
+  /// A second set of facts for another thread: it shares this one's example paths, prefix index and
+  /// evidence options, which freeze() has filled (read-only from then on), and keeps its own compiled
+  /// patterns, graph and pairs. Call freeze() first; both objects must outlive their users.
+  SharedFacts(SharedFacts& frozen, const RuleSet& rs);
+  /// Fills the example paths of every rule, the prefix index and the evidence options, so that
+  /// SharedFacts made from this one only read them.
+  void freeze();
+
   const RuleSet& rules() const { return rs_; }
   /// example_paths(rules(), rule `id`), computed once. The span stays valid while this object lives.
   std::span<const std::string> example_paths(RuleId id);
@@ -59,9 +67,14 @@ class SharedFacts {
     std::uint16_t count = 0;
     bool filled = false;
   };
-  std::vector<ExampleSlot> example_slots_;
-  std::vector<std::unique_ptr<std::string[]>> example_chunks_;
-  std::size_t example_used_ = kChunk;  ///< strings used in the last chunk
+  struct Examples {
+    std::vector<ExampleSlot> slots;
+    std::vector<std::unique_ptr<std::string[]>> chunks;
+    std::size_t used = kChunk;  ///< strings used in the last chunk
+    bool frozen = false;        ///< every slot filled; shared by several SharedFacts, read only
+  };
+  std::shared_ptr<Examples> examples_;
+  std::vector<std::vector<std::string>> unshared_;  ///< a frozen set's misses (none when freeze() ran)
   static constexpr std::size_t kRecentRegexes = 64;
   struct RecentRegex {
     RuleId id = 0;
@@ -69,8 +82,8 @@ class SharedFacts {
     std::optional<Regex> re;
   };
   std::vector<RecentRegex> regexes_ = std::vector<RecentRegex>(kRecentRegexes);  ///< slot id % kRecentRegexes
-  std::unique_ptr<PrefixIndex> index_;
-  std::optional<SimOptions> evidence_;
+  std::shared_ptr<const PrefixIndex> index_;
+  std::shared_ptr<const SimOptions> evidence_;
   std::map<std::pair<int, int>, RedirectGraph> graphs_;
   std::optional<std::vector<SameSourcePair>> same_source_;
 };

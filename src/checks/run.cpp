@@ -37,10 +37,11 @@ Severity Selection::severity_of(const Diagnostic& d) const {
 
 namespace {
 
-// The redirect-graph checks (RL201, RL202: one walk of every redirect, about half of a full check)
-// run on a second thread with their own facts while the other checks run on this one. Each thread
-// builds its own prefix index and examples, so memory grows by about a third: only below this many
-// rules (a pre-commit-sized file wants the time; a 10^6-rule file wants the memory).
+// The redirect-graph checks (RL201, RL202: one walk of every redirect, about a third of a full check)
+// run on a second thread while the other checks run on this one, both reading one set of example
+// paths and one prefix index. Each thread keeps its own simulator caches and compiled patterns, so
+// memory grows by a tenth or more: only below this many rules (a pre-commit-sized file wants the
+// time; a 10^6-rule file wants the memory).
 constexpr std::size_t kParallelMaxRules = 300'000;
 
 bool walks_graph(const CheckInfo& c) { return c.code == "RL201" || c.code == "RL202"; }
@@ -54,8 +55,7 @@ std::vector<Diagnostic> run_checks(const RuleSet& rs, const SourceFiles& files, 
     if (info.factory && sel.enabled(info.code)) selected.push_back(&info);
   // One Reporter per check: merged in registry order, the result does not depend on the threads.
   std::vector<Reporter> per_check(selected.size());
-  auto run_group = [&](int group) {  // -1 all, 1 graph checks, 0 the others
-    analysis::SharedFacts facts(rs);
+  auto run_group = [&](int group, analysis::SharedFacts& facts) {  // group -1 all, 1 graph checks, 0 the others
     CheckContext ctx{rs, files, opts, &facts};
     for (std::size_t i = 0; i < selected.size(); ++i)
       if (group < 0 || walks_graph(*selected[i]) == (group == 1)) selected[i]->factory()->run(ctx, per_check[i]);
@@ -64,17 +64,22 @@ std::vector<Diagnostic> run_checks(const RuleSet& rs, const SourceFiles& files, 
   const bool others = std::any_of(selected.begin(), selected.end(), [](const CheckInfo* c) { return !walks_graph(*c); });
   const bool split = graph && others && opts.jobs != 1 && rs.rules.size() <= kParallelMaxRules &&
                      (opts.jobs >= 2 || std::thread::hardware_concurrency() >= 2);
+  analysis::SharedFacts facts(rs);
   if (split) {
+    // The facts both groups need (examples of every rule, prefix index) are built once, here, and only
+    // read by the two threads; each keeps its own compiled patterns and results.
+    facts.freeze();
+    analysis::SharedFacts graph_facts(facts, rs);
     std::exception_ptr failed;
     std::thread second([&] {
       try {
-        run_group(1);
+        run_group(1, graph_facts);
       } catch (...) {
         failed = std::current_exception();
       }
     });
     try {
-      run_group(0);
+      run_group(0, facts);
     } catch (...) {
       second.join();
       throw;
@@ -82,7 +87,7 @@ std::vector<Diagnostic> run_checks(const RuleSet& rs, const SourceFiles& files, 
     second.join();
     if (failed) std::rethrow_exception(failed);
   } else {
-    run_group(-1);
+    run_group(-1, facts);
   }
   Reporter out;
   for (const Diagnostic& d : rs.parse_diags) out.report(d);
