@@ -21,8 +21,7 @@ struct CheckOptions {
   std::string today;      ///< YYYY-MM-DD used for review deadlines (RL103); "" = the real date
   int max_hops = 20;      ///< hop limit when following chains
   int chain_min_hops = 2; ///< a request needing this many redirect hops is a chain
-  /// Threads for one file's checks: 0 = as the machine and the file allow (two when both are there
-  /// and the file is small enough that the second thread's copy of the facts is cheap), 1 = one.
+  /// Threads for one file's checks: 0 = two when the machine has two cores, 1 = one, 2+ = two.
   int jobs = 0;
 };
 

