@@ -88,13 +88,15 @@ std::vector<Diagnostic> run_checks(const RuleSet& rs, const SourceFiles& files, 
   }
   Reporter out;
   for (const Diagnostic& d : rs.parse_diags) out.report(d);
-  // The same note from two checks (RL201 and RL202 both report where their shared walk stopped) once.
-  std::unordered_set<std::string> seen;
+  // RL201 and RL202 both note (RL006) where their shared walk stopped at a match limit: each note once.
+  // Only RL006 is reported by more than one check, so only it is compared (a file can have 10^6 findings).
+  std::unordered_set<std::string> notes;
   for (Reporter& r : per_check)
     for (Diagnostic& d : r.diagnostics()) {
-      std::string key = d.code + '\n' + std::to_string(d.range.file) + ':' + std::to_string(d.range.line) + ':' +
-                        std::to_string(d.range.column) + '\n' + d.message;
-      if (seen.insert(std::move(key)).second) out.report(std::move(d));
+      if (d.code == "RL006" &&
+          !notes.insert(std::to_string(d.range.file) + ':' + std::to_string(d.range.line) + ':' + d.message).second)
+        continue;
+      out.report(std::move(d));
     }
   // Inline suppressions: by the rule whose first line the diagnostic starts on.
   std::map<std::pair<FileId, std::uint32_t>, const std::vector<std::string>*> by_line;
