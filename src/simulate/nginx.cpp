@@ -200,10 +200,10 @@ class Engine {
   int find_location(int parent, bool& done, int& rc);
   Step run_rules(int container);
   Step run_rule(const Rule& r);
-  bool eval_conds(const std::vector<Condition>& conds);
+  bool eval_conds(const Rule& r);
   bool own_pattern(const Rule& r) const;
   bool match_rule(const Rule& r, bool& matched);
-  bool eval_cond(const Condition& c);
+  bool eval_cond(const Condition& c, const Rule& r);
   Step do_return(const Rule& r);
   Step do_rewrite(const Rule& r);
 
@@ -220,8 +220,9 @@ class Engine {
 
   /// Matches `re` on `subject`; a match replaces the captures. False + outcome `limit` on a limit.
   bool regex_match(const std::shared_ptr<const nginx_sim::CompiledRegex>& re, std::string_view subject, bool& matched,
-                   const Rule* rule);
-  void set_limit(const Rule* rule);
+                   const Rule* rule, const Block* where = nullptr);
+  /// Outcome "limit": the regex of `rule`, else of the block `where` (a location or a server_name), hit it.
+  void set_limit(const Rule* rule, const Block* where = nullptr);
   void fire(const Rule& r, std::string url_after) { out_.fired.push_back({r.id, r.where, std::move(url_after)}); }
   std::string current_url() const { return args_.empty() ? uri_ : uri_ + "?" + args_; }
 
@@ -273,7 +274,7 @@ int Engine::select_server() {
         if (name.empty() || name[0] != '~') continue;
         auto re = nginx_sim::cached_regex(std::string_view(name).substr(1), true);
         bool matched = false;
-        if (!regex_match(re, host_, matched, nullptr)) return s;  // limit: outcome already set
+        if (!regex_match(re, host_, matched, nullptr, &rs_.blocks[s])) return s;  // limit: outcome already set
         if (matched) return s;
       }
   for (int s : on_port)
@@ -282,7 +283,7 @@ int Engine::select_server() {
 }
 
 bool Engine::regex_match(const std::shared_ptr<const nginx_sim::CompiledRegex>& re, std::string_view subject,
-                         bool& matched, const Rule* rule) {
+                         bool& matched, const Rule* rule, const Block* where) {
   Captures caps;
   MatchStatus st = re->match(subject, &caps);
   matched = st == MatchStatus::match;
@@ -291,18 +292,20 @@ bool Engine::regex_match(const std::shared_ptr<const nginx_sim::CompiledRegex>& 
     caps_.from = re;
   }
   if (st == MatchStatus::limit) {
-    set_limit(rule);
+    set_limit(rule, where);
     return false;
   }
   return true;
 }
 
-void Engine::set_limit(const Rule* rule) {
+void Engine::set_limit(const Rule* rule, const Block* where) {
   out_.kind = OutcomeKind::limit;
   out_.status = 0;
   out_.location.clear();
-  out_.note = rule ? "regex match limit reached in rule at line " + std::to_string(rule->where.line)
-                   : "regex match limit reached while selecting the server or location";
+  out_.note = rule    ? "regex match limit reached in rule at line " + std::to_string(rule->where.line)
+              : where ? "regex match limit reached in " + std::string(where->kind == BlockKind::server ? "server_name" : "location") +
+                            " at line " + std::to_string(where->where.line)
+                      : "regex match limit reached while selecting the server or location";
 }
 
 // ngx_http_core_find_location: `=` exact stops; the longest prefix is remembered (and its nested
@@ -345,7 +348,7 @@ int Engine::find_location(int parent, bool& done, int& rc) {
     const Block& b = rs_.blocks[i];
     auto re = nginx_sim::cached_regex(b.path, b.mod == LocationMod::regex_nocase);
     bool matched = false;
-    if (!regex_match(re, uri_, matched, nullptr)) {
+    if (!regex_match(re, uri_, matched, nullptr, &b)) {
       done = true;
       return -1;
     }
@@ -445,12 +448,12 @@ Step Engine::run_rules(int container) {
     } else if (in_if) {
       current_if = b;
       if_conds = &r.conds;
-      if_ok = eval_conds(r.conds);
+      if_ok = eval_conds(r);
       if (out_.kind == OutcomeKind::limit) return Step::answered;
       if (!if_ok) continue;
     } else {
       current_if = -1;
-      if (!r.conds.empty() && !eval_conds(r.conds)) {
+      if (!r.conds.empty() && !eval_conds(r)) {
         if (out_.kind == OutcomeKind::limit) return Step::answered;
         continue;
       }
@@ -632,14 +635,14 @@ Step Engine::do_rewrite(const Rule& r) {
   return r.flow == Flow::restart || r.flow == Flow::stop ? Step::last : Step::done;
 }
 
-bool Engine::eval_conds(const std::vector<Condition>& conds) {
+bool Engine::eval_conds(const Rule& r) {
   bool result = true, pending_or = false;
-  for (const Condition& c : conds) {
+  for (const Condition& c : r.conds) {
     bool v;
     if (pending_or && result) {
       v = true;  // (a OR b): b not evaluated once a held
     } else {
-      v = eval_cond(c);
+      v = eval_cond(c, r);
       if (out_.kind == OutcomeKind::limit) return false;
     }
     if (pending_or)
@@ -654,14 +657,14 @@ bool Engine::eval_conds(const std::vector<Condition>& conds) {
   return result;
 }
 
-bool Engine::eval_cond(const Condition& c) {
+bool Engine::eval_cond(const Condition& c, const Rule& r) {
   std::string test = expand_plain(c.test);
   const std::string& pat = c.pattern.text;
   bool v = false;
   switch (c.op) {
     case CondOp::regex: {
       auto re = nginx_sim::cached_regex(pat, c.pattern.ignore_case);
-      if (!regex_match(re, test, v, nullptr)) return false;
+      if (!regex_match(re, test, v, &r)) return false;
       break;
     }
     case CondOp::equal: v = test == pat; break;

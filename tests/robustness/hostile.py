@@ -312,7 +312,7 @@ def check_catastrophic(binary):
                 continue
             out = text(r.stdout)
             if not re.search(rf"^{re.escape(name)}:\d+:\d+: info: what \"GET [^\"]*aaaa!\" gets is unknown \(regex match "
-                             rf"limit reached (in rule at line \d+|while selecting the server or location)\): redirect chains and loops from this rule are not "
+                             rf"limit reached in (rule|location) at line \d+\): redirect chains and loops from this rule are not "
                              rf"analysed \(limit regex-match-limit is \d+; .*\[RL006\]$", out, re.M):
                 fail(f"{fmt}: a redirect into a catastrophic regex gave no RL006 note: {out[-400:]}")
             else:
