@@ -10,14 +10,14 @@ SharedFacts::SharedFacts(const RuleSet& rs) : rs_(rs), examples_(std::make_share
   examples_->slots.resize(rs.rules.size());
 }
 
-SharedFacts::SharedFacts(SharedFacts& frozen, const RuleSet& rs)
-    : rs_(rs), examples_(frozen.examples_), index_(frozen.index_), evidence_(frozen.evidence_) {}
-
-void SharedFacts::freeze() {
-  for (RuleId id = 0; id < rs_.rules.size(); ++id) example_paths(id);
-  prefix_index();
-  evidence_options();
-  examples_->frozen = true;
+SharedFacts::SharedFacts(SharedFacts& first, const RuleSet& rs) : rs_(rs) {
+  // Filled now, so that neither object writes them again (example_paths only writes an empty slot).
+  for (RuleId id = 0; id < rs.rules.size(); ++id) first.example_paths(id);
+  first.prefix_index();
+  first.evidence_options();
+  examples_ = first.examples_;
+  index_ = first.index_;
+  evidence_ = first.evidence_;
 }
 
 std::span<const std::string> SharedFacts::example_paths(RuleId id) {
@@ -25,10 +25,6 @@ std::span<const std::string> SharedFacts::example_paths(RuleId id) {
   ExampleSlot& slot = ex.slots[id];
   if (!slot.filled) {
     std::vector<std::string> paths = analysis::example_paths(rs_, rs_.rules[id], match_regex(id));
-    if (ex.frozen) {  // shared with another thread: never written (freeze() leaves no slot empty)
-      unshared_.push_back(std::move(paths));
-      return unshared_.back();
-    }
     std::size_t n = std::min<std::size_t>(paths.size(), kChunk);  // example_paths gives a handful
     slot.filled = true;
     if (n) {

@@ -28,13 +28,11 @@ class SharedFacts {
   SharedFacts(const SharedFacts&) = delete;
   SharedFacts& operator=(const SharedFacts&) = delete;
 
-  /// A second set of facts for another thread: it shares this one's example paths, prefix index and
-  /// evidence options, which freeze() has filled (read-only from then on), and keeps its own compiled
-  /// patterns, graph and pairs. Call freeze() first; both objects must outlive their users.
-  SharedFacts(SharedFacts& frozen, const RuleSet& rs);
-  /// Fills the example paths of every rule, the prefix index and the evidence options, so that
-  /// SharedFacts made from this one only read them.
-  void freeze();
+  /// A second set of facts for another thread: it shares `first`'s example paths, prefix index and
+  /// evidence options, which this constructor has `first` fill for every rule (read-only from then on,
+  /// in both objects), and keeps its own compiled patterns, graph and pairs. Make it before either
+  /// object is used on another thread; `first` must outlive it.
+  SharedFacts(SharedFacts& first, const RuleSet& rs);
 
   const RuleSet& rules() const { return rs_; }
   /// example_paths(rules(), rule `id`), computed once. The span stays valid while this object lives.
@@ -71,10 +69,8 @@ class SharedFacts {
     std::vector<ExampleSlot> slots;
     std::vector<std::unique_ptr<std::string[]>> chunks;
     std::size_t used = kChunk;  ///< strings used in the last chunk
-    bool frozen = false;        ///< every slot filled; shared by several SharedFacts, read only
   };
-  std::shared_ptr<Examples> examples_;
-  std::vector<std::vector<std::string>> unshared_;  ///< a frozen set's misses (none when freeze() ran)
+  std::shared_ptr<Examples> examples_;  ///< shared with a second SharedFacts: then every slot is filled
   static constexpr std::size_t kRecentRegexes = 64;
   struct RecentRegex {
     RuleId id = 0;

@@ -65,7 +65,6 @@ std::vector<Diagnostic> run_checks(const RuleSet& rs, const SourceFiles& files, 
   if (split) {
     // The facts both groups need (examples of every rule, prefix index) are built once, here, and only
     // read by the two threads; each keeps its own compiled patterns and results.
-    facts.freeze();
     analysis::SharedFacts graph_facts(facts, rs);
     std::exception_ptr failed;
     std::thread second([&] {
