@@ -18,12 +18,19 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# samples/ holds an example of every finding (RL001-RL005 are files broken on purpose), so check exits
+# 2 (a file does not parse) and convert exits 1 (a rule approximated): the expected answers, said in
+# words instead of make's "Error 1 (ignored)". Exit 3 (usage) or a crash fails `make run`.
 run: build
 	@echo "== redirlint check samples/"
-	-@$(BUILD)/redirlint check samples/
+	@$(BUILD)/redirlint check samples/; rc=$$?; case $$rc in \
+	  0|1|2) echo "(exit $$rc, as expected: samples/ shows one file per check, broken ones included)";; \
+	  *) exit $$rc;; esac
 	@echo
 	@echo "== redirlint convert --to nginx samples/site.htaccess"
-	-@$(BUILD)/redirlint convert --to nginx samples/site.htaccess
+	@$(BUILD)/redirlint convert --to nginx samples/site.htaccess; rc=$$?; case $$rc in \
+	  0|1) echo "(exit $$rc: the report above names every rule not converted exactly)";; \
+	  *) exit $$rc;; esac
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
