@@ -40,4 +40,16 @@ out=$(run_hook); rc=$?
 echo "== clean .htaccess (exit $rc)"; echo "$out"
 [ $rc -eq 0 ] || { echo "FAIL: a clean .htaccess failed the hook"; exit 1; }
 grep -q 'Passed' <<<"$out" || { echo "FAIL: pre-commit did not report Passed"; exit 1; }
+
+# The Docker hook builds this repository's Dockerfile: only where a Docker engine answers (the client
+# alone is not enough), and never with a network: it needs Debian's mirrors to build the image.
+if docker info >/dev/null 2>&1; then
+  printf 'Redirect 301 /x /y\nRedirect 301 /y /x\n' > .htaccess
+  git add .htaccess
+  out=$(pre-commit try-repo "$src" redirlint-docker --all-files 2>&1); rc=$?
+  echo "== looping .htaccess, Docker hook (exit $rc)"; echo "$out"
+  [ $rc -ne 0 ] && grep -q 'RL202' <<<"$out" || { echo "FAIL: the Docker hook did not report the loop"; exit 1; }
+else
+  echo "SKIP (part): no Docker engine here, the redirlint-docker hook was not run"
+fi
 echo PASS

@@ -1,0 +1,26 @@
+# fish completion for redirlint.
+#   copy to ~/.config/fish/completions/ (installed: share/fish/vendor_completions.d/redirlint.fish)
+# Subcommands and options come from `redirlint --help`, check codes from `redirlint list-checks`, so they
+# never drift from the binary.
+
+function __redirlint_subcommands
+    command redirlint --help 2>/dev/null | awk '/^Subcommands:/ {on = 1; next}
+        on && /^  [a-z]/ {name = $1; $1 = ""; sub(/^ +/, ""); print name "\t" $0}'
+end
+
+function __redirlint_options
+    set -l sub (commandline -opc)[2]
+    command redirlint $sub --help 2>/dev/null | awk '/^Options:/ {on = 1; next} /^[A-Z]/ {on = 0}
+        on && /^ +--/ {split($1, names, ","); for (i in names) if (names[i] ~ /^--/) print names[i]}'
+end
+
+function __redirlint_checks
+    command redirlint list-checks 2>/dev/null | awk '{print $1 "\t" $2}'
+end
+
+complete -c redirlint -f
+complete -c redirlint -n __fish_use_subcommand -a '(__redirlint_subcommands)'
+complete -c redirlint -n 'not __fish_use_subcommand' -a '(__redirlint_options)'
+complete -c redirlint -n '__fish_seen_subcommand_from explain' -a '(__redirlint_checks)'
+complete -c redirlint -n 'not __fish_use_subcommand; and __fish_prev_arg_in --select --ignore' -a '(__redirlint_checks)'
+complete -c redirlint -n 'not __fish_use_subcommand' -F
