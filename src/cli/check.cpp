@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
 #include "report/report.hpp"
+#include "util/atomic_write.hpp"
 
 namespace rl::cli {
 
@@ -24,6 +25,10 @@ struct CheckArgs {
   std::string today;   ///< --today YYYY-MM-DD (overrides the config's `today`)
   bool fix = false, unsafe_fixes = false, diff = false;
   int jobs = 0;  ///< --jobs: threads for one file's checks (0 = auto)
+  std::string output_file;  ///< --output-file: the report goes there (written atomically), not to stdout
+  bool exit_zero = false;   ///< --exit-zero: findings do not fail (bad input and usage errors still do)
+  bool quiet = false;       ///< --quiet: the findings only, no summary line
+  bool statistics = false;  ///< --statistics: counts per code instead of the findings
 };
 
 /// "RL101,RL102" arguments (possibly repeated) into one list of codes.
@@ -138,9 +143,10 @@ int run_check(const CheckArgs& a) {
   InputOptions input = a.input;
   input.config = a.config;
   if (!make_parse_options(input, popts)) return kExitUsage;
-  Severity fail;
-  if (!parse_severity(a.fail_level, fail)) {
-    std::cerr << "redirlint: --fail-level must be error, warning or info\n";
+  Severity fail = Severity::info;
+  bool never_fail = a.exit_zero || a.fail_level == "never";
+  if (!never_fail && !parse_severity(a.fail_level, fail)) {
+    std::cerr << "redirlint: --fail-level must be error, warning, info or never\n";
     return kExitUsage;
   }
   if (!known_codes(a.select) || !known_codes(a.ignore)) return kExitUsage;
@@ -177,8 +183,22 @@ int run_check(const CheckArgs& a) {
       return run_check(again);
     }
   }
-  print_diagnostics(a.output, diags, files, in.sets.size());
+  if (a.statistics || !a.output_file.empty()) {
+    std::string text = a.statistics ? render_statistics(diags, in.sets.size())
+                                    : diagnostics_text(a.output, diags, files, in.sets.size(), !a.quiet);
+    if (a.output_file.empty()) {
+      std::cout << text;
+    } else if (std::string error; !write_atomically(a.output_file, text, error)) {
+      std::cerr << "redirlint: cannot write --output-file " << a.output_file << ": " << error << "\n";
+      return kExitBadInput;
+    } else if (!a.quiet && !a.statistics) {
+      std::cerr << render_summary(diags, in.sets.size()) << " (report in " << a.output_file << ")\n";
+    }
+  } else {
+    print_diagnostics(a.output, diags, files, in.sets.size(), !a.quiet);
+  }
   if (bad_input) return kExitBadInput;
+  if (never_fail) return kExitClean;
   for (const Diagnostic& d : diags)
     if (static_cast<int>(d.severity) <= static_cast<int>(fail)) return kExitFindings;
   return kExitClean;
@@ -191,7 +211,13 @@ void setup_check(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("check", "lint redirect rules (files or directories)");
   add_input_options(*cmd, args->input);
   add_output_options(*cmd, args->output);
-  cmd->add_option("--fail-level", args->fail_level, "lowest severity that makes the exit code 1 (error|warning|info)");
+  cmd->add_option("--fail-level", args->fail_level,
+                  "lowest severity that makes the exit code 1 (error|warning|info), or never");
+  cmd->add_flag("--exit-zero", args->exit_zero,
+                "exit 0 even with findings (2 and 3 still mean unreadable input and usage errors)");
+  cmd->add_option("--output-file", args->output_file, "write the report to this file (atomically) instead of stdout");
+  cmd->add_flag("-q,--quiet", args->quiet, "print the findings only: no summary line");
+  cmd->add_flag("--statistics", args->statistics, "print how many findings of each code, instead of the findings");
   cmd->add_option("--select", args->select, "only these codes or slugs")->allow_extra_args(false);
   cmd->add_option("--ignore", args->ignore, "skip these codes or slugs")->allow_extra_args(false);
   cmd->add_option("--config", args->config, "settings file (default: .redirlint.yaml found upward from each file)");

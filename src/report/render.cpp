@@ -15,7 +15,11 @@ std::string render(std::string_view format, const std::vector<Diagnostic>& diags
                    const RenderOptions& opts) {
   if (format == "json") return render_json(diags, files);
   if (format == "sarif") return render_sarif(diags, files);
-  if (format == "text" && opts.pretty) return render_text(diags, files, opts.color, opts.files_checked);
+  if (format == "github") return render_github(diags, files);
+  if (format == "checkstyle") return render_checkstyle(diags, files);
+  if (format == "gitlab") return render_gitlab(diags, files);
+  if (format == "junit") return render_junit(diags, files, opts.files_checked);
+  if (format == "text" && opts.pretty) return render_text(diags, files, opts.color, opts.files_checked, opts.summary);
   return render_gcc(diags, files);
 }
 

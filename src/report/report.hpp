@@ -23,10 +23,13 @@ struct RenderOptions {
   bool pretty = false;            ///< text: source line and a caret/underline under the range
   bool color = false;             ///< ANSI colours (pretty only)
   std::size_t files_checked = 0;  ///< for the summary line
+  bool summary = true;            ///< pretty text ends with the summary line (off with --quiet)
 };
 
-/// Output formats `render` accepts: "text" (pretty when `opts.pretty`, else gcc lines), "gcc", "json", "sarif".
-inline constexpr std::string_view kOutputFormats[] = {"text", "gcc", "json", "sarif"};
+/// Output formats `render` accepts: "text" (pretty when `opts.pretty`, else gcc lines), "gcc", "json", "sarif",
+/// and the CI formats "github", "checkstyle", "gitlab", "junit" (docs/ci.md).
+inline constexpr std::string_view kOutputFormats[] = {"text",   "gcc",        "json",   "sarif",
+                                                      "github", "checkstyle", "gitlab", "junit"};
 
 /// Decides pretty/colour for `--output text` from `--color` (auto|always|never), NO_COLOR and whether
 /// stdout is a terminal: pretty on a terminal or with `always`; colour unless NO_COLOR or `never`.
@@ -42,13 +45,27 @@ std::string render_gcc(const std::vector<Diagnostic>& diags, const SourceFiles& 
 /// Compiler style for people: the gcc line, the source line, a caret/underline under the range, the notes,
 /// the fix and the example request; then the summary line. ANSI colours when `color`.
 std::string render_text(const std::vector<Diagnostic>& diags, const SourceFiles& files, bool color,
-                        std::size_t files_checked);
+                        std::size_t files_checked, bool summary = true);
 
 /// JSON of DESIGN §7 / docs/json-format.md (version 1). Pretty-printed, stable key order.
 std::string render_json(const std::vector<Diagnostic>& diags, const SourceFiles& files);
 
 /// SARIF 2.1.0 (docs/sarif.md): one run, every registered check as a rule, columns in Unicode code points.
 std::string render_sarif(const std::vector<Diagnostic>& diags, const SourceFiles& files);
+
+/// GitHub Actions workflow commands, one per diagnostic: `::error file=F,line=L,col=C,title=RL201 slug::message`
+/// (info is `::notice`); annotations on the pull request without code scanning.
+std::string render_github(const std::vector<Diagnostic>& diags, const SourceFiles& files);
+/// Checkstyle 4.3 XML (Jenkins warnings-ng, reviewdog): one <file> per file, one <error> per diagnostic.
+std::string render_checkstyle(const std::vector<Diagnostic>& diags, const SourceFiles& files);
+/// GitLab Code Quality report (a JSON array; severity error=major, warning=minor, info=info; a stable
+/// fingerprint from code, path, message and repeat count, so a moved line is the same finding).
+std::string render_gitlab(const std::vector<Diagnostic>& diags, const SourceFiles& files);
+/// JUnit XML: one test case per file read, failed when it has findings (the gcc lines as the body).
+std::string render_junit(const std::vector<Diagnostic>& diags, const SourceFiles& files, std::size_t files_checked);
+
+/// `check --statistics`: one line per code, most frequent first: count, code, slug, severity; then the summary.
+std::string render_statistics(const std::vector<Diagnostic>& diags, std::size_t files_checked);
 
 /// One-line summary: "3 warnings, 1 error in 2 files" ("no problems found in N files").
 std::string render_summary(const std::vector<Diagnostic>& diags, std::size_t files_checked);
@@ -78,6 +95,11 @@ void add_output_options(CLI::App& cmd, std::string& output);
 /// or with --color always (colours off with NO_COLOR or --color never), else gcc lines with the summary
 /// on stderr.
 void print_diagnostics(std::string_view output, const std::vector<Diagnostic>& diags, const SourceFiles& files,
-                       std::size_t files_checked);
+                       std::size_t files_checked, bool summary = true);
+
+/// The same text as print_diagnostics for a file instead of stdout (`--output-file`): never pretty unless
+/// --color always, the summary only inside pretty text.
+std::string diagnostics_text(std::string_view output, const std::vector<Diagnostic>& diags, const SourceFiles& files,
+                             std::size_t files_checked, bool summary);
 
 }  // namespace rl::cli

@@ -70,7 +70,7 @@ void snippet(std::ostringstream& o, const SourceFiles& files, const SourceRange&
 }  // namespace
 
 std::string render_text(const std::vector<Diagnostic>& diags, const SourceFiles& files, bool color,
-                        std::size_t files_checked) {
+                        std::size_t files_checked, bool summary) {
   Style st{color};
   std::ostringstream o;
   for (const Diagnostic& d : diags) {
@@ -93,7 +93,7 @@ std::string render_text(const std::vector<Diagnostic>& diags, const SourceFiles&
     if (d.fix) o << "  = fix" << (d.fix->safe ? "" : " (unsafe)") << ": " << d.fix->title << "\n";
     o << "  = see: redirlint explain " << d.code << "\n\n";
   }
-  o << st(kBold, render_summary(diags, files_checked)) << "\n";
+  if (summary) o << st(kBold, render_summary(diags, files_checked)) << "\n";
   return o.str();
 }
 
