@@ -1,6 +1,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+
+#include "checks/docs.hpp"
 #include "checks/registry.hpp"
 #include "report/report.hpp"
 
@@ -49,16 +52,57 @@ ordered_json region(const SourceFiles& files, const SourceRange& r) {
   return j;
 }
 
+// The base that relative URIs are resolved against (GitHub code scanning maps it to the checkout).
+constexpr const char* kSrcRoot = "%SRCROOT%";
+
+// A relative path is relative to %SRCROOT%; standard input has no URI, only a description.
+ordered_json artifact(std::string_view path) {
+  if (path == "<stdin>" || path.empty()) return {{"description", {{"text", "standard input"}}}};
+  ordered_json a;
+  a["uri"] = to_uri(path);
+  if (!path.starts_with("/")) a["uriBaseId"] = kSrcRoot;
+  return a;
+}
+
 ordered_json location(const SourceFiles& files, const SourceRange& r, const std::string* message) {
   ordered_json phys;
   std::string path = r.file < files.size() ? files.path(r.file) : std::string();
-  phys["artifactLocation"] = {{"uri", to_uri(path)}};
-  // A whole-file diagnostic (line 0) has no region: SARIF regions need startLine >= 1.
-  if (r.valid() && r.file < files.size()) phys["region"] = region(files, r);
+  phys["artifactLocation"] = artifact(path);
+  // A whole-file diagnostic (line 0) points at the file's first line: code scanning shows a result
+  // without a region nowhere in the file view.
+  if (r.file < files.size()) {
+    if (r.valid()) {
+      phys["region"] = region(files, r);
+    } else {
+      phys["region"] = {{"startLine", 1}};
+    }
+  }
   ordered_json loc;
   loc["physicalLocation"] = phys;
   if (message) loc["message"] = {{"text", *message}};
   return loc;
+}
+
+// The text under `## heading` of a doc page, up to the next heading, trimmed.
+std::string doc_section(std::string_view page, std::string_view heading) {
+  std::string marker = "\n## " + std::string(heading) + "\n";
+  std::size_t b = page.find(marker);
+  if (b == std::string_view::npos) return {};
+  b += marker.size();
+  std::size_t e = page.find("\n## ", b);
+  std::string_view s = page.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b);
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// CVSS-like scores GitHub code scanning reads (rules[].properties["security-severity"]) to rank security
+// alerts: open redirect (CWE-601) is medium, a Host header reflected into Location and an https
+// downgrade lower. Only codes about an attacker or an eavesdropper have one.
+std::string_view security_severity(std::string_view slug) {
+  if (slug == "open-redirect") return "6.1";
+  if (slug == "https-downgrade") return "5.3";
+  if (slug == "host-header-redirect" || slug == "host-reflection") return "4.3";
+  return {};
 }
 
 ordered_json rule_json(const CheckInfo& c) {
@@ -66,8 +110,19 @@ ordered_json rule_json(const CheckInfo& c) {
   r["id"] = std::string(c.code);
   r["name"] = std::string(c.slug);
   r["shortDescription"] = {{"text", std::string(c.summary)}};
+  std::string_view page = check_doc(c.code);
+  if (std::string what = doc_section(page, "What it does"); !what.empty())
+    r["fullDescription"] = {{"text", what}};
+  if (!page.empty()) r["help"] = {{"text", std::string(page)}, {"markdown", std::string(page)}};
   r["helpUri"] = doc_url(c.code);
   r["defaultConfiguration"] = {{"level", std::string(sarif_level(c.severity))}};
+  ordered_json props;
+  props["tags"] = ordered_json::array({"redirects"});
+  if (std::string_view s = security_severity(c.slug); !s.empty()) {
+    props["tags"].push_back("security");
+    props["security-severity"] = std::string(s);
+  }
+  r["properties"] = props;
   return r;
 }
 
@@ -107,7 +162,7 @@ std::string render_sarif(const std::vector<Diagnostic>& diags, const SourceFiles
       }
       ordered_json changes = ordered_json::array();
       for (auto& [file, reps] : by_file)
-        changes.push_back({{"artifactLocation", {{"uri", to_uri(file < files.size() ? files.path(file) : "")}}},
+        changes.push_back({{"artifactLocation", artifact(file < files.size() ? files.path(file) : "")},
                            {"replacements", reps}});
       res["fixes"] = ordered_json::array({{{"description", {{"text", d.fix->title}}}, {"artifactChanges", changes}}});
     }
@@ -127,6 +182,12 @@ std::string render_sarif(const std::vector<Diagnostic>& diags, const SourceFiles
   driver["rules"] = rules;
   ordered_json run;
   run["tool"] = {{"driver", driver}};
+  std::error_code ec;
+  std::string cwd = std::filesystem::current_path(ec).string();
+  if (!ec && !cwd.empty()) {
+    if (cwd.back() != '/') cwd += '/';
+    run["originalUriBaseIds"] = {{kSrcRoot, {{"uri", to_uri(cwd)}}}};
+  }
   run["columnKind"] = "unicodeCodePoints";
   run["results"] = results;
   ordered_json root;

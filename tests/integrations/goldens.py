@@ -25,6 +25,8 @@ def main():
         base = os.path.basename(exp)[: -len(".expected")]
         name, fmt = base.rsplit(".", 1)
         run = subprocess.run([exe, "check", "--output", fmt, name], cwd=gdir, capture_output=True, text=True, timeout=60)
+        # SARIF's %SRCROOT% is the directory the check ran in: machine-dependent, so it is written as $GOLDEN_DIR.
+        run.stdout = run.stdout.replace('"file://%s/"' % os.path.abspath(gdir), '"file://$GOLDEN_DIR/"')
         if run.returncode not in (0, 1):
             print("FAIL: %s exited %d: %s" % (base, run.returncode, run.stderr))
             failures += 1

@@ -66,10 +66,42 @@ TEST_CASE("a SARIF result names its rule, level, message, region in code points 
   CHECK(res["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == "/c");
 }
 
-TEST_CASE("info becomes SARIF level note and a whole-file diagnostic has no region") {
+TEST_CASE("info becomes SARIF level note and a whole-file diagnostic points at the file's first line") {
   json res = sample_sarif()["runs"][0]["results"][1];
   CHECK(res["level"] == "note");
-  CHECK_FALSE(res["locations"][0]["physicalLocation"].contains("region"));
+  CHECK(res["locations"][0]["physicalLocation"]["region"] == json{{"startLine", 1}});
+}
+
+TEST_CASE("SARIF rules carry their doc page as help and a security-severity on security rules") {
+  json rules = sample_sarif()["runs"][0]["tool"]["driver"]["rules"];
+  bool saw_security = false;
+  for (const json& r : rules) {
+    CHECK(r["help"]["markdown"].get<std::string>().starts_with("# " + r["id"].get<std::string>()));
+    CHECK(!r["fullDescription"]["text"].get<std::string>().empty());
+    if (r["name"] == "open-redirect") {
+      saw_security = true;
+      CHECK(r["properties"]["security-severity"] == "6.1");
+      CHECK(r["properties"]["tags"] == json::array({"redirects", "security"}));
+    }
+    if (r["name"] == "redirect-chain") CHECK_FALSE(r["properties"].contains("security-severity"));
+  }
+  CHECK(saw_security);
+}
+
+TEST_CASE("relative SARIF URIs are relative to %SRCROOT%, standard input has no URI") {
+  SourceFiles files;
+  FileId rel = files.add("site/.htaccess", "Redirect 301 /a /b\n");
+  FileId in = files.add("<stdin>", "Redirect 301 /a /b\n");
+  std::vector<Diagnostic> diags{make_diagnostic("RL201", files.range(rel, 0, 5), "m"),
+                                make_diagnostic("RL201", files.range(in, 0, 5), "m")};
+  json run = json::parse(render_sarif(diags, files))["runs"][0];
+  json a = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+  CHECK(a["uri"] == "site/.htaccess");
+  CHECK(a["uriBaseId"] == "%SRCROOT%");
+  CHECK(run["originalUriBaseIds"]["%SRCROOT%"]["uri"].get<std::string>().starts_with("file:///"));
+  json b = run["results"][1]["locations"][0]["physicalLocation"]["artifactLocation"];
+  CHECK_FALSE(b.contains("uri"));
+  CHECK(b["description"]["text"] == "standard input");
 }
 
 TEST_CASE("absolute paths become file URIs in SARIF") {
