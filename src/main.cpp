@@ -1,8 +1,11 @@
 // redirlint: a linter and converter for web-server redirect configuration.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
+#include "parse/yaml_util.hpp"
 
 #ifndef REDIRLINT_VERSION
 #define REDIRLINT_VERSION "0.0.0"
@@ -22,6 +25,24 @@ int main(int argc, char** argv) {
   rl::cli::setup_graph(app, exit_code);
   rl::cli::setup_lsp(app, exit_code);
   rl::cli::setup_convert(app, exit_code);
+  // An unknown word where the subcommand goes: say which word, and the nearest subcommand.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string word = argv[1];
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
+    bool known = false;
+    for (const std::string& n : names) known = known || n == word;
+    if (!known) {
+      std::vector<std::string_view> views(names.begin(), names.end());
+      std::string near = rl::file_rules::did_you_mean(word, views);
+      std::cerr << "redirlint: unknown subcommand \"" << word << "\"";
+      if (!near.empty()) std::cerr << "; did you mean \"" << near << "\"?";
+      std::cerr << "\nsubcommands:";
+      for (const std::string& n : names) std::cerr << " " << n;
+      std::cerr << "\nRun redirlint --help for more information.\n";
+      return rl::cli::kExitUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -6,8 +6,10 @@
 #include "checks/config.hpp"
 #include "checks/fixes.hpp"
 #include "checks/run.hpp"
+#include "cli/baseline.hpp"
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
+#include "parse/yaml_util.hpp"
 #include "report/report.hpp"
 #include "util/atomic_write.hpp"
 
@@ -29,6 +31,8 @@ struct CheckArgs {
   bool exit_zero = false;   ///< --exit-zero: findings do not fail (bad input and usage errors still do)
   bool quiet = false;       ///< --quiet: the findings only, no summary line
   bool statistics = false;  ///< --statistics: counts per code instead of the findings
+  std::string baseline;     ///< --baseline: findings listed there are not reported
+  bool update_baseline = false;  ///< --update-baseline: (re)write --baseline with today's findings
 };
 
 /// "RL101,RL102" arguments (possibly repeated) into one list of codes.
@@ -49,7 +53,15 @@ std::vector<std::string> split_codes(const std::vector<std::string>& args) {
 bool known_codes(const std::vector<std::string>& codes) {
   for (const std::string& c : codes)
     if (!find_check(c)) {
-      std::cerr << "redirlint: unknown check \"" << c << "\" (see redirlint list-checks)\n";
+      std::vector<std::string_view> known;
+      for (const CheckInfo& info : all_checks()) {
+        known.push_back(info.code);
+        known.push_back(info.slug);
+      }
+      std::string near = file_rules::did_you_mean(c, known);
+      std::cerr << "redirlint: unknown check \"" << c << "\"";
+      if (!near.empty()) std::cerr << "; did you mean \"" << near << "\"?";
+      std::cerr << " (see redirlint list-checks)\n";
       return false;
     }
   return true;
@@ -172,10 +184,42 @@ int run_check(const CheckArgs& a) {
     diags.insert(diags.end(), ds.begin(), ds.end());
   }
   sort_diagnostics(diags, files);
+  if (!a.baseline.empty()) {
+    if (a.update_baseline) {
+      std::string error;
+      if (!write_atomically(a.baseline, baseline_text(diags, files), error)) {
+        std::cerr << "redirlint: cannot write --baseline " << a.baseline << ": " << error << "\n";
+        return kExitBadInput;
+      }
+      std::cerr << "redirlint: wrote " << diags.size() << " finding" << (diags.size() == 1 ? "" : "s") << " to "
+                << a.baseline << "\n";
+      return bad_input ? kExitBadInput : kExitClean;
+    }
+    // Read the way every input is read (bounded, regular files only).
+    SourceFiles baseline_file;
+    FileId id = 0;
+    std::string error;
+    std::size_t removed = 0;
+    if (!baseline_file.load(a.baseline, id, error) ||
+        !apply_baseline(baseline_file.get(id).text, diags, files, removed, error)) {
+      std::cerr << "redirlint: --baseline " << a.baseline << ": " << error << "\n";
+      return kExitUsage;
+    }
+    if (removed && !a.quiet)
+      std::cerr << "redirlint: " << removed << " finding" << (removed == 1 ? "" : "s") << " of the baseline not shown\n";
+  }
   if (a.fix || a.unsafe_fixes || a.diff) {
     bool changed = false;
     if (!handle_fixes(a, diags, files, changed)) return kExitBadInput;
-    if (a.diff) return changed ? kExitFindings : kExitClean;
+    // --diff prints the fixes and still says whether findings remain: exit 1 with findings at or above
+    // --fail-level (fixed or not), as a plain check would.
+    if (a.diff) {
+      if (bad_input) return kExitBadInput;
+      if (never_fail) return kExitClean;
+      for (const Diagnostic& d : diags)
+        if (static_cast<int>(d.severity) <= static_cast<int>(fail)) return kExitFindings;
+      return changed ? kExitFindings : kExitClean;
+    }
     if (changed) {
       // Report on the files as they are now (lines moved), without fixing again.
       CheckArgs again = a;
@@ -218,6 +262,9 @@ void setup_check(CLI::App& app, int& exit_code) {
   cmd->add_option("--output-file", args->output_file, "write the report to this file (atomically) instead of stdout");
   cmd->add_flag("-q,--quiet", args->quiet, "print the findings only: no summary line");
   cmd->add_flag("--statistics", args->statistics, "print how many findings of each code, instead of the findings");
+  cmd->add_option("--baseline", args->baseline, "do not report the findings listed in this file (see --update-baseline)");
+  cmd->add_flag("--update-baseline", args->update_baseline,
+                "write today's findings to the --baseline file instead of reporting them");
   cmd->add_option("--select", args->select, "only these codes or slugs")->allow_extra_args(false);
   cmd->add_option("--ignore", args->ignore, "skip these codes or slugs")->allow_extra_args(false);
   cmd->add_option("--config", args->config, "settings file (default: .redirlint.yaml found upward from each file)");

@@ -10,6 +10,8 @@ a value that needs escaping in each format (a quote, '<', '&', a comma, a colon 
   on a second run), severity in GitLab's words, location.path and lines.begin.
 - --output-file writes the same report there (stdout empty), --exit-zero/--fail-level never exit 0,
   --quiet drops the summary, --statistics counts per code.
+- --baseline: --update-baseline writes today's findings; then only new findings are reported, also
+  after a comment moved every line; a file that is not a baseline is a usage error.
 usage: ci_formats.py REDIRLINT
 """
 import json
@@ -119,6 +121,24 @@ with tempfile.TemporaryDirectory() as tmp:
     rows = [l.split() for l in out.splitlines()[:-1]]
     check(rc == 1 and rows and all(r[0].isdigit() and re.fullmatch(r"RL\d{3}", r[1]) for r in rows), f"--statistics: {out!r}")
     check(sum(int(r[0]) for r in rows) == len([l for l in findings if loop in l]), "--statistics: counts do not add up")
+
+    # --baseline: written once, then only new findings are reported, also after lines moved.
+    base = os.path.join(tmp, "baseline.json")
+    rc, out, err = run("--baseline", base, "--update-baseline", loop)
+    check(rc == 0 and out == "" and os.path.exists(base), f"--update-baseline: rc={rc}, out {out!r}")
+    rc, out, err = run("--baseline", base, "--output", "gcc", loop)
+    check(rc == 0 and out == "" and "of the baseline not shown" in err, f"--baseline: known findings shown: {out!r}")
+    with open(loop) as f:
+        old = f.read()
+    with open(loop, "w") as f:
+        f.write("# a comment moves every line down\n" + old + "Redirect 301 /n1 /n2\nRedirect 301 /n2 /n3\n")
+    rc, out, err = run("--baseline", base, "--output", "gcc", loop)
+    new = [l for l in out.splitlines() if re.search(r": (error|warning|info): ", l)]
+    check(rc == 1 and len(new) == 1 and "/n1" in new[0], f"--baseline: after the move, want only the new chain: {out!r}")
+    with open(base, "w") as f:
+        f.write("{}")
+    rc, _, err = run("--baseline", base, loop)
+    check(rc == 3 and "not a redirlint baseline" in err, f"--baseline of a non-baseline: rc={rc}, {err!r}")
 
 if failures:
     print("FAIL:\n  " + "\n  ".join(failures))
