@@ -1,11 +1,8 @@
 #include <iostream>
 #include <map>
 
-#include "analysis/automaton.hpp"
-#include "analysis/facts.hpp"
-#include "checks/config.hpp"
 #include "checks/fixes.hpp"
-#include "checks/run.hpp"
+#include "checks/lint.hpp"
 #include "cli/baseline.hpp"
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
@@ -67,37 +64,6 @@ bool known_codes(const std::vector<std::string>& codes) {
   return true;
 }
 
-/// Loads (and caches) the config that applies to `file`. False on config errors (printed).
-bool config_for(const CheckArgs& a, const std::string& file, std::map<std::string, Config>& cache, Config& out) {
-  std::string path = a.config.empty() ? find_config(file) : a.config;
-  if (path.empty()) {
-    out = Config{};
-    return true;
-  }
-  if (auto it = cache.find(path); it != cache.end()) {
-    out = it->second;
-    return true;
-  }
-  std::vector<ConfigError> errors;
-  Config c;
-  if (!load_config(path, c, errors)) {
-    for (const ConfigError& e : errors) std::cerr << to_string(e) << "\n";
-    return false;
-  }
-  out = cache[path] = c;
-  return true;
-}
-
-void settings_from(const CheckArgs& a, const Config& c, Selection& sel, CheckOptions& opts) {
-  sel.select = a.select.empty() ? c.select : a.select;
-  sel.ignore = c.ignore;
-  sel.ignore.insert(sel.ignore.end(), a.ignore.begin(), a.ignore.end());
-  sel.severity = c.severity;
-  opts.today = !a.today.empty() ? a.today : c.today.value_or("");
-  if (c.max_hops) opts.max_hops = *c.max_hops;
-  opts.jobs = a.jobs;
-}
-
 /// --fix / --unsafe-fixes / --diff. Returns false when a file could not be written.
 bool handle_fixes(const CheckArgs& a, std::vector<Diagnostic>& diags, const SourceFiles& files, bool& changed) {
   FixResult fr = apply_fixes(diags, files, a.unsafe_fixes);
@@ -127,29 +93,6 @@ bool handle_fixes(const CheckArgs& a, std::vector<Diagnostic>& diags, const Sour
   return ok;
 }
 
-// Regexes too large for the automata (max-pattern-bytes, max-automaton-states) get no shadowing or
-// chain claims: say so (RL006, info) rather than stay silent. Other untranslatable regexes
-// (back-references, look-around) are a known boundary of the analysis, not a limit hit.
-void report_unanalysed(RuleSet& rs) {
-  analysis::AutomatonLimits lim = analysis::AutomatonLimits::current();
-  for (const Rule& r : rs.rules) {
-    if (r.match.kind != MatchKind::regex) continue;
-    std::string why;
-    if (analysis::Language::from_pcre(r.match.text, r.match.ignore_case, &why, lim) ||
-        (why != "pattern too long" && why != "automaton too large"))
-      continue;
-    bool too_long = why == "pattern too long";
-    std::string shown = r.match.text.size() > 40 ? r.match.text.substr(0, 40) + "..." : r.match.text;
-    rs.parse_diags.push_back(make_diagnostic(
-        "RL006", r.where,
-        "regex " + analysis::quoted(shown) + " is too " + (too_long ? "long" : "complex") +
-            " to analyse: no shadowing, duplicate or chain finding covers this rule (" +
-            (too_long ? limit_hint(LimitId::pattern_bytes, lim.max_pattern_bytes)
-                      : limit_hint(LimitId::automaton_states, lim.max_states)) +
-            ")"));
-  }
-}
-
 int run_check(const CheckArgs& a) {
   ParseOptions popts;
   InputOptions input = a.input;
@@ -167,20 +110,18 @@ int run_check(const CheckArgs& a) {
   DisposeAtExit keep{in};
   std::vector<Diagnostic> diags = in.unreadable_diags;
   bool bad_input = in.unreadable;
-  std::map<std::string, Config> configs;
+  Linter linter({a.config, a.select, a.ignore, a.today, a.jobs});
   for (RuleSet& rs : in.sets) {
     for (const Diagnostic& d : rs.parse_diags)
       if (d.code == "RL001" && d.severity == Severity::error) bad_input = true;
-    Config cfg;
-    if (!config_for(a, files.path(rs.file), configs, cfg)) return kExitUsage;
     ParseOptions this_file = popts;  // sets this file's regex and automaton limits
     if (popts.per_file) popts.per_file(files.path(rs.file), this_file);
-    Selection sel;
-    CheckOptions copts;
-    settings_from(a, cfg, sel, copts);
-    // Asks the automaton builder about every regex rule: only worth it when RL006 can be reported.
-    if (sel.enabled("RL006")) report_unanalysed(rs);
-    auto ds = run_checks(rs, files, copts, sel);
+    std::vector<Diagnostic> ds;
+    std::vector<ConfigError> errors;
+    if (!linter.lint(rs, files, files.path(rs.file), ds, errors)) {
+      for (const ConfigError& e : errors) std::cerr << to_string(e) << "\n";
+      return kExitUsage;
+    }
     diags.insert(diags.end(), ds.begin(), ds.end());
   }
   sort_diagnostics(diags, files);

@@ -1,7 +1,11 @@
 #include "lsp/server.hpp"
 #include "util/hex.hpp"
 
+#include <poll.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <iostream>
 #include <cctype>
 #include <istream>
 #include <ostream>
@@ -124,13 +128,20 @@ bool foreign_yaml(const std::string& path, const std::string& text, const ParseO
 
 }  // namespace
 
-Analysis analyze_buffer(const std::string& path, const std::string& text, const ParseOptions& opts) {
+Analysis analyze_buffer(const std::string& path, const std::string& text, const ParseOptions& opts, Linter* linter) {
   Analysis a;
   a.file = a.files.add(path, text);
   if (foreign_yaml(path, text, opts)) return a;
   try {
     a.rules = parse_file(a.files, a.file, opts);
-    a.diagnostics = run_checks(a.rules, a.files, CheckOptions{}, Selection{});
+    LintOverrides none;
+    none.no_config = true;
+    Linter defaults(none);
+    std::vector<ConfigError> errors;
+    if (!(linter ? *linter : defaults).lint(a.rules, a.files, path, a.diagnostics, errors)) {
+      for (const ConfigError& e : errors) a.config_errors.push_back(to_string(e));
+      defaults.lint(a.rules, a.files, path, a.diagnostics, errors);
+    }
   } catch (const std::exception& e) {
     // An editor session must survive whatever the buffer holds: report, do not die.
     a.diagnostics.push_back(make_diagnostic("RL001", a.files.range(a.file, 0, 0), std::string("internal error: ") + e.what()));
@@ -139,7 +150,65 @@ Analysis analyze_buffer(const std::string& path, const std::string& text, const 
   return a;
 }
 
-Server::Server(std::ostream& out, Analyzer analyzer) : out_(out), analyzer_(std::move(analyzer)) {}
+Server::Server(std::ostream& out, Analyzer analyzer) : out_(out), analyzer_(std::move(analyzer)) {
+  if (!analyzer_)
+    analyzer_ = [this](const std::string& path, const std::string& text, const ParseOptions& opts) {
+      return analyze_buffer(path, text, opts, &linter_);
+    };
+}
+
+namespace {
+
+std::optional<std::int64_t> version_of(const json& text_document) {
+  if (text_document.contains("version") && text_document["version"].is_number_integer())
+    return text_document["version"].get<std::int64_t>();
+  return std::nullopt;
+}
+
+std::vector<std::string> string_list(const json& v) {
+  std::vector<std::string> out;
+  if (v.is_string()) out.push_back(v.get<std::string>());
+  if (v.is_array())
+    for (const json& s : v)
+      if (s.is_string()) out.push_back(s.get<std::string>());
+  return out;
+}
+
+}  // namespace
+
+void Server::configure(const json& options) {
+  if (!options.is_object()) return;
+  Format f;
+  if (options.contains("format") && options["format"].is_string() && parse_format(options["format"].get<std::string>(), f))
+    parse_options_.format = f;
+  if (options.contains("htaccessDir") && options["htaccessDir"].is_string())
+    parse_options_.htaccess_dir = normalise_dir(options["htaccessDir"].get<std::string>());
+  LintOverrides o;
+  if (options.contains("config") && options["config"].is_string()) o.config = options["config"].get<std::string>();
+  if (options.contains("select")) o.select = string_list(options["select"]);
+  if (options.contains("ignore")) o.ignore = string_list(options["ignore"]);
+  if (options.contains("today") && options["today"].is_string()) o.today = options["today"].get<std::string>();
+  linter_ = Linter(o);
+  shown_config_errors_.clear();
+}
+
+void Server::idle() {
+  for (auto& [uri, doc] : docs_)
+    if (doc.stale) {
+      analyse(uri, doc);
+      publish(uri, doc);
+    }
+}
+
+const Server::Document* Server::fresh(const std::string& uri) {
+  auto it = docs_.find(uri);
+  if (it == docs_.end()) return nullptr;
+  if (it->second.stale) {
+    analyse(uri, it->second);
+    publish(uri, it->second);
+  }
+  return &it->second;
+}
 
 void Server::reply(const json& id, json result) {
   write_message(out_, json{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}}.dump(
@@ -185,15 +254,32 @@ void Server::handle(const json& msg) {
       shutdown_ = true;
       reply(id, nullptr);
     } else if (method == "textDocument/didOpen") {
-      update(params.at("textDocument").at("uri"), params.at("textDocument").at("text"));
+      const json& td = params.at("textDocument");
+      update(td.at("uri"), td.at("text"), version_of(td));
     } else if (method == "textDocument/didChange") {
       // Full sync: the last change holds the whole text.
       const json& changes = params.at("contentChanges");
-      if (!changes.empty()) update(params.at("textDocument").at("uri"), changes.back().at("text"));
+      const json& td = params.at("textDocument");
+      if (!changes.empty()) update(td.at("uri"), changes.back().at("text"), version_of(td));
     } else if (method == "textDocument/didSave") {
       std::string uri = params.at("textDocument").at("uri");
-      if (params.contains("text")) update(uri, params["text"]);
-      else if (auto it = docs_.find(uri); it != docs_.end()) update(uri, it->second.text);
+      auto it = docs_.find(uri);
+      std::optional<std::int64_t> version = it != docs_.end() ? it->second.version : std::nullopt;
+      if (params.contains("text")) update(uri, params["text"], version);
+      else if (it != docs_.end()) update(uri, it->second.text, version);
+    } else if (method == "workspace/didChangeConfiguration") {
+      // {"settings": {"redirlint": {...}}} or the settings object itself; every open document again.
+      json settings = params.value("settings", json::object());
+      if (settings.is_object() && settings.contains("redirlint")) settings = settings["redirlint"];
+      configure(settings);
+      for (auto& [uri, doc] : docs_) doc.stale = true;
+      if (!debounce_) idle();
+    } else if (method == "textDocument/documentSymbol") {
+      reply(id, document_symbols(params));
+    } else if (method == "textDocument/definition") {
+      reply(id, definition(params));
+    } else if (method == "initialized" || method == "$/cancelRequest" || method == "$/setTrace") {
+      // Notifications that need no answer.
     } else if (method == "textDocument/didClose") {
       std::string uri = params.at("textDocument").at("uri");
       docs_.erase(uri);
@@ -216,33 +302,45 @@ json Server::initialize(const json& params) {
   json encodings = params.value("capabilities", json::object()).value("general", json::object())
                        .value("positionEncodings", json::array());
   utf8_positions_ = std::find(encodings.begin(), encodings.end(), "utf-8") != encodings.end();
-  const json options = params.value("initializationOptions", json::object());
-  if (options.is_object()) {
-    Format f;
-    if (options.contains("format") && options["format"].is_string() && parse_format(options["format"].get<std::string>(), f))
-      parse_options_.format = f;
-    if (options.contains("htaccessDir") && options["htaccessDir"].is_string())
-      parse_options_.htaccess_dir = normalise_dir(options["htaccessDir"].get<std::string>());
-  }
+  configure(params.value("initializationOptions", json::object()));
   json caps;
   caps["positionEncoding"] = utf8_positions_ ? "utf-8" : "utf-16";
   caps["textDocumentSync"] = {{"openClose", true}, {"change", 1}, {"save", {{"includeText", true}}}};
   caps["codeActionProvider"] = {{"codeActionKinds", {"quickfix"}}};
   caps["hoverProvider"] = true;
+  caps["documentSymbolProvider"] = true;
+  caps["definitionProvider"] = true;
   return {{"capabilities", caps}, {"serverInfo", {{"name", "redirlint"}, {"version", REDIRLINT_VERSION}}}};
 }
 
-void Server::update(const std::string& uri, std::string text) {
+void Server::update(const std::string& uri, std::string text, std::optional<std::int64_t> version) {
   Document& doc = docs_[uri];
-  doc.analysis = analyzer_(uri_to_path(uri), text, parse_options_);
   doc.text = std::move(text);
-  publish(uri, doc);
+  doc.version = version;
+  doc.stale = true;
+  if (!debounce_) {
+    analyse(uri, doc);
+    publish(uri, doc);
+  }
+}
+
+void Server::analyse(const std::string& uri, Document& doc) {
+  doc.analysis = analyzer_(uri_to_path(uri), doc.text, parse_options_);
+  doc.stale = false;
+  for (const std::string& e : doc.analysis.config_errors) {
+    if (std::find(shown_config_errors_.begin(), shown_config_errors_.end(), e) != shown_config_errors_.end()) continue;
+    shown_config_errors_.push_back(e);
+    notify("window/showMessage",
+           {{"type", 1}, {"message", "redirlint: " + e + " (checking with the default settings)"}});
+  }
 }
 
 void Server::publish(const std::string& uri, const Document& doc) {
   json list = json::array();
   for (const Diagnostic& d : doc.analysis.diagnostics) list.push_back(to_lsp(d, doc.analysis));
-  notify("textDocument/publishDiagnostics", {{"uri", uri}, {"diagnostics", list}});
+  json params = {{"uri", uri}, {"diagnostics", list}};
+  if (doc.version) params["version"] = *doc.version;
+  notify("textDocument/publishDiagnostics", params);
 }
 
 json Server::range_json(const SourceRange& r, const SourceFiles& files) const {
@@ -284,11 +382,11 @@ json Server::to_lsp(const Diagnostic& d, const Analysis& a) const {
   return j;
 }
 
-json Server::code_actions(const json& params) const {
+json Server::code_actions(const json& params) {
   json actions = json::array();
   std::string uri = params.at("textDocument").at("uri");
-  auto it = docs_.find(uri);
-  if (it == docs_.end()) return actions;
+  const Document* doc = fresh(uri);
+  if (!doc) return actions;
   const json context = params.value("context", json::object());
   if (context.contains("only")) {
     const json& only = context["only"];
@@ -297,11 +395,25 @@ json Server::code_actions(const json& params) const {
   // Lines are enough to pick the findings under the cursor or selection.
   std::uint32_t first = params.at("range").at("start").at("line").get<std::uint32_t>() + 1;
   std::uint32_t last = params.at("range").at("end").at("line").get<std::uint32_t>() + 1;
-  const Analysis& a = it->second.analysis;
+  const Analysis& a = doc->analysis;
   for (const Diagnostic& d : a.diagnostics) {
-    if (!d.fix || !d.fix->safe || d.fix->edits.empty() || d.range.file != a.file) continue;
+    if (!d.range.valid() || d.range.file != a.file) continue;
     std::uint32_t end_line = d.range.end_line ? d.range.end_line : d.range.line;
     if (end_line < first || d.range.line > last) continue;
+    {
+      // "Disable for this line": `# redirlint disable=CODE` on its own line above, indented like the rule
+      // (every format redirlint reads takes '#' comments).
+      std::string_view line = a.files.line_text(a.file, d.range.line);
+      std::string indent(line.substr(0, line.find_first_not_of(" \t") == std::string_view::npos
+                                            ? 0 : line.find_first_not_of(" \t")));
+      SourceRange at{a.file, d.range.line, 1, d.range.line, 1};
+      actions.push_back({{"title", "Disable " + d.code + " for this line"},
+                         {"kind", "quickfix"},
+                         {"diagnostics", json::array({to_lsp(d, a)})},
+                         {"edit", {{"changes", {{uri, json::array({{{"range", range_json(at, a.files)},
+                                                                      {"newText", indent + "# redirlint disable=" + d.code + "\n"}}})}}}}}});
+    }
+    if (!d.fix || !d.fix->safe || d.fix->edits.empty()) continue;
     json changes = json::object();
     for (const Edit& e : d.fix->edits) {
       std::string target = e.range.file == a.file ? uri : path_to_uri(a.files.path(e.range.file));
@@ -316,10 +428,10 @@ json Server::code_actions(const json& params) const {
   return actions;
 }
 
-json Server::hover(const json& params) const {
-  auto it = docs_.find(params.at("textDocument").at("uri").get<std::string>());
-  if (it == docs_.end()) return nullptr;
-  const Analysis& a = it->second.analysis;
+json Server::hover(const json& params) {
+  const Document* doc = fresh(params.at("textDocument").at("uri").get<std::string>());
+  if (!doc) return nullptr;
+  const Analysis& a = doc->analysis;
   std::uint32_t line = params.at("position").at("line").get<std::uint32_t>() + 1;
   const Rule* rule = nullptr;
   for (const Rule& r : a.rules.rules) {
@@ -340,8 +452,80 @@ json Server::hover(const json& params) const {
   return {{"contents", {{"kind", "markdown"}, {"value", text}}}, {"range", range_json(rule->where, a.files)}};
 }
 
+namespace {
+
+// True when another message is already buffered or readable on stdin without blocking.
+bool input_waiting(std::istream& in) {
+  if (in.rdbuf()->in_avail() > 0) return true;
+  if (&in != &std::cin) return false;
+  pollfd p{STDIN_FILENO, POLLIN, 0};
+  return ::poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
+// The rule whose range holds 0-based `line` of the buffer.
+const Rule* rule_at_line(const Analysis& a, std::uint32_t line) {
+  for (const Rule& r : a.rules.rules) {
+    std::uint32_t end = r.where.end_line ? r.where.end_line : r.where.line;
+    if (r.where.file == a.file && r.where.line <= line + 1 && line + 1 <= end) return &r;
+  }
+  return nullptr;
+}
+
+// A rule's source text on one line, for symbol names.
+std::string rule_name(const Rule& r) {
+  std::string s;
+  for (char c : r.original) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    if (c == ' ' && (s.empty() || s.back() == ' ')) continue;
+    s += c;
+  }
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  if (s.size() > 80) s = s.substr(0, 77) + "...";
+  return s.empty() ? "rule" : s;
+}
+
+}  // namespace
+
+json Server::document_symbols(const json& params) {
+  json symbols = json::array();
+  const Document* doc = fresh(params.at("textDocument").at("uri").get<std::string>());
+  if (!doc) return symbols;
+  const Analysis& a = doc->analysis;
+  for (const Rule& r : a.rules.rules) {
+    if (r.where.file != a.file || !r.where.valid()) continue;
+    json range = range_json(r.where, a.files);
+    // SymbolKind: 24 Event for a redirect (a response), 12 Function for the other rules.
+    json s = {{"name", rule_name(r)}, {"kind", r.status >= 300 && r.status < 400 ? 24 : 12},
+              {"range", range}, {"selectionRange", range}};
+    std::string detail = r.status ? std::to_string(r.status) : std::string("internal rewrite");
+    if (!r.scope.hosts.empty()) detail += " on " + r.scope.hosts.front();
+    s["detail"] = detail;
+    symbols.push_back(s);
+  }
+  return symbols;
+}
+
+json Server::definition(const json& params) {
+  const Document* doc = fresh(params.at("textDocument").at("uri").get<std::string>());
+  if (!doc) return nullptr;
+  const Analysis& a = doc->analysis;
+  const Rule* rule = rule_at_line(a, params.at("position").at("line").get<std::uint32_t>());
+  if (!rule) return nullptr;
+  // The rule that answers the next hop of this rule's witness request: where the redirect leads.
+  std::optional<Walk> w = walk_for_rule(a.rules, *rule);
+  if (!w || w->outcomes.size() < 2) return nullptr;
+  for (auto f = w->outcomes[1].fired.rbegin(); f != w->outcomes[1].fired.rend(); ++f) {
+    if (f->rule >= a.rules.rules.size()) continue;
+    const Rule& next = a.rules.rules[f->rule];
+    if (!next.where.valid()) continue;
+    return location_json(next.where, a.files);
+  }
+  return nullptr;
+}
+
 int run(std::istream& in, std::ostream& out) {
   Server server(out);
+  server.set_debounce(true);
   while (!server.exited()) {
     std::optional<std::string> body = read_message(in);
     if (!body) break;
@@ -351,6 +535,8 @@ int run(std::istream& in, std::ostream& out) {
       continue;
     }
     server.handle(msg);
+    // Analyse only when the client has nothing more queued: a burst of edits is analysed once.
+    if (!input_waiting(in)) server.idle();
   }
   return server.exited() ? server.exit_code() : 1;
 }

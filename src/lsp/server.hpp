@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checks/lint.hpp"
 #include "model/diagnostic.hpp"
 #include "model/model.hpp"
 #include "model/source.hpp"
@@ -35,17 +36,22 @@ struct Analysis {
   FileId file = 0;
   RuleSet rules;
   std::vector<Diagnostic> diagnostics;
+  std::vector<std::string> config_errors;  ///< the .redirlint.yaml did not load: checked with the defaults
 };
 
 /// Parses and checks a buffer named `path` with contents `text`.
 using Analyzer = std::function<Analysis(const std::string& path, const std::string& text, const ParseOptions& opts)>;
-/// The real one: parse_file + run_checks with default check options.
-Analysis analyze_buffer(const std::string& path, const std::string& text, const ParseOptions& opts = {});
+/// The real one: parse_file, then `linter.lint()`, the same as `redirlint check` (the buffer's
+/// .redirlint.yaml found upward from its path, the editor's settings over it). Without a linter: defaults.
+Analysis analyze_buffer(const std::string& path, const std::string& text, const ParseOptions& opts = {},
+                        Linter* linter = nullptr);
 
 /// Protocol state. Feed it every incoming message; it writes responses and notifications to `out`.
 class Server {
  public:
-  explicit Server(std::ostream& out, Analyzer analyzer = analyze_buffer);
+  /// Without an analyzer, buffers go through analyze_buffer with the server's Linter (settings from
+  /// initializationOptions and workspace/didChangeConfiguration).
+  explicit Server(std::ostream& out, Analyzer analyzer = {});
 
   /// Handles one JSON-RPC message (request or notification). Malformed ones get an error response.
   void handle(const nlohmann::json& msg);
@@ -53,11 +59,19 @@ class Server {
   bool exited() const { return exited_; }
   /// Process exit code per LSP: 0 when `shutdown` came before `exit`, else 1.
   int exit_code() const { return shutdown_ ? 0 : 1; }
+  /// With debounce on, didOpen/didChange only store the text; idle() analyses what changed. A burst of
+  /// edits is analysed once, at its last version (run() turns it on and calls idle() when no more input
+  /// is waiting). Requests about a document analyse it first, so answers are never stale.
+  void set_debounce(bool on) { debounce_ = on; }
+  /// Analyses and publishes every document changed since its last analysis.
+  void idle();
 
  private:
   struct Document {
     std::string text;
     Analysis analysis;
+    std::optional<std::int64_t> version;  ///< the client's version of `text` (publishDiagnostics echoes it)
+    bool stale = true;                    ///< `analysis` is not of `text` yet
   };
 
   void reply(const nlohmann::json& id, nlohmann::json result);
@@ -65,10 +79,15 @@ class Server {
   void notify(const std::string& method, nlohmann::json params);
 
   nlohmann::json initialize(const nlohmann::json& params);
-  void update(const std::string& uri, std::string text);
+  void update(const std::string& uri, std::string text, std::optional<std::int64_t> version);
+  void analyse(const std::string& uri, Document& doc);
   void publish(const std::string& uri, const Document& doc);
-  nlohmann::json code_actions(const nlohmann::json& params) const;
-  nlohmann::json hover(const nlohmann::json& params) const;
+  const Document* fresh(const std::string& uri);
+  void configure(const nlohmann::json& settings);
+  nlohmann::json document_symbols(const nlohmann::json& params);
+  nlohmann::json definition(const nlohmann::json& params);
+  nlohmann::json code_actions(const nlohmann::json& params);
+  nlohmann::json hover(const nlohmann::json& params);
 
   nlohmann::json to_lsp(const Diagnostic& d, const Analysis& a) const;
   nlohmann::json range_json(const SourceRange& r, const SourceFiles& files) const;
@@ -78,6 +97,9 @@ class Server {
   Analyzer analyzer_;
   std::map<std::string, Document> docs_;
   ParseOptions parse_options_;  // from initializationOptions: {"format": F, "htaccessDir": "/blog/"}
+  Linter linter_;               // {"config", "select", "ignore", "today"} over each buffer's .redirlint.yaml
+  std::vector<std::string> shown_config_errors_;  // each config error is shown once (window/showMessage)
+  bool debounce_ = false;
   bool utf8_positions_ = false;  // negotiated positionEncoding; UTF-16 otherwise (the LSP default)
   bool initialized_ = false, shutdown_ = false, exited_ = false;
 };
