@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "analysis/facts.hpp"
 #include "analysis/prefix_index.hpp"
@@ -15,92 +15,192 @@ namespace rl::analysis {
 
 namespace {
 
-std::string url_key(const Request& r) {
-  return r.scheme + "://" + url::split_host(r.host).name + ":" + std::to_string(r.port) + r.target;
-}
-
-// Hosts the rule set answers for: named in scopes, server blocks and host conditions.
-std::unordered_set<std::string> known_hosts(const RuleSet& rs) {
-  std::unordered_set<std::string> out;
-  // Rules of one server block without conditions share their hosts: ask once per run of them.
-  const std::vector<std::string>* last_hosts = nullptr;
-  int last_server = -2;
-  for (const Rule& r : rs.rules) {
-    if (r.conds.empty() && &r.scope.hosts.list() == last_hosts && r.scope.server == last_server) continue;
-    last_hosts = r.conds.empty() ? &r.scope.hosts.list() : nullptr;
-    last_server = r.scope.server;
-    for (std::string& h : literal_hosts(rs, r)) out.insert(std::move(h));
-  }
-  return out;
-}
-
-struct Walker {
-  const RuleSet& rs;
-  const PrefixIndex& index;
-  const std::unordered_set<std::string>& hosts;
-  int max_hops;
-  const SimOptions& opts;
-
-  bool served(const Request& start, const Request& next) const {
-    std::string h = url::split_host(next.host).name;
-    return h == url::split_host(start.host).name || hosts.count(h);
-  }
-
-  // Could any rule match where `location` leads? (cheap pre-check; a superset)
-  bool may_continue(const Request& from, std::string_view location) const {
-    Request next;
-    if (!follow(from, location, next) || !served(from, next)) return false;
-    std::string path;
-    if (!url::percent_decode(url::split_target(next.target).path, path)) return true;
-    return index.has_candidates(path);
-  }
-
-  struct Result {
-    std::vector<HopRecord> hops;
-    std::optional<std::size_t> loop_to;
-    Request final_request;
-    std::optional<LimitHit> limit;  ///< the walk stopped at a regex match limit
-  };
-
-  static constexpr std::size_t kMaxRequestTarget = 8190;
-
-  Result walk(const Request& start, Outcome first, RuleId rule) const {
-    Result res;
-    res.hops.push_back({start, std::move(first), rule});
-    std::map<std::string, std::size_t> seen{{url_key(start), 0}};
-    while (static_cast<int>(res.hops.size()) <= max_hops) {
-      const HopRecord& last = res.hops.back();
-      Request next;
-      if (!follow(last.request, last.outcome.location, next) || !served(start, next)) break;
-      // Both servers refuse a request line this long (Apache LimitRequestLine 8190, nginx 8k buffers:
-      // 414), and a target that re-embeds its own path doubles each hop: stop there.
-      if (next.target.size() > kMaxRequestTarget) break;
-      res.final_request = next;
-      if (auto it = seen.find(url_key(next)); it != seen.end()) {
-        res.loop_to = it->second;
-        break;
-      }
-      std::string path;
-      if (url::percent_decode(url::split_target(next.target).path, path) && !index.has_candidates(path)) break;
-      Outcome o = simulate(rs, next, opts);
-      if (o.kind == OutcomeKind::limit) {
-        res.limit = LimitHit{next, std::move(o.note), rule};
-        break;
-      }
-      auto who = answering_rule(rs, o);
-      if (o.kind != OutcomeKind::redirect || !who || depends_on_proxy_header(rs.rules[*who])) break;
-      seen[url_key(next)] = res.hops.size();
-      res.hops.push_back({next, std::move(o), *who});
-    }
-    return res;
-  }
-};
-
 bool earlier(const RuleSet& rs, RuleId a, RuleId b) {
   const SourceRange& x = rs.rules[a].where;
   const SourceRange& y = rs.rules[b].where;
   return std::tie(x.file, x.line, x.column, a) < std::tie(y.file, y.line, y.column, b);
 }
+
+// Does hop i's Location lead to the same path on another origin?
+bool canonical_at(const std::vector<HopRecord>& hops, std::size_t i, const std::optional<Request>& next) {
+  const Request* to = i + 1 < hops.size() ? &hops[i + 1].request : next ? &*next : nullptr;
+  return to && hops[i].outcome.kind == OutcomeKind::redirect && is_canonical_hop(hops[i].request, *to);
+}
+
+std::vector<RuleId> rule_set_of(std::vector<HopRecord>::const_iterator b, std::vector<HopRecord>::const_iterator e) {
+  std::vector<RuleId> ids;
+  for (auto it = b; it != e; ++it) ids.push_back(it->rule);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+class Builder {
+ public:
+  Builder(SharedFacts& facts, int max_hops, int min_hops)
+      : rs_(facts.rules()), facts_(facts), index_(facts.prefix_index()), origins_(facts.origins()),
+        min_hops_(std::max(2, min_hops)) {
+    opts_.max_hops = std::max(1, max_hops);
+    opts_.sim = facts.evidence_options();
+    opts_.stop_before = [this](const Request& next) { return !may_answer(next); };
+    opts_.stop_at = [this](const HopRecord& h) { return !h.has_rule || depends_on_proxy_header(rs_.rules[h.rule]); };
+  }
+
+  RedirectGraph run() {
+    for (const Rule& r : rs_.rules)
+      if (is_redirect(r) && !depends_on_proxy_header(r)) walk_rule(r);
+    for (auto& [rule, d] : detours_) g_.detours.push_back(std::move(d));
+    return std::move(g_);
+  }
+
+ private:
+  // Could a rule of the set answer `next`? (a cheap superset: its host is served and the prefix
+  // index has candidates for its path)
+  bool may_answer(const Request& next) const {
+    if (!origins_.served.count(url::split_host(next.host).name)) return false;
+    std::string path;
+    if (!url::percent_decode(url::split_target(next.target).path, path)) return true;
+    return index_.has_candidates(path);
+  }
+
+  void add_limit(LimitHit h) {
+    if (g_.limits.empty() || g_.limits.back().rule != h.rule) g_.limits.push_back(std::move(h));
+  }
+
+  void walk_rule(const Rule& r) {
+    std::span<const std::string> examples = facts_.example_paths(r.id);
+    if (examples.empty()) return;
+    std::vector<TemplatePart> target_parts;
+    if (r.conds.empty()) target_parts = parse_template(r.target->url);
+    bool detour_counted = false;
+    for (const std::string& p : examples) {
+      Request q = request_for(rs_, r, p);
+      // Static pre-check: when we can compute the Location, skip rules whose target no rule can answer.
+      if (r.conds.empty())
+        if (auto t = expand_for_path(r, target_parts, facts_.match_regex(r.id), p, q.scheme, q.host)) {
+          Request next;
+          if (!follow(q, *t, next) || !may_answer(next)) continue;
+        }
+      Outcome o = simulate(rs_, q, opts_.sim);
+      if (o.kind == OutcomeKind::limit) {
+        add_limit({q, std::move(o.note), r.id});
+        continue;
+      }
+      auto accept = [&](const Outcome& a) {
+        return a.kind == OutcomeKind::redirect && answering_rule(rs_, a) == r.id;
+      };
+      std::optional<OriginWitness> w = witness_on_origins(rs_, r, p, origins_, opts_.sim, accept, std::move(o));
+      if (!w) continue;
+      RedirectWalk walk = walk_redirects(rs_, w->request, opts_, std::move(w->outcome));
+      if (walk.end == WalkEnd::limit)
+        add_limit({walk.hops.back().request, walk.hops.back().outcome.note, r.id});
+      if (canonical_at(walk.hops, 0, walk.next)) {
+        const Request& to = walk.hops.size() > 1 ? walk.hops[1].request : *walk.next;
+        canonical_origins_.try_emplace(origin_key(to), walk.hops[0]);
+      } else if (!detour_counted) {
+        if (!w->canonical) w->canonical = canonical_in_front(w->request);
+        if (w->canonical) {
+          detour_counted = true;
+          note_detour(*w->canonical, walk);
+        }
+      }
+      if (found(r, std::move(walk))) break;
+    }
+  }
+
+  static std::string origin_key(const Request& r) {
+    std::string k = same_url_key(r);
+    return k.substr(0, k.size() - r.target.size());
+  }
+
+  // The hop of a canonical rule seen earlier that sends the same path from its origin to `witness`'s
+  // (nginx: `server { listen 80; return 301 https://...; }` in front of the https server).
+  std::optional<HopRecord> canonical_in_front(const Request& witness) {
+    auto it = canonical_origins_.find(origin_key(witness));
+    if (it == canonical_origins_.end()) return std::nullopt;
+    Request q = it->second.request;
+    q.method = witness.method;
+    q.headers = witness.headers;
+    q.target = witness.target;
+    Outcome o = simulate(rs_, q, opts_.sim);
+    Request next;
+    if (o.kind != OutcomeKind::redirect || answering_rule(rs_, o) != it->second.rule ||
+        !follow(q, o.location, next) || same_url_key(next) != same_url_key(witness))
+      return std::nullopt;
+    return HopRecord{std::move(q), std::move(o), it->second.rule, true};
+  }
+
+  void note_detour(const HopRecord& canonical, const RedirectWalk& walk) {
+    auto [it, inserted] = detours_.try_emplace(canonical.rule);
+    CanonicalDetour& d = it->second;
+    d.rule = canonical.rule;
+    ++d.count;
+    if (!d.example.empty()) return;
+    d.example.push_back(canonical);
+    for (const HopRecord& h : walk.hops)
+      if (h.outcome.kind == OutcomeKind::redirect) d.example.push_back(h);
+  }
+
+  // Records what the walk from r's witness shows; true when it is a finding (r's other examples are not tried).
+  bool found(const Rule& r, RedirectWalk walk) {
+    std::vector<HopRecord>& hops = walk.hops;
+    std::optional<Request> final_request = walk.next;
+    bool final_known = walk.end == WalkEnd::answered || walk.end == WalkEnd::left;
+    if (walk.end == WalkEnd::answered && !hops.empty()) final_request = hops.back().request;
+    // A canonical rule's own walk: only its canonical hops are its business (the rules behind them are
+    // reported on their own origin, the detour once in `detours`).
+    if (canonical_at(hops, 0, walk.next)) {
+      std::size_t keep = 1;
+      while (keep < hops.size() && canonical_at(hops, keep, walk.next)) ++keep;
+      if (keep < hops.size()) {
+        final_request = hops[keep].request;
+        final_known = true;
+        hops.resize(keep);
+        walk.end = WalkEnd::answered;
+      }
+    }
+    while (!hops.empty() && hops.back().outcome.kind != OutcomeKind::redirect) hops.pop_back();
+    if (walk.end == WalkEnd::loop) return add_loop(std::move(hops), walk.loop_start);
+    if (walk.end == WalkEnd::forever) return add_forever(r, std::move(hops), walk.grew);
+    if (static_cast<int>(hops.size()) < min_hops_) return false;
+    g_.chains.push_back({std::move(hops), final_request.value_or(Request{}), final_known && final_request.has_value()});
+    return true;
+  }
+
+  bool add_loop(std::vector<HopRecord> hops, std::size_t start) {
+    std::vector<HopRecord> cycle(hops.begin() + static_cast<std::ptrdiff_t>(std::min(start, hops.size())), hops.end());
+    if (cycle.empty()) return false;
+    if (!loops_seen_.insert(rule_set_of(cycle.begin(), cycle.end())).second) return true;
+    auto first = std::min_element(cycle.begin(), cycle.end(),
+                                  [&](const HopRecord& a, const HopRecord& b) { return earlier(rs_, a.rule, b.rule); });
+    std::rotate(cycle.begin(), first, cycle.end());
+    g_.loops.push_back({std::move(cycle)});
+    return true;
+  }
+
+  // Reported at the rule that keeps feeding the walk (it is among the last hops' rules), once per set.
+  bool add_forever(const Rule& r, std::vector<HopRecord> hops, bool grew) {
+    if (hops.empty()) return false;
+    std::size_t tail = std::min<std::size_t>(hops.size() - 1, 4);
+    std::vector<RuleId> key = rule_set_of(hops.end() - static_cast<std::ptrdiff_t>(tail) - 1, hops.end());
+    if (!std::binary_search(key.begin(), key.end(), r.id)) return true;  // the feeding rule reports it on its own
+    if (!forever_seen_.insert(key).second) return true;
+    g_.forever.push_back({std::move(hops), grew});
+    return true;
+  }
+
+  const RuleSet& rs_;
+  SharedFacts& facts_;
+  const PrefixIndex& index_;
+  const Origins& origins_;
+  int min_hops_;
+  WalkOptions opts_;
+  RedirectGraph g_;
+  std::set<std::vector<RuleId>> loops_seen_, forever_seen_;
+  std::map<RuleId, CanonicalDetour> detours_;
+  /// Origin a canonical rule sends to (origin_key) -> its first hop: the rule and the origin it answers on.
+  std::unordered_map<std::string, HopRecord> canonical_origins_;
+};
 
 }  // namespace
 
@@ -110,76 +210,7 @@ RedirectGraph redirect_graph(const RuleSet& rs, int max_hops, int min_hops) {
 }
 
 RedirectGraph build_redirect_graph(SharedFacts& facts, int max_hops, int min_hops) {
-  const RuleSet& rs = facts.rules();
-  RedirectGraph g;
-  auto hosts = known_hosts(rs);
-  const SimOptions& opts = facts.evidence_options();
-  Walker walker{rs, facts.prefix_index(), hosts, std::max(1, max_hops), opts};
-  std::set<std::vector<RuleId>> loops_seen;
-  std::vector<std::string> other_hosts = host_examples(rs);
-  std::vector<ChainFinding> chains;
-  for (const Rule& r : rs.rules) {
-    if (!is_redirect(r) || depends_on_proxy_header(r)) continue;
-    std::span<const std::string> examples = facts.example_paths(r.id);
-    if (examples.empty()) continue;
-    std::vector<Request> requests;
-    const bool host_limit = has_host_limit(rs, r);
-    for (const std::string& p : examples) {
-      requests.push_back(request_for(rs, r, p));
-      if (host_limit) continue;
-      for (const std::string& h : other_hosts) {
-        Request alt = requests.back();
-        alt.host = h;
-        if (h != requests.back().host) requests.push_back(std::move(alt));
-      }
-    }
-    std::vector<TemplatePart> target_parts;
-    if (r.conds.empty()) target_parts = parse_template(r.target->url);
-    for (Request& q : requests) {
-      std::string p;
-      if (!url::percent_decode(url::split_target(q.target).path, p)) continue;
-      // Static pre-check: when we can compute the Location, skip rules whose target no rule matches.
-      if (r.conds.empty())
-        if (auto t = expand_for_path(r, target_parts, facts.match_regex(r.id), p, q.scheme, q.host);
-            t && !walker.may_continue(q, *t))
-          continue;
-      Outcome o = simulate(rs, q, opts);
-      if (o.kind == OutcomeKind::limit) {
-        if (g.limits.empty() || g.limits.back().rule != r.id) g.limits.push_back({q, std::move(o.note), r.id});
-        continue;
-      }
-      if (o.kind != OutcomeKind::redirect || answering_rule(rs, o) != r.id) continue;
-      if (!walker.may_continue(q, o.location)) continue;
-      Walker::Result w = walker.walk(q, std::move(o), r.id);
-      if (w.limit && (g.limits.empty() || g.limits.back().rule != r.id)) g.limits.push_back(std::move(*w.limit));
-      if (w.loop_to) {
-        std::vector<HopRecord> cycle(w.hops.begin() + static_cast<std::ptrdiff_t>(*w.loop_to), w.hops.end());
-        std::vector<RuleId> ids;
-        for (const HopRecord& h : cycle) ids.push_back(h.rule);
-        std::sort(ids.begin(), ids.end());
-        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-        if (!loops_seen.insert(ids).second) break;
-        auto first = std::min_element(cycle.begin(), cycle.end(),
-                                      [&](const HopRecord& a, const HopRecord& b) { return earlier(rs, a.rule, b.rule); });
-        std::rotate(cycle.begin(), first, cycle.end());
-        g.loops.push_back({std::move(cycle)});
-        break;
-      }
-      if (static_cast<int>(w.hops.size()) >= std::max(2, min_hops)) {
-        chains.push_back({std::move(w.hops), std::move(w.final_request)});
-        break;
-      }
-    }
-  }
-  // A chain is reported at its first rule only: drop chains that start inside another chain or loop.
-  std::unordered_set<RuleId> inner;
-  for (const ChainFinding& c : chains)
-    for (std::size_t i = 1; i < c.hops.size(); ++i) inner.insert(c.hops[i].rule);
-  for (const LoopFinding& l : g.loops)
-    for (const HopRecord& h : l.cycle) inner.insert(h.rule);
-  for (ChainFinding& c : chains)
-    if (!inner.count(c.hops[0].rule)) g.chains.push_back(std::move(c));
-  return g;
+  return Builder(facts, max_hops, min_hops).run();
 }
 
 }  // namespace rl::analysis

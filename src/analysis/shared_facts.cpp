@@ -72,6 +72,11 @@ const RedirectGraph& SharedFacts::redirect_graph(int max_hops, int min_hops) {
   return it->second;
 }
 
+const Origins& SharedFacts::origins() {
+  if (!origins_) origins_ = origins_of(rs_);
+  return *origins_;
+}
+
 const std::vector<SameSourcePair>& SharedFacts::same_source_pairs() {
   if (!same_source_) same_source_ = analysis::same_source_pairs(*this);
   return *same_source_;

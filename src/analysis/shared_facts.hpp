@@ -15,6 +15,7 @@
 #include "analysis/prefix_index.hpp"
 #include "analysis/redirect_graph.hpp"
 #include "analysis/same_source.hpp"
+#include "analysis/witness.hpp"
 #include "model/model.hpp"
 #include "simulate/simulate.hpp"
 #include "util/regex.hpp"
@@ -46,6 +47,8 @@ class SharedFacts {
   const SimOptions& evidence_options();
   /// redirect_graph(rules(), max_hops, min_hops), computed once per pair of limits.
   const RedirectGraph& redirect_graph(int max_hops, int min_hops);
+  /// origins_of(rules()), computed once.
+  const Origins& origins();
   /// same_source_pairs(rules()), computed once (RL204 and RL205 split them).
   const std::vector<SameSourcePair>& same_source_pairs();
 
@@ -82,6 +85,7 @@ class SharedFacts {
   std::shared_ptr<const SimOptions> evidence_;
   std::map<std::pair<int, int>, RedirectGraph> graphs_;
   std::optional<std::vector<SameSourcePair>> same_source_;
+  std::optional<Origins> origins_;
 };
 
 }  // namespace rl::analysis

@@ -129,14 +129,100 @@ std::optional<RuleId> answering_rule(const RuleSet& rs, const Outcome& o) {
   return std::nullopt;
 }
 
+Origins origins_of(const RuleSet& rs) {
+  Origins o;
+  o.hosts = host_examples(rs, 6);
+  auto add = [&](std::string h) {
+    if (h.empty()) return;
+    o.served.insert(h);
+    if (o.hosts.size() < 6 && std::find(o.hosts.begin(), o.hosts.end(), h) == o.hosts.end()) o.hosts.push_back(std::move(h));
+  };
+  for (const std::string& h : o.hosts) o.served.insert(h);
+  // Hosts named in scopes and conditions (every rule, not only the first few), then in absolute targets:
+  // a canonical rule's target names the origin the other rules answer on.
+  const std::vector<std::string>* last_hosts = nullptr;
+  int last_server = -2;
+  for (const Rule& r : rs.rules) {
+    if (r.conds.empty() && &r.scope.hosts.list() == last_hosts && r.scope.server == last_server) continue;
+    last_hosts = r.conds.empty() ? &r.scope.hosts.list() : nullptr;
+    last_server = r.scope.server;
+    for (std::string& h : literal_hosts(rs, r)) o.served.insert(std::move(h));
+  }
+  for (const Rule& r : rs.rules) {
+    if (!r.target || !r.target->absolute) continue;
+    TargetShape t = target_shape(*r.target);
+    if (t.scheme != "http" && t.scheme != "https" && t.scheme != "${scheme}") continue;
+    if (auto a = literal_text(t.authority)) add(url::split_host(*a).name);
+  }
+  add("example.com");
+  return o;
+}
+
+std::optional<OriginWitness> witness_on_origins(const RuleSet& rs, const Rule& r, std::string_view path,
+                                                const Origins& origins, const SimOptions& sim,
+                                                const std::function<bool(const Outcome&)>& accept,
+                                                std::optional<Outcome> first, std::size_t max_tries) {
+  Request base = request_for(rs, r, path);
+  Outcome o = first ? std::move(*first) : simulate(rs, base, sim);
+  if (o.kind == OutcomeKind::limit) return std::nullopt;
+  if (accept(o)) return OriginWitness{std::move(base), std::move(o), std::nullopt};
+  auto other = answering_rule(rs, o);
+  if (!other || *other == r.id) return std::nullopt;  // nothing else answered: another origin will not help
+  OriginWitness w;
+  std::vector<std::string> tried{same_url_key(base)};
+  std::size_t tries = 1;
+  auto attempt = [&](const Request& q) -> bool {
+    std::string key = same_url_key(q);
+    if (tries >= max_tries || std::find(tried.begin(), tried.end(), key) != tried.end()) return false;
+    tried.push_back(key);
+    ++tries;
+    Outcome a = simulate(rs, q, sim);
+    if (a.kind == OutcomeKind::limit || !accept(a)) {
+      o = std::move(a);
+      return false;
+    }
+    w.request = q;
+    w.outcome = std::move(a);
+    return true;
+  };
+  // Follow canonical hops first: the origin they send to is the one the rule set answers on.
+  const Outcome first_answer = o;
+  Request at = base;
+  for (int hop = 0; hop < 3 && o.kind == OutcomeKind::redirect; ++hop) {
+    Request next;
+    if (!follow(at, o.location, next) || !is_canonical_hop(at, next)) break;
+    next.method = at.method;
+    next.headers = at.headers;
+    if (attempt(next)) {
+      if (hop == 0) w.canonical = HopRecord{base, first_answer, *other, true};
+      return w;
+    }
+    at = next;
+  }
+  const std::string restricted = scheme_restriction(rs, r);
+  const bool host_limit = has_host_limit(rs, r);
+  std::vector<std::string> schemes{base.scheme};
+  if (restricted.empty()) schemes.push_back(base.scheme == "https" ? "http" : "https");
+  std::vector<std::string> hosts{base.host};
+  if (!host_limit) hosts.insert(hosts.end(), origins.hosts.begin(), origins.hosts.end());
+  for (const std::string& h : hosts)
+    for (const std::string& s : schemes) {
+      Request q = base;
+      q.scheme = s;
+      q.host = h;
+      if (attempt(q)) return w;
+    }
+  return std::nullopt;
+}
+
 std::vector<Witness> witnesses(const RuleSet& rs, const Rule& r, std::size_t max) {
   std::vector<Witness> out;
+  Origins origins = origins_of(rs);
+  SimOptions sim = evidence_options(rs);
   for (const std::string& p : example_paths(rs, r)) {
     if (out.size() >= max) break;
-    Request q = request_for(rs, r, p);
-    Outcome o = simulate(rs, q, evidence_options(rs));
-    if (o.kind == OutcomeKind::limit || !fired(o, r.id)) continue;
-    out.push_back({std::move(q), std::move(o)});
+    auto w = witness_on_origins(rs, r, p, origins, sim, [&](const Outcome& o) { return fired(o, r.id); });
+    if (w) out.push_back({std::move(w->request), std::move(w->outcome)});
   }
   return out;
 }

@@ -1,8 +1,13 @@
 #pragma once
 /// Witness requests: concrete requests that make a given rule fire, confirmed by the simulator.
 /// They are the proofs behind every RL2xx finding ("no proof, no finding").
+#include <functional>
 #include <optional>
+#include <string>
+#include <unordered_set>
 #include <vector>
+
+#include "analysis/walk.hpp"
 
 #include "model/model.hpp"
 #include "simulate/simulate.hpp"
@@ -24,7 +29,36 @@ bool fired(const Outcome& o, RuleId r);
 /// The rule that produced the response of `o` (the last redirect/answer rule that fired); nullopt when none.
 std::optional<RuleId> answering_rule(const RuleSet& rs, const Outcome& o);
 
-/// Up to `max` requests (with their outcomes) for which the simulator confirms that `r` fires.
+/// The origins a rule set answers for (DESIGN §5): host names from scopes, server names, host
+/// conditions, domain-level sources and absolute targets (most telling first), and the schemes.
+struct Origins {
+  std::vector<std::string> hosts;          ///< at most a few, lower-cased: scopes and conditions first, then targets
+  std::unordered_set<std::string> served;  ///< every host name the rule set names (a walk leaving them ends)
+};
+Origins origins_of(const RuleSet& rs);
+
+/// A request on an origin where a rule answers, and how the first try went.
+struct OriginWitness {
+  Request request;
+  Outcome outcome;
+  /// When request_for's own origin was answered by another rule with a canonical hop (force-https,
+  /// canonical host) that leads to `request`: that first answer (the rule is reached through it there).
+  std::optional<HopRecord> canonical;
+};
+
+/// A request for decoded `path` on which `accept` holds for the simulator's answer. Tries, in order:
+/// request_for(rs, r, path); when another rule answers it with a canonical hop, the origin that hop
+/// sends to (up to 3 such hops); then the other schemes (unless `r` is limited to one) and the hosts of
+/// `origins` (unless `r` has a host limit). At most `max_tries` simulations; nullopt when none holds.
+/// `first`: the answer to request_for(rs, r, path) when the caller has simulated it already.
+std::optional<OriginWitness> witness_on_origins(const RuleSet& rs, const Rule& r, std::string_view path,
+                                                const Origins& origins, const SimOptions& sim,
+                                                const std::function<bool(const Outcome&)>& accept,
+                                                std::optional<Outcome> first = std::nullopt,
+                                                std::size_t max_tries = 8);
+
+/// Up to `max` requests (with their outcomes) for which the simulator confirms that `r` answers, each
+/// on an origin where it does (witness_on_origins).
 struct Witness {
   Request request;
   Outcome outcome;

@@ -25,18 +25,27 @@ class RedirectLoop final : public Check {
                                      "redirect loop: " + analysis::quoted(describe(l.cycle[0].request)) + " comes back to itself after " +
                                          std::to_string(l.cycle.size()) + " redirect" + (l.cycle.size() == 1 ? "" : "s") +
                                          " (" + path + ")");
-      Example e{describe(l.cycle[0].request), {}};
-      for (std::size_t i = 0; i < l.cycle.size(); ++i) {
-        const analysis::HopRecord& h = l.cycle[i];
-        d.related.push_back({ctx.rules.rules[h.rule].where, "hop " + std::to_string(i + 1) + ": " + h.request.target +
-                                                                 " -> " + std::to_string(h.outcome.status) + " " +
-                                                                 h.outcome.location});
-        e.hops.push_back({request_url(h.request), h.outcome.status, h.outcome.location});
-      }
-      d.example = std::move(e);
+      add_hops(ctx, l.cycle, l.cycle.size(), d);
       out.report(std::move(d));
     }
+    for (const analysis::ForeverFinding& f : g.forever) report_forever(ctx, f, out);
     report_graph_limits(ctx, g, out);
+  }
+
+ private:
+  static void report_forever(const CheckContext& ctx, const analysis::ForeverFinding& f, Reporter& out) {
+    const analysis::HopRecord& start = f.hops.front();
+    std::string path = start.request.target;
+    for (std::size_t i = 0; i < f.hops.size() && i < 3; ++i) path += " -> " + f.hops[i].outcome.location;
+    path += " -> ...";
+    std::string why = f.grew ? "the URL grows with every hop until the server refuses it (414)"
+                             : "still redirecting after " + std::to_string(f.hops.size() - 1) + " redirects";
+    Diagnostic d = make_diagnostic("RL202", ctx.rules.rules[start.rule].where,
+                                   "redirects forever: " + analysis::quoted(describe(start.request)) + " (" + path +
+                                       ") never ends, " + why + "; browsers give up after " +
+                                       std::to_string(analysis::kBrowserMaxRedirects) + " hops");
+    add_hops(ctx, f.hops, 3, d);
+    out.report(std::move(d));
   }
 };
 

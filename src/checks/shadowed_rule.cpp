@@ -112,7 +112,7 @@ class ShadowedRule final : public Check {
         if (!lb) break;
         const auto& la = cache.language(aid);
         if (!la || !lb->subset_of(*la)) continue;
-        if (report_if_confirmed(ctx, *examples, a, b, opts, out)) break;
+        if (report_if_confirmed(ctx, *examples, a, b, opts, facts.origins(), out)) break;
       }
     }
   }
@@ -120,12 +120,17 @@ class ShadowedRule final : public Check {
  private:
   // Reports when the simulator shows `a` answering a request `b` matches, without `b` firing.
   static bool report_if_confirmed(const CheckContext& ctx, std::span<const std::string> examples, const Rule& a,
-                                  const Rule& b, const SimOptions& opts, Reporter& out) {
+                                  const Rule& b, const SimOptions& opts, const analysis::Origins& origins,
+                                  Reporter& out) {
     const RuleSet& rs = ctx.rules;
+    // Per origin: on one where a canonical rule (force-https, canonical host) answers first, `a` is not
+    // reached either; the comparison is made on an origin where `a` answers.
+    auto answered_by_a = [&](const Outcome& o) { return analysis::fired(o, a.id) && !analysis::fired(o, b.id); };
     for (const std::string& p : examples) {
-      Request q = analysis::request_for(rs, b, p);
-      Outcome o = simulate(rs, q, opts);
-      if (o.kind == OutcomeKind::limit || !analysis::fired(o, a.id) || analysis::fired(o, b.id)) continue;
+      auto w = analysis::witness_on_origins(rs, b, p, origins, opts, answered_by_a);
+      if (!w) continue;
+      const Request& q = w->request;
+      const Outcome& o = w->outcome;
       std::string answer = std::to_string(o.status) + (o.location.empty() ? "" : " " + analysis::quoted(o.location));
       Diagnostic d = make_diagnostic("RL203", b.where,
                                      "rule never fires: every request it matches is answered first by " +

@@ -2,6 +2,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
+#include "cli/trace_support.hpp"
 #include "report/graph.hpp"
 
 namespace rl::cli {
@@ -23,7 +24,7 @@ int run_graph(const GraphArgs& a) {
   for (const Diagnostic& d : in.unreadable_diags)
     std::cerr << "redirlint: " << files.path(d.range.file) << ": " << d.message << "\n";
   std::vector<RedirectGraph> graphs;
-  for (const RuleSet& rs : in.sets) graphs.push_back(build_graph(rs, files.path(rs.file)));
+  for (const RuleSet& rs : in.sets) graphs.push_back(build_graph(rs, files.path(rs.file), configured_max_hops(files.path(rs.file), a.input.config)));
   std::cout << (a.output == "mermaid" ? render_mermaid(graphs) : render_dot(graphs));
   return in.unreadable ? kExitBadInput : kExitClean;
 }

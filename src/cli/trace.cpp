@@ -1,5 +1,6 @@
 // `redirlint trace`: what the server does with given requests (DESIGN §7, docs/testing.md).
 #include <cstdlib>
+#include <algorithm>
 #include <iostream>
 #include <set>
 
@@ -8,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
 #include "cli/trace_support.hpp"
+#include "analysis/walk.hpp"
 #include "report/report.hpp"
 #include "simulate/simulate.hpp"
 #include "simulate/url.hpp"
@@ -22,39 +24,33 @@ struct TraceArgs {
   InputOptions input;
   TraceRequestOptions request;
   bool follow = false;
+  int max_hops = 0;  ///< 0 = the rules file's .redirlint.yaml `max-hops`, else 20
   std::string output = "text";
   std::string urls_file;
   std::string rules;
   std::vector<std::string> urls;
 };
 
-/// One traced request: its hops (one without --follow).
+/// One traced request: its hops (one without --follow), from the one redirect walk of analysis/.
 struct Traced {
   std::vector<TraceHop> hops;
   bool loop = false;      ///< --follow came back to a URL already visited
-  bool too_long = false;  ///< --follow stopped after kMaxHops
+  bool too_long = false;  ///< --follow was still redirecting after max_hops redirects (or the URL grew too long)
 };
 
-constexpr int kMaxHops = 20;
-
-Traced trace_one(const RuleSet& rs, const Request& first, const SimOptions& sim, bool follow) {
+Traced trace_one(const RuleSet& rs, const Request& first, const SimOptions& sim, bool follow, int max_hops) {
   Traced t;
-  Request req = first;
-  std::set<std::string> seen;
-  for (int hop = 0; hop < kMaxHops; ++hop) {
-    seen.insert(request_url(req));
-    TraceHop h{req, simulate(rs, req, sim)};
-    t.hops.push_back(h);
-    if (!follow || h.outcome.kind != OutcomeKind::redirect) return t;
-    Request next;
-    if (!follow_location(req, h.outcome.location, next)) return t;
-    if (seen.count(request_url(next))) {
-      t.loop = true;
-      return t;
-    }
-    req = next;
+  if (!follow) {
+    t.hops.push_back({first, simulate(rs, first, sim)});
+    return t;
   }
-  t.too_long = true;
+  analysis::WalkOptions opts;
+  opts.max_hops = max_hops;
+  opts.sim = sim;
+  analysis::RedirectWalk w = analysis::walk_redirects(rs, first, opts);
+  for (analysis::HopRecord& h : w.hops) t.hops.push_back({std::move(h.request), std::move(h.outcome)});
+  t.loop = w.end == analysis::WalkEnd::loop;
+  t.too_long = w.end == analysis::WalkEnd::forever;
   return t;
 }
 
@@ -72,7 +68,7 @@ void print_tsv(const Traced& t) {
               << (h.outcome.location.empty() ? "-" : h.outcome.location) << '\n';
 }
 
-void print_text(const Traced& t, const RuleSet& rs, const SourceFiles& files) {
+void print_text(const Traced& t, const RuleSet& rs, const SourceFiles& files, int max_hops) {
   for (std::size_t i = 0; i < t.hops.size(); ++i) {
     const TraceHop& h = t.hops[i];
     std::cout << (i == 0 ? "" : "  then ") << describe(h.request) << "\n";
@@ -83,7 +79,9 @@ void print_text(const Traced& t, const RuleSet& rs, const SourceFiles& files) {
     std::cout << "    => " << outcome_text(h.outcome) << "\n";
   }
   if (t.loop) std::cout << "    loop: the next request is one already made\n";
-  if (t.too_long) std::cout << "    stopped after " << kMaxHops << " hops\n";
+  if (t.too_long)
+    std::cout << "    redirects forever: still redirecting after " << std::min<std::size_t>(t.hops.size() - 1, max_hops)
+              << " redirects (browsers give up after " << analysis::kBrowserMaxRedirects << ")\n";
 }
 
 nlohmann::ordered_json to_json(const Traced& t, const RuleSet& rs, const SourceFiles& files) {
@@ -170,14 +168,15 @@ int run_trace(const TraceArgs& a) {
   DisposeAtExit keep{in};
   int bad = load_rules(a.rules, popts, files, in, rs);
   if (bad != kExitClean) return bad;
+  const int max_hops = a.max_hops ? a.max_hops : configured_max_hops(a.rules, a.input.config);
 
   nlohmann::ordered_json all = nlohmann::ordered_json::array();
   for (const Request& r : requests) {
-    Traced t = trace_one(*rs, r, sim, a.follow);
+    Traced t = trace_one(*rs, r, sim, a.follow, max_hops);
     report_limit_hits(t, *rs, files);
     if (a.output == "tsv") print_tsv(t);
     else if (a.output == "json") all.push_back(to_json(t, *rs, files));
-    else print_text(t, *rs, files);
+    else print_text(t, *rs, files, max_hops);
   }
   if (a.output == "json") {
     nlohmann::ordered_json doc;
@@ -198,7 +197,9 @@ void setup_trace(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("trace", "show what the server does with requests: status, Location, the rules that fired");
   add_input_options(*cmd, args->input);
   add_request_options(*cmd, args->request);
-  cmd->add_flag("--follow", args->follow, "follow redirects, one line per hop (loop detection, at most 20 hops)");
+  cmd->add_flag("--follow", args->follow, "follow redirects, one line per hop (loop detection, at most max-hops redirects)");
+  cmd->add_option("--max-hops", args->max_hops, "redirects --follow follows at most (default: max-hops of .redirlint.yaml, else 20)")
+      ->check(CLI::Range(1, 100));
   cmd->add_option("--output", args->output, "text, json or tsv")->check(CLI::IsMember({"text", "json", "tsv"}));
   cmd->add_option("--urls", args->urls_file, "file with one request per line ('#' comments)");
   cmd->add_option("rules", args->rules, "the rules file")->required();

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "checks/config.hpp"
+#include "checks/registry.hpp"
 #include "cli/commands.hpp"
 #include "report/report.hpp"
 
@@ -70,6 +72,14 @@ int load_rules(const std::string& path, const ParseOptions& popts, SourceFiles& 
   if (bad) return kExitBadInput;
   rs = &in.sets.front();
   return kExitClean;
+}
+
+int configured_max_hops(const std::string& rules_path, const std::string& config) {
+  std::string path = config.empty() ? find_config(rules_path) : config;
+  Config c;
+  std::vector<ConfigError> errors;
+  if (path.empty() || !load_config(path, c, errors) || !c.max_hops) return CheckOptions{}.max_hops;
+  return *c.max_hops;
 }
 
 bool follow_location(const Request& prev, const std::string& location, Request& next) {

@@ -33,6 +33,10 @@ bool read_url_lines(const std::string& path, std::vector<std::string>& out, std:
 /// .redirlint.yaml does not load (errors printed); `rs` points into `in`.
 int load_rules(const std::string& path, const ParseOptions& popts, SourceFiles& files, Loaded& in, const RuleSet*& rs);
 
+/// The `max-hops` setting for a rules file: that of `config` (or the file's nearest .redirlint.yaml),
+/// else the default 20. A config that does not load gives the default (load_rules reports it).
+int configured_max_hops(const std::string& rules_path, const std::string& config);
+
 /// The request a client sends next for a Location (false when it cannot be followed).
 bool follow_location(const Request& prev, const std::string& location, Request& next);
 

@@ -6,6 +6,7 @@
 
 #include "analysis/facts.hpp"
 #include "analysis/redirect_graph.hpp"
+#include "analysis/walk.hpp"
 #include "analysis/witness.hpp"
 
 namespace rl {
@@ -19,27 +20,21 @@ std::string display_url(const Request& r) {
 }
 
 Walk walk_redirects(const RuleSet& rs, const Request& start, int max_hops) {
+  analysis::WalkOptions opts;
+  opts.max_hops = max_hops;
+  opts.sim = analysis::evidence_options(rs);
+  analysis::RedirectWalk r = analysis::walk_redirects(rs, start, opts);
   Walk w;
-  Request req = start;
-  for (int hop = 0;; ++hop) {
-    w.requests.push_back(req);
-    w.outcomes.push_back(simulate(rs, req));
-    const Outcome& o = w.outcomes.back();
-    if (o.kind != OutcomeKind::redirect) return w;
-    Request next;
-    if (hop + 1 >= max_hops || !follow(req, o.location, next)) {
-      w.exit_location = o.location;
-      return w;
-    }
-    std::string url = request_url(next);
-    for (std::size_t i = 0; i < w.requests.size(); ++i)
-      if (request_url(w.requests[i]) == url && w.requests[i].method == next.method) {
-        w.loop = true;
-        w.loop_start = i;
-        return w;
-      }
-    req = std::move(next);
+  for (analysis::HopRecord& h : r.hops) {
+    w.requests.push_back(std::move(h.request));
+    w.outcomes.push_back(std::move(h.outcome));
   }
+  w.loop = r.end == analysis::WalkEnd::loop;
+  w.loop_start = r.loop_start;
+  w.forever = r.end == analysis::WalkEnd::forever;
+  if (r.end == analysis::WalkEnd::forever || r.end == analysis::WalkEnd::unfollowable)
+    w.exit_location = w.outcomes.back().location;
+  return w;
 }
 
 std::optional<Walk> walk_for_rule(const RuleSet& rs, const Rule& rule, int max_hops) {
@@ -62,6 +57,7 @@ std::string describe_walk(const Walk& w) {
     }
   }
   if (w.loop) s += " (loop)";
+  if (w.forever) s += " ... (redirects forever)";
   return s;
 }
 
@@ -113,7 +109,7 @@ void add_hop(GraphBuilder& b, const RuleSet& rs, const Request& req, const Outco
 
 }  // namespace
 
-RedirectGraph build_graph(const RuleSet& rs, std::string name) {
+RedirectGraph build_graph(const RuleSet& rs, std::string name, int max_hops) {
   RedirectGraph g;
   g.name = std::move(name);
   GraphBuilder b(g);
@@ -133,11 +129,14 @@ RedirectGraph build_graph(const RuleSet& rs, std::string name) {
     e.simulated = false;
     b.edge(e);
   }
-  analysis::RedirectGraph found = analysis::redirect_graph(rs, 20, 2);
+  analysis::RedirectGraph found = analysis::redirect_graph(rs, max_hops, 2);
   for (const analysis::ChainFinding& c : found.chains)
     for (const analysis::HopRecord& h : c.hops) add_hop(b, rs, h.request, h.outcome, h.rule, true, false);
   for (const analysis::LoopFinding& l : found.loops)
     for (const analysis::HopRecord& h : l.cycle) add_hop(b, rs, h.request, h.outcome, h.rule, false, true);
+  for (const analysis::ForeverFinding& f : found.forever)
+    for (std::size_t i = 0; i < f.hops.size() && i < 3; ++i)
+      add_hop(b, rs, f.hops[i].request, f.hops[i].outcome, f.hops[i].rule, false, true);
   return g;
 }
 

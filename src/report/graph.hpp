@@ -18,10 +18,12 @@ struct Walk {
   std::vector<Outcome> outcomes;
   bool loop = false;          ///< the last Location leads back to a URL in `requests`
   std::size_t loop_start = 0; ///< when `loop`: index of the request the last Location comes back to
+  bool forever = false;       ///< still redirecting after max_hops redirects (or the URL grew too long)
   std::string exit_location;  ///< a Location the walk could not follow (not http(s)) or the hop limit stopped at
 };
 
-/// Follows `start` through `rs` for at most `max_hops` redirects, stopping at a repeated URL.
+/// Follows `start` through `rs` for at most `max_hops` redirects, stopping at a repeated URL
+/// (analysis::walk_redirects, the walk `check` and `trace --follow` use).
 Walk walk_redirects(const RuleSet& rs, const Request& start, int max_hops = 20);
 
 /// The walk of a witness request of `rule` (a request the simulator confirms it answers); nullopt when
@@ -51,9 +53,9 @@ struct RedirectGraph {
 };
 
 /// The redirect graph of one RuleSet: for each redirect rule, the response to its witness request; chains
-/// and loops from analysis::redirect_graph (the same proofs as RL201/RL202); rules without a witness are
-/// drawn from their text, dashed.
-RedirectGraph build_graph(const RuleSet& rs, std::string name);
+/// and loops from analysis::redirect_graph (the same proofs as RL201/RL202; redirects that never end are
+/// drawn as loops, their first three hops); rules without a witness are drawn from their text, dashed.
+RedirectGraph build_graph(const RuleSet& rs, std::string name, int max_hops = 20);
 
 /// Graphviz DOT (one cluster per graph): loops red and bold, chains orange, unsimulated edges dashed.
 std::string render_dot(const std::vector<RedirectGraph>& graphs);
