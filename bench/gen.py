@@ -3,7 +3,7 @@
 
     python3 bench/gen.py --rules N --format apache|htaccess|nginx|netlify|yaml
                          [--inject-chains K] [--inject-loops K] [--inject-shadowed K]
-                         [--seed S] [-o FILE] [--findings FILE|-] [--urls FILE]
+                         [--inject-self K] [--prelude] [--seed S] [-o FILE] [--findings FILE|-] [--urls FILE]
 
 The base rules never interact: every source starts with its own first path segment
 (`/e12-3fa9`, `/s7-0c1d/`, `^/r5-77aa/`) and every target lives under `/t...`, which no rule
@@ -11,6 +11,10 @@ matches. Injected groups are interleaved at random places:
 - chain K:    /cK-a -> /cK-b, /cK-b -> /cK-c              RL201 at the first rule
 - loop K:     /lK-a -> /lK-b, /lK-b -> /lK-a              RL202 at the first rule
 - shadowed K: a broad rule for /hK-../ then a narrower one  RL203 at the narrower rule
+- self K:     /fK-../(.*) -> /fK-../x/$1 (feeds itself)    RL202 at the rule (redirects forever)
+--prelude puts the canonical rules of real sites at the top, in the format's idiom: http -> https and
+example.com -> www.example.com (issue 15; htaccess, nginx, netlify). The other rules then answer on
+https://www.example.com.
 --findings writes the expected findings as JSON: [{"code": "RL201", "line": 12}, ...] (lines are
 1-based in the generated file).
 --urls writes one request target per base rule, for `redirlint trace --urls` (issue 8): the rule's
@@ -67,6 +71,33 @@ def header(fmt):
     }[fmt]
 
 
+def prelude(fmt):
+    """Force-https and canonical-host rules as real sites write them (first lines of the rule set)."""
+    return {
+        "htaccess": ["RewriteCond %{HTTPS} off", "RewriteRule ^(.*)$ https://www.example.com/$1 [R=301,L]",
+                     "RewriteCond %{HTTP_HOST} ^example\\.com$ [NC]",
+                     "RewriteRule ^(.*)$ https://www.example.com/$1 [R=301,L]"],
+        "nginx": ["    listen 443 ssl;", "    server_name www.example.com;",
+                  "    if ($scheme = http) { return 301 https://www.example.com$request_uri; }",
+                  "    if ($host = example.com) { return 301 https://www.example.com$request_uri; }"],
+        "netlify": ["http://example.com/* https://www.example.com/:splat 301!",
+                    "https://example.com/* https://www.example.com/:splat 301!",
+                    "http://www.example.com/* https://www.example.com/:splat 301!"],
+    }.get(fmt, [])
+
+
+def self_feeding(fmt, k, tag):
+    """A regex redirect whose target its own pattern matches again, one segment longer each hop."""
+    stem = f"/f{k}-{tag}"
+    return {
+        "apache": f"RedirectMatch 301 ^{stem}/(.*)$ {stem}/x/$1",
+        "htaccess": f"RewriteRule ^{stem[1:]}/(.*)$ {stem}/x/$1 [R=301,L]",
+        "nginx": f"    location ~ ^{stem}/(.*)$ {{ return 301 {stem}/x/$1; }}",
+        "netlify": f"{stem}/* {stem}/x/:splat 301",
+        "yaml": f"  - from: '^{stem}/(.*)$'\n    match: regex\n    to: {stem}/x/$1\n    status: 301",
+    }[fmt]
+
+
 def footer(fmt):
     return {"apache": ["</VirtualHost>"], "nginx": ["}"]}.get(fmt, [])
 
@@ -94,6 +125,8 @@ def main():
     ap.add_argument("--inject-chains", type=int, default=0)
     ap.add_argument("--inject-loops", type=int, default=0)
     ap.add_argument("--inject-shadowed", type=int, default=0)
+    ap.add_argument("--inject-self", type=int, default=0)
+    ap.add_argument("--prelude", action="store_true", help="canonical rules (http->https, apex->www) at the top")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("-o", "--output", default="-")
     ap.add_argument("--findings", help="write the injected findings as JSON to this file ('-' = stdout)")
@@ -126,9 +159,15 @@ def main():
     for k in range(a.inject_shadowed):
         broad, narrow = shadow_pair(fmt, k, tag())
         units.append([(broad, None), (narrow, "RL203")])
+    for k in range(a.inject_self):
+        units.append([(self_feeding(fmt, k, tag()), "RL202")])
     rnd.shuffle(units)
 
     lines = header(fmt)
+    if a.prelude:
+        if fmt == "nginx":
+            lines = [l for l in lines if "server_name" not in l]
+        lines.extend(prelude(fmt))
     findings = []
     for unit in units:
         for text, code in unit:
