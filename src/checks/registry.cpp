@@ -41,7 +41,7 @@ const std::array kChecks = {
   CheckInfo{"RL108", "https-downgrade",       Severity::warning, "https request redirected to http", make_https_downgrade},
   CheckInfo{"RL109", "redirect-without-last", Severity::warning, "RewriteRule [R] without L: later rules still rewrite the target", make_redirect_without_last},
   CheckInfo{"RL201", "redirect-chain",        Severity::warning, "a request needs 2+ redirect hops", make_redirect_chain},
-  CheckInfo{"RL202", "redirect-loop",         Severity::error,   "a request comes back to a URL it already visited", make_redirect_loop},
+  CheckInfo{"RL202", "redirect-loop",         Severity::error,   "a request comes back to a URL it already visited, or redirects forever", make_redirect_loop},
   CheckInfo{"RL203", "shadowed-rule",         Severity::warning, "rule can never fire: an earlier rule answers every request it matches", make_shadowed_rule},
   CheckInfo{"RL204", "duplicate-rule",        Severity::warning, "same source, same result as an earlier rule", make_duplicate_rule},
   CheckInfo{"RL205", "conflicting-rule",      Severity::warning, "same source, different target or status; the first one wins", make_conflicting_rule},
