@@ -501,6 +501,13 @@ bool depends_on_proxy_header(const Rule& r) {
   return false;
 }
 
+bool target_unknown(const Rule& r) {
+  if (!r.target) return false;
+  for (const TemplatePart& p : parse_template(r.target->url))
+    if (p.kind == PartKind::variable && (p.text.rfind("env:", 0) == 0 || p.text.rfind("var:", 0) == 0)) return true;
+  return false;
+}
+
 std::string encode_path(std::string_view decoded) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;

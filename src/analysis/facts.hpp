@@ -101,6 +101,10 @@ SimOptions evidence_options(const RuleSet& rs);
 /// X-Forwarded-Proto): what a bare client request does there proves nothing.
 bool depends_on_proxy_header(const Rule& r);
 
+/// True when the rule's target takes a value the simulator does not know (`${env:NAME}` set by other
+/// rules' flags or the server, `${var:NAME}`): its Location proves nothing, and no chain or loop is claimed through it.
+bool target_unknown(const Rule& r);
+
 /// Percent-encodes a decoded path for a request-target (unreserved and '/' kept).
 std::string encode_path(std::string_view decoded);
 

@@ -43,17 +43,20 @@ class Builder {
     opts_.max_hops = std::max(1, max_hops);
     opts_.sim = facts.evidence_options();
     opts_.stop_before = [this](const Request& next) { return !may_answer(next); };
-    opts_.stop_at = [this](const HopRecord& h) { return !h.has_rule || depends_on_proxy_header(rs_.rules[h.rule]); };
+    opts_.stop_at = [this](const HopRecord& h) { return !h.has_rule || !provable(rs_.rules[h.rule]); };
   }
 
   RedirectGraph run() {
     for (const Rule& r : rs_.rules)
-      if (is_redirect(r) && !depends_on_proxy_header(r)) walk_rule(r);
+      if (is_redirect(r) && provable(r)) walk_rule(r);
     for (auto& [rule, d] : detours_) g_.detours.push_back(std::move(d));
     return std::move(g_);
   }
 
  private:
+  // A hop answered by this rule proves something about real clients.
+  static bool provable(const Rule& r) { return !depends_on_proxy_header(r) && !target_unknown(r); }
+
   // Could a rule of the set answer `next`? (a cheap superset: its host is served and the prefix
   // index has candidates for its path)
   bool may_answer(const Request& next) const {
@@ -73,24 +76,41 @@ class Builder {
     std::vector<TemplatePart> target_parts;
     if (r.conds.empty()) target_parts = parse_template(r.target->url);
     bool detour_counted = false;
+    const bool host_limit = has_host_limit(rs_, r);
     for (const std::string& p : examples) {
-      Request q = request_for(rs_, r, p);
+      std::vector<Request> requests{request_for(rs_, r, p)};
+      // Also from the other hosts the rule set names: chains across hosts (http -> https -> www).
+      if (!host_limit)
+        for (const std::string& h : origins_.condition_hosts)
+          if (h != requests.front().host) {
+            requests.push_back(requests.front());
+            requests.back().host = h;
+          }
+      for (const Request& q : requests)
+        if (walk_from(r, p, q, target_parts, detour_counted)) return;
+    }
+  }
+
+  // Walks r's witness for `q` (decoded path `p`); true when it is a finding.
+  bool walk_from(const Rule& r, const std::string& p, const Request& q, const std::vector<TemplatePart>& target_parts,
+                 bool& detour_counted) {
+    {
       // Static pre-check: when we can compute the Location, skip rules whose target no rule can answer.
       if (r.conds.empty())
         if (auto t = expand_for_path(r, target_parts, facts_.match_regex(r.id), p, q.scheme, q.host)) {
           Request next;
-          if (!follow(q, *t, next) || !may_answer(next)) continue;
+          if (!follow(q, *t, next) || !may_answer(next)) return false;
         }
       Outcome o = simulate(rs_, q, opts_.sim);
       if (o.kind == OutcomeKind::limit) {
         add_limit({q, std::move(o.note), r.id});
-        continue;
+        return false;
       }
       auto accept = [&](const Outcome& a) {
         return a.kind == OutcomeKind::redirect && answering_rule(rs_, a) == r.id;
       };
-      std::optional<OriginWitness> w = witness_on_origins(rs_, r, p, origins_, opts_.sim, accept, std::move(o));
-      if (!w) continue;
+      std::optional<OriginWitness> w = witness_on_origins(rs_, r, q, origins_, opts_.sim, accept, std::move(o));
+      if (!w) return false;
       RedirectWalk walk = walk_redirects(rs_, w->request, opts_, std::move(w->outcome));
       if (walk.end == WalkEnd::limit)
         add_limit({walk.hops.back().request, walk.hops.back().outcome.note, r.id});
@@ -104,7 +124,7 @@ class Builder {
           note_detour(*w->canonical, walk);
         }
       }
-      if (found(r, std::move(walk))) break;
+      return found(r, std::move(walk));
     }
   }
 

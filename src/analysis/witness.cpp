@@ -148,21 +148,27 @@ Origins origins_of(const RuleSet& rs) {
     last_server = r.scope.server;
     for (std::string& h : literal_hosts(rs, r)) o.served.insert(std::move(h));
   }
+  o.condition_hosts = o.hosts;
   for (const Rule& r : rs.rules) {
     if (!r.target || !r.target->absolute) continue;
     TargetShape t = target_shape(*r.target);
     if (t.scheme != "http" && t.scheme != "https" && t.scheme != "${scheme}") continue;
-    if (auto a = literal_text(t.authority)) add(url::split_host(*a).name);
+    auto a = literal_text(t.authority);
+    if (!a) continue;
+    std::string h = url::split_host(*a).name;
+    // A walk follows into a target's host only when a canonical-style rule (limited by host or scheme)
+    // sends there: another site's host is not served by these rules.
+    if (!r.conds.empty() || !r.scope.hosts.empty() || !r.scope.schemes.empty()) o.served.insert(h);
+    if (o.hosts.size() < 6 && std::find(o.hosts.begin(), o.hosts.end(), h) == o.hosts.end()) o.hosts.push_back(h);
   }
   add("example.com");
   return o;
 }
 
-std::optional<OriginWitness> witness_on_origins(const RuleSet& rs, const Rule& r, std::string_view path,
+std::optional<OriginWitness> witness_on_origins(const RuleSet& rs, const Rule& r, const Request& base,
                                                 const Origins& origins, const SimOptions& sim,
                                                 const std::function<bool(const Outcome&)>& accept,
                                                 std::optional<Outcome> first, std::size_t max_tries) {
-  Request base = request_for(rs, r, path);
   Outcome o = first ? std::move(*first) : simulate(rs, base, sim);
   if (o.kind == OutcomeKind::limit) return std::nullopt;
   if (accept(o)) return OriginWitness{std::move(base), std::move(o), std::nullopt};
@@ -221,7 +227,7 @@ std::vector<Witness> witnesses(const RuleSet& rs, const Rule& r, std::size_t max
   SimOptions sim = evidence_options(rs);
   for (const std::string& p : example_paths(rs, r)) {
     if (out.size() >= max) break;
-    auto w = witness_on_origins(rs, r, p, origins, sim, [&](const Outcome& o) { return fired(o, r.id); });
+    auto w = witness_on_origins(rs, r, request_for(rs, r, p), origins, sim, [&](const Outcome& o) { return fired(o, r.id); });
     if (w) out.push_back({std::move(w->request), std::move(w->outcome)});
   }
   return out;

@@ -33,7 +33,8 @@ std::optional<RuleId> answering_rule(const RuleSet& rs, const Outcome& o);
 /// conditions, domain-level sources and absolute targets (most telling first), and the schemes.
 struct Origins {
   std::vector<std::string> hosts;          ///< at most a few, lower-cased: scopes and conditions first, then targets
-  std::unordered_set<std::string> served;  ///< every host name the rule set names (a walk leaving them ends)
+  std::vector<std::string> condition_hosts;  ///< the hosts named in scopes and conditions (host_examples)
+  std::unordered_set<std::string> served;  ///< hosts the rules serve: scopes, conditions, canonical targets (a walk leaving them ends)
 };
 Origins origins_of(const RuleSet& rs);
 
@@ -46,12 +47,12 @@ struct OriginWitness {
   std::optional<HopRecord> canonical;
 };
 
-/// A request for decoded `path` on which `accept` holds for the simulator's answer. Tries, in order:
-/// request_for(rs, r, path); when another rule answers it with a canonical hop, the origin that hop
+/// A request like `base` (request_for(rs, r, path)) on which `accept` holds for the simulator's answer.
+/// Tries, in order: `base`; when another rule answers it with a canonical hop, the origin that hop
 /// sends to (up to 3 such hops); then the other schemes (unless `r` is limited to one) and the hosts of
 /// `origins` (unless `r` has a host limit). At most `max_tries` simulations; nullopt when none holds.
-/// `first`: the answer to request_for(rs, r, path) when the caller has simulated it already.
-std::optional<OriginWitness> witness_on_origins(const RuleSet& rs, const Rule& r, std::string_view path,
+/// `first`: the answer to `base` when the caller has simulated it already.
+std::optional<OriginWitness> witness_on_origins(const RuleSet& rs, const Rule& r, const Request& base,
                                                 const Origins& origins, const SimOptions& sim,
                                                 const std::function<bool(const Outcome&)>& accept,
                                                 std::optional<Outcome> first = std::nullopt,

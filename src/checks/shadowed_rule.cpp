@@ -127,7 +127,7 @@ class ShadowedRule final : public Check {
     // reached either; the comparison is made on an origin where `a` answers.
     auto answered_by_a = [&](const Outcome& o) { return analysis::fired(o, a.id) && !analysis::fired(o, b.id); };
     for (const std::string& p : examples) {
-      auto w = analysis::witness_on_origins(rs, b, p, origins, opts, answered_by_a);
+      auto w = analysis::witness_on_origins(rs, b, analysis::request_for(rs, b, p), origins, opts, answered_by_a);
       if (!w) continue;
       const Request& q = w->request;
       const Outcome& o = w->outcome;
