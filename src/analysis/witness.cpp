@@ -129,6 +129,23 @@ std::optional<RuleId> answering_rule(const RuleSet& rs, const Outcome& o) {
   return std::nullopt;
 }
 
+namespace {
+
+// Limited by host or scheme in the rule itself (the canonical idiom): a condition on the Host, HTTPS,
+// scheme, port or forwarded protocol, or a domain-level source.
+bool on_origin(const Rule& r) {
+  if (!r.scope.hosts.empty() || !r.scope.schemes.empty()) return true;
+  for (const Condition& c : r.conds) {
+    const std::string& t = c.test;
+    if (t == "${http_host}" || t == "${host}" || t == "${https}" || t == "${scheme}" || t == "${server_port}" ||
+        url::iequals(t, "${http:X-Forwarded-Proto}") || url::iequals(t, "${http:Host}"))
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Origins origins_of(const RuleSet& rs) {
   Origins o;
   o.hosts = host_examples(rs, 6);
@@ -158,7 +175,7 @@ Origins origins_of(const RuleSet& rs) {
     std::string h = url::split_host(*a).name;
     // A walk follows into a target's host only when a canonical-style rule (limited by host or scheme)
     // sends there: another site's host is not served by these rules.
-    if (!r.conds.empty() || !r.scope.hosts.empty() || !r.scope.schemes.empty()) o.served.insert(h);
+    if (on_origin(r)) o.served.insert(h);
     if (o.hosts.size() < 6 && std::find(o.hosts.begin(), o.hosts.end(), h) == o.hosts.end()) o.hosts.push_back(h);
   }
   add("example.com");
