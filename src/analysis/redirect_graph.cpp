@@ -117,6 +117,13 @@ class Builder {
       if (canonical_at(walk.hops, 0, walk.next)) {
         const Request& to = walk.hops.size() > 1 ? walk.hops[1].request : *walk.next;
         canonical_origins_.try_emplace(origin_key(to), walk.hops[0]);
+        // Its own example may land on a specific rule: that rule takes the extra hop too.
+        if (walk.hops.size() > 1 && walk.hops[1].outcome.kind == OutcomeKind::redirect && walk.hops[1].has_rule &&
+            !canonical_at(walk.hops, 1, walk.next)) {
+          RedirectWalk rest;
+          rest.hops.assign(walk.hops.begin() + 1, walk.hops.end());
+          note_detour(walk.hops[0], rest);
+        }
       } else if (!detour_counted) {
         if (!w->canonical) w->canonical = canonical_in_front(w->request);
         if (w->canonical) {
@@ -154,6 +161,8 @@ class Builder {
     auto [it, inserted] = detours_.try_emplace(canonical.rule);
     CanonicalDetour& d = it->second;
     d.rule = canonical.rule;
+    const HopRecord* behind = walk.hops.empty() ? nullptr : &walk.hops.front();
+    if (behind && behind->has_rule && !detoured_.insert({canonical.rule, behind->rule}).second) return;
     ++d.count;
     if (!d.example.empty()) return;
     d.example.push_back(canonical);
@@ -218,6 +227,7 @@ class Builder {
   RedirectGraph g_;
   std::set<std::vector<RuleId>> loops_seen_, forever_seen_;
   std::map<RuleId, CanonicalDetour> detours_;
+  std::set<std::pair<RuleId, RuleId>> detoured_;  ///< (canonical rule, rule behind it) already counted
   /// Origin a canonical rule sends to (origin_key) -> its first hop: the rule and the origin it answers on.
   std::unordered_map<std::string, HopRecord> canonical_origins_;
 };

@@ -134,7 +134,10 @@ namespace {
 // Limited by host or scheme in the rule itself (the canonical idiom): a condition on the Host, HTTPS,
 // scheme, port or forwarded protocol, or a domain-level source.
 bool on_origin(const Rule& r) {
-  if (!r.scope.hosts.empty() || !r.scope.schemes.empty()) return true;
+  // Server blocks give their rules scope hosts too (nginx server_name): only file rules' own domain-level
+  // sources (`http://example.com/*` in _redirects) say so of the rule.
+  const bool file_rules = r.origin.format == Format::netlify || r.origin.format == Format::yaml;
+  if (file_rules && (!r.scope.hosts.empty() || !r.scope.schemes.empty())) return true;
   for (const Condition& c : r.conds) {
     const std::string& t = c.test;
     if (t == "${http_host}" || t == "${host}" || t == "${https}" || t == "${scheme}" || t == "${server_port}" ||
