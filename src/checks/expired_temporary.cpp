@@ -2,6 +2,7 @@
 
 #include "analysis/facts.hpp"
 #include "checks/edits.hpp"
+#include "checks/rule_example.hpp"
 
 namespace rl {
 
@@ -21,6 +22,7 @@ class ExpiredTemporary final : public Check {
                                          std::to_string(to) + ") or remove it");
       if (auto e = status_edit(ctx.files, r, to))
         d.fix = Fix{"make the redirect permanent (" + std::to_string(to) + ")", false, {*e}};
+      d.example = rule_example(ctx, r);
       out.report(std::move(d));
     }
   }

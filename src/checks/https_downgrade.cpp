@@ -1,6 +1,7 @@
 #include "checks/https_downgrade.hpp"
 
 #include "analysis/facts.hpp"
+#include "checks/rule_example.hpp"
 #include "simulate/url.hpp"
 
 namespace rl {
@@ -42,9 +43,11 @@ class HttpsDowngrade final : public Check {
       if (restricted == "http" || (restricted.empty() && !https_site)) continue;
       if (auto host = analysis::literal_text(s.authority); host && is_loopback(*host)) continue;
       std::string when = restricted == "https" ? "this https-only rule" : "an https request";
-      out.report(make_diagnostic("RL108", r.where,
-                                 "redirect target " + analysis::quoted(r.target->url) + " is plain http: " + when +
-                                     " is sent back to an unencrypted URL; use https://"));
+      Diagnostic d = make_diagnostic("RL108", r.where,
+                                     "redirect target " + analysis::quoted(r.target->url) + " is plain http: " + when +
+                                         " is sent back to an unencrypted URL; use https://");
+      d.example = rule_example(ctx, r, "https");
+      out.report(std::move(d));
     }
   }
 };

@@ -2,6 +2,8 @@
 
 #include "analysis/facts.hpp"
 #include "checks/edits.hpp"
+#include "checks/rule_example.hpp"
+#include "checks/status_intent.hpp"
 
 namespace rl {
 
@@ -11,11 +13,13 @@ class ImplicitTemporary final : public Check {
  public:
   void run(const CheckContext& ctx, Reporter& out) const override {
     for (const Rule& r : ctx.rules.rules) {
-      if (!analysis::is_redirect(r) || !r.status_implicit || r.status != 302) continue;
+      if (!analysis::is_redirect(r) || !r.status_implicit || r.status != 302 || says_temporary(ctx.files, r)) continue;
+      std::string how = r.origin.format == Format::yaml ? "`until: YYYY-MM-DD`" : "`# redirlint: until=YYYY-MM-DD`";
       Diagnostic d = make_diagnostic("RL101", r.where,
-                                     "redirect has no status code, so it is a temporary 302: write 301 if the move is "
-                                     "permanent, or 302 to say it is temporary");
+                                     "implicit 302 (no status written) with no review date: write 301 if the move is "
+                                     "permanent, or 302 with " + how + " if it is temporary");
       if (auto e = status_edit(ctx.files, r, 302)) d.fix = Fix{"write the status 302 explicitly", true, {*e}};
+      d.example = rule_example(ctx, r);
       out.report(std::move(d));
     }
   }

@@ -1,6 +1,7 @@
 #include "checks/method_changing_redirect.hpp"
 
 #include "analysis/facts.hpp"
+#include "checks/rule_example.hpp"
 #include "util/regex.hpp"
 
 namespace rl {
@@ -20,14 +21,17 @@ bool condition_accepts(const Condition& c, std::string_view method) {
   return c.pattern.negated ? !m : m;
 }
 
-// Why the method matters for this rule ("" when it does not).
-std::string method_reason(const Rule& r) {
+// Why the method matters for this rule ("" when it does not); `method` is set to the method it names.
+std::string method_reason(const Rule& r, std::string& method) {
   for (const Condition& c : r.conds) {
     if (c.test != "${method}" || c.or_next) continue;
     if (condition_accepts(c, "GET")) continue;  // a rule for every method, not for POST endpoints
     for (const char* m : {"POST", "PUT", "PATCH", "DELETE"})
-      if (condition_accepts(c, m)) return std::string("the rule applies to ") + m + " requests (condition " +
+      if (condition_accepts(c, m)) {
+        method = m;
+        return std::string("the rule applies to ") + m + " requests (condition " +
                                           analysis::quoted(c.original.empty() ? c.pattern.text : c.original) + ")";
+      }
   }
   return "";
 }
@@ -37,12 +41,15 @@ class MethodChangingRedirect final : public Check {
   void run(const CheckContext& ctx, Reporter& out) const override {
     for (const Rule& r : ctx.rules.rules) {
       if (!analysis::is_redirect(r) || (r.status != 301 && r.status != 302)) continue;
-      std::string why = method_reason(r);
+      std::string method;
+      std::string why = method_reason(r, method);
       if (why.empty()) continue;
       int keep = r.status == 301 ? 308 : 307;
-      out.report(make_diagnostic("RL105", r.where,
-                                 std::to_string(r.status) + " lets clients turn a POST into a GET, but " + why + ": use " +
-                                     std::to_string(keep)));
+      Diagnostic d = make_diagnostic("RL105", r.where,
+                                     std::to_string(r.status) + " lets clients turn a POST into a GET, but " + why +
+                                         ": use " + std::to_string(keep));
+      d.example = rule_example(ctx, r, "", method);
+      out.report(std::move(d));
     }
   }
 };

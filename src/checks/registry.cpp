@@ -9,6 +9,7 @@
 #include "checks/redirect_loop.hpp"
 #include "checks/shadowed_rule.hpp"
 #include "checks/expired_temporary.hpp"
+#include "checks/host_header_redirect.hpp"
 #include "checks/https_downgrade.hpp"
 #include "checks/implicit_temporary.hpp"
 #include "checks/method_changing_redirect.hpp"
@@ -40,6 +41,7 @@ const std::array kChecks = {
   CheckInfo{"RL107", "open-redirect",         Severity::error,   "target scheme or host taken from the request", make_open_redirect},
   CheckInfo{"RL108", "https-downgrade",       Severity::warning, "https request redirected to http", make_https_downgrade},
   CheckInfo{"RL109", "redirect-without-last", Severity::warning, "RewriteRule [R] without L: later rules still rewrite the target", make_redirect_without_last},
+  CheckInfo{"RL110", "host-header-redirect",  Severity::warning, "Location host copied from the Host header on a server that answers any host", make_host_header_redirect},
   CheckInfo{"RL201", "redirect-chain",        Severity::warning, "a request needs 2+ redirect hops", make_redirect_chain},
   CheckInfo{"RL202", "redirect-loop",         Severity::error,   "a request comes back to a URL it already visited, or redirects forever", make_redirect_loop},
   CheckInfo{"RL203", "shadowed-rule",         Severity::warning, "rule can never fire: an earlier rule answers every request it matches", make_shadowed_rule},

@@ -4,6 +4,8 @@
 
 #include "analysis/facts.hpp"
 #include "checks/edits.hpp"
+#include "checks/rule_example.hpp"
+#include "checks/status_intent.hpp"
 #include "simulate/url.hpp"
 
 namespace rl {
@@ -62,7 +64,7 @@ std::string strip_query(std::string s) {
   return s;
 }
 
-// Path-shaped moves, judged on example paths: trailing slash, index files, site and section moves.
+// Path-shaped moves, judged on example paths: trailing slash, index files, a whole site to another host.
 std::string path_move(const RuleSet& rs, const Rule& r, const TargetShape& s) {
   std::string path_of_target;
   auto hosts = analysis::literal_hosts(rs, r);
@@ -112,14 +114,12 @@ std::string path_move(const RuleSet& rs, const Rule& r, const TargetShape& s) {
   }
   tpath = strip_query(tpath);
   if (tpath.size() < tail.size() || tpath.compare(tpath.size() - tail.size(), tail.size(), tail) != 0) return "";
-  std::string dest = tpath.substr(0, tpath.size() - tail.size());
+  // Only a whole site moved to another host is permanent by nature. A section moved inside a site
+  // (`Redirect 307 /oldpage.html /newpage.html`, `/docs/latest/* /docs/v3/:splat`) says nothing about
+  // intent: prefix matching is how the directive works, and a 307 for maintenance or a campaign is the
+  // very use of a temporary redirect (RL104 asks for a review date instead).
   if (!where.empty() && section == "/") return "a whole-site move to " + analysis::quoted(where);
-  if (where.empty() && dest == section) return "";
-  std::string shown = r.match.original.empty() ? r.match.text : r.match.original;
-  if (shown.size() >= 2 && (shown.front() == '"' || shown.front() == '\'') && shown.back() == shown.front())
-    shown = shown.substr(1, shown.size() - 2);
-  return "a section move (" + analysis::quoted(shown) +
-         " and everything below it to " + analysis::quoted(r.target->url) + ")";
+  return "";
 }
 
 // True when the rule sends an arbitrary path to the same path (host and scheme aside).
@@ -150,15 +150,17 @@ class TemporaryPermanentMove final : public Check {
  public:
   void run(const CheckContext& ctx, Reporter& out) const override {
     for (const Rule& r : ctx.rules.rules) {
-      if (!analysis::is_redirect(r) || !analysis::is_temporary(r.status) || r.notes->until) continue;
+      if (!analysis::is_redirect(r) || !analysis::is_temporary(r.status) || says_temporary(ctx.files, r)) continue;
       std::string why = why_permanent(ctx.rules, r);
       if (why.empty()) continue;
       int to = permanent_counterpart(r.status);
       Diagnostic d = make_diagnostic("RL102", r.where,
-                                     "temporary " + std::to_string(r.status) + " on " + why +
+                                     std::string(r.status_implicit ? "implicit " : "temporary ") +
+                                         std::to_string(r.status) + " on " + why +
                                          ", which is permanent by nature: use " + std::to_string(to));
       if (auto e = status_edit(ctx.files, r, to))
         d.fix = Fix{"make the redirect permanent (" + std::to_string(to) + ")", false, {*e}};
+      d.example = rule_example(ctx, r);
       out.report(std::move(d));
     }
   }

@@ -1,6 +1,7 @@
 #include "checks/temporary_without_review.hpp"
 
 #include "analysis/facts.hpp"
+#include "checks/rule_example.hpp"
 
 namespace rl {
 
@@ -12,9 +13,11 @@ class TemporaryWithoutReview final : public Check {
     for (const Rule& r : ctx.rules.rules) {
       if (!analysis::is_redirect(r) || !analysis::is_temporary(r.status) || r.notes->until) continue;
       std::string how = r.origin.format == Format::yaml ? "`until: YYYY-MM-DD`" : "`# redirlint: until=YYYY-MM-DD`";
-      out.report(make_diagnostic("RL104", r.where,
-                                 "temporary redirect (" + std::to_string(r.status) + ") has no review date: add " + how +
-                                     " or make it permanent"));
+      Diagnostic d = make_diagnostic("RL104", r.where,
+                                     "temporary redirect (" + std::to_string(r.status) + ") has no review date: add " +
+                                         how + " or make it permanent");
+      d.example = rule_example(ctx, r);
+      out.report(std::move(d));
     }
   }
 };

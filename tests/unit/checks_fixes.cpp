@@ -35,9 +35,9 @@ TEST_CASE("safe fixes flatten a literal chain and drop an exact duplicate") {
 }
 
 TEST_CASE("unsafe fixes turn temporary codes permanent where RL102 or RL103 found them") {
-  std::string in = "# redirlint: until=2024-01-01\nRedirect 307 /promo /sale\nRedirect 302 /news /blog\n";
+  std::string in = "# redirlint: until=2024-01-01\nRedirect 307 /promo /sale\nRedirect 302 / https://new.example/\n";
   CHECK(fixed("a.htaccess", in, false) == in);
-  CHECK(fixed("a.htaccess", in, true) == "# redirlint: until=2024-01-01\nRedirect 308 /promo /sale\nRedirect 301 /news /blog\n");
+  CHECK(fixed("a.htaccess", in, true) == "# redirlint: until=2024-01-01\nRedirect 308 /promo /sale\nRedirect 301 / https://new.example/\n");
 }
 
 TEST_CASE("a unified diff shows changed lines with context and positions") {
