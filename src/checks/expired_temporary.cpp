@@ -11,6 +11,7 @@ namespace {
 class ExpiredTemporary final : public Check {
  public:
   void run(const CheckContext& ctx, Reporter& out) const override {
+    RuleExamples examples(ctx);
     std::string today = ctx.options.today.empty() ? analysis::today_utc() : ctx.options.today;
     for (const Rule& r : ctx.rules.rules) {
       if (!analysis::is_redirect(r) || !analysis::is_temporary(r.status) || !r.notes->until) continue;
@@ -22,7 +23,7 @@ class ExpiredTemporary final : public Check {
                                          std::to_string(to) + ") or remove it");
       if (auto e = status_edit(ctx.files, r, to))
         d.fix = Fix{"make the redirect permanent (" + std::to_string(to) + ")", false, {*e}};
-      d.example = rule_example(ctx, r);
+      d.example = examples.of(r);
       out.report(std::move(d));
     }
   }

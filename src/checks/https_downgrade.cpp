@@ -33,6 +33,7 @@ bool serves_https(const RuleSet& rs) {
 class HttpsDowngrade final : public Check {
  public:
   void run(const CheckContext& ctx, Reporter& out) const override {
+    RuleExamples examples(ctx);
     bool https_site = serves_https(ctx.rules);
     for (const Rule& r : ctx.rules.rules) {
       if (!analysis::is_redirect(r) || !may_name_http_scheme(*r.target)) continue;
@@ -46,7 +47,7 @@ class HttpsDowngrade final : public Check {
       Diagnostic d = make_diagnostic("RL108", r.where,
                                      "redirect target " + analysis::quoted(r.target->url) + " is plain http: " + when +
                                          " is sent back to an unencrypted URL; use https://");
-      d.example = rule_example(ctx, r, "https");
+      d.example = examples.of(r, "https");
       out.report(std::move(d));
     }
   }

@@ -39,6 +39,7 @@ std::string method_reason(const Rule& r, std::string& method) {
 class MethodChangingRedirect final : public Check {
  public:
   void run(const CheckContext& ctx, Reporter& out) const override {
+    RuleExamples examples(ctx);
     for (const Rule& r : ctx.rules.rules) {
       if (!analysis::is_redirect(r) || (r.status != 301 && r.status != 302)) continue;
       std::string method;
@@ -48,7 +49,7 @@ class MethodChangingRedirect final : public Check {
       Diagnostic d = make_diagnostic("RL105", r.where,
                                      std::to_string(r.status) + " lets clients turn a POST into a GET, but " + why +
                                          ": use " + std::to_string(keep));
-      d.example = rule_example(ctx, r, "", method);
+      d.example = examples.of(r, "", method);
       out.report(std::move(d));
     }
   }

@@ -149,6 +149,7 @@ std::string why_permanent(const RuleSet& rs, const Rule& r) {
 class TemporaryPermanentMove final : public Check {
  public:
   void run(const CheckContext& ctx, Reporter& out) const override {
+    RuleExamples examples(ctx);
     for (const Rule& r : ctx.rules.rules) {
       if (!analysis::is_redirect(r) || !analysis::is_temporary(r.status) || says_temporary(ctx.files, r)) continue;
       std::string why = why_permanent(ctx.rules, r);
@@ -160,7 +161,7 @@ class TemporaryPermanentMove final : public Check {
                                          ", which is permanent by nature: use " + std::to_string(to));
       if (auto e = status_edit(ctx.files, r, to))
         d.fix = Fix{"make the redirect permanent (" + std::to_string(to) + ")", false, {*e}};
-      d.example = rule_example(ctx, r);
+      d.example = examples.of(r);
       out.report(std::move(d));
     }
   }

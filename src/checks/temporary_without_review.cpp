@@ -10,13 +10,14 @@ namespace {
 class TemporaryWithoutReview final : public Check {
  public:
   void run(const CheckContext& ctx, Reporter& out) const override {
+    RuleExamples examples(ctx);
     for (const Rule& r : ctx.rules.rules) {
       if (!analysis::is_redirect(r) || !analysis::is_temporary(r.status) || r.notes->until) continue;
       std::string how = r.origin.format == Format::yaml ? "`until: YYYY-MM-DD`" : "`# redirlint: until=YYYY-MM-DD`";
       Diagnostic d = make_diagnostic("RL104", r.where,
                                      "temporary redirect (" + std::to_string(r.status) + ") has no review date: add " +
                                          how + " or make it permanent");
-      d.example = rule_example(ctx, r);
+      d.example = examples.of(r);
       out.report(std::move(d));
     }
   }
