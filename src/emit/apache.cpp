@@ -52,10 +52,11 @@ std::string rw_quote(std::string_view s) {
 }
 
 /// Bytes Apache re-escapes when it builds the Location of a RewriteRule / RedirectMatch
-/// (ap_escape_uri: everything but alphanumerics and "$-_.+!*'(),:@&=/~").
+/// (ap_escape_uri: everything but alphanumerics and "$-_.+!*'(),:;@&=/~"; the real server sends
+/// `/x;y` as is).
 bool reescaped_by_apache(unsigned char c) {
   if (std::isalnum(c)) return false;
-  return std::string_view("$-_.+!*'(),:@&=/~").find(static_cast<char>(c)) == std::string_view::npos;
+  return std::string_view("$-_.+!*'(),:;@&=/~").find(static_cast<char>(c)) == std::string_view::npos;
 }
 
 struct ApTarget {
@@ -80,9 +81,27 @@ ApTarget render(std::vector<Piece> ps, Format src, bool alias, bool regex_alias)
     ps.resize(ps.size() - 2);
     out.query_from_request_uri = true;
   }
+  // A literal character Apache would re-escape ('#', '{', '"', ...) is sent as written only with
+  // [NE]; NE also leaves captures unescaped (declared by captures_differ where they may differ) and
+  // variables decoded, so next to a variable it is a declared difference instead.
+  bool literal_escaped = false;
+  for (const Piece& p : ps)
+    if (p.kind == Piece::literal)
+      for (char ch : p.text)
+        if (ch != '?' && ch != '%' && reescaped_by_apache(static_cast<unsigned char>(ch))) literal_escaped = true;
+  bool ne_mode = !dynamic || (literal_escaped && !has_vars(ps));
+  if (!alias && literal_escaped) {
+    if (ne_mode) out.needs_ne = true;
+    else out.approx.push_back("a literal character of the target is %-escaped by Apache next to a variable (no [NE])");
+  }
   for (const Piece& p : ps) {
     switch (p.kind) {
       case Piece::literal:
+        if (alias && p.text.find("${") != std::string::npos) {
+          out.ok = false;
+          out.why = "httpd would replace \"${...}\" with an environment variable when it reads the config";
+          return out;
+        }
         for (std::size_t i = 0; i < p.text.size(); ++i) {
           unsigned char c = static_cast<unsigned char>(p.text[i]);
           if (c == '\n' || c == '\r' || c == '\0') {
@@ -104,8 +123,8 @@ ApTarget render(std::vector<Piece> ps, Format src, bool alias, bool regex_alias)
           }
           if (c == '%' && i + 2 < p.text.size() && hex_value(p.text[i + 1]) >= 0 && hex_value(p.text[i + 2]) >= 0) {
             unsigned char d = static_cast<unsigned char>(hex_value(p.text[i + 1]) * 16 + hex_value(p.text[i + 2]));
-            if (!dynamic) {
-              out.needs_ne = true;  // static target: [NE] sends it exactly as written
+            if (ne_mode) {
+              out.needs_ne = true;  // [NE] sends it exactly as written
               out.text += "\\%";
               continue;
             }
@@ -121,7 +140,9 @@ ApTarget render(std::vector<Piece> ps, Format src, bool alias, bool regex_alias)
             out.text += "\\%";
             continue;
           }
-          if (c == '$' || c == '%') out.text += "\\";
+          // `\{` is `{` for mod_rewrite; it keeps httpd's start-up `${VAR}` substitution (an
+          // environment leak into Location) away from a literal "${" or "%{".
+          if (c == '$' || c == '%' || c == '{') out.text += "\\";
           out.text += static_cast<char>(c);
         }
         break;

@@ -348,6 +348,9 @@ std::string nginx_variable(std::string_view n, Format source) {
       {"is_args", "is_args"}, {"the_request", "request"}, {"method", "request_method"}, {"https", "https"},
       {"remote_addr", "remote_addr"}, {"request_filename", "request_filename"}, {"filename", "request_filename"},
   };
+  // Apache's %{SERVER_NAME} is the request's Host name (UseCanonicalName Off, lower-cased, no port):
+  // nginx's $host; $server_name would be the configured name ("_" in a catch-all server).
+  if (n == "server_name" && source != Format::nginx) return "host";
   for (const auto& [m, v] : kMap)
     if (m == n) return std::string(v);
   auto sub = [&](std::string_view p) { return n.substr(p.size()); };
@@ -456,7 +459,7 @@ void apache_location_literals(std::vector<Piece>& ps, bool escape_query, bool sp
         out += '?';
         continue;
       }
-      bool escape = std::isalnum(c) == 0 && std::string_view("$-_.+!*'(),:@&=/~").find(static_cast<char>(c)) == std::string_view::npos;
+      bool escape = std::isalnum(c) == 0 && std::string_view("$-_.+!*'(),:;@&=/~").find(static_cast<char>(c)) == std::string_view::npos;
       if (in_query && !escape_query) escape = false;
       if (escape) {
         out += '%';

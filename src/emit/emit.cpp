@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 #include <utility>
 
 #include "emit/common.hpp"
@@ -57,6 +58,34 @@ std::string section_why(const RuleSet& rs, const Rule& r) {
   return "";
 }
 
+/// Error-level parse findings (RL002 unknown directive, RL003 regex PCRE2 rejects, ...) as
+/// (line range, message), sorted: the parser either kept no rule for the line or kept one the
+/// target server would refuse. RL001 stops the conversion before this.
+struct Unread {
+  FileId file;
+  std::uint32_t line, end_line;
+  std::string why;
+};
+std::vector<Unread> unread_lines(const RuleSet& rs) {
+  std::vector<Unread> out;
+  for (const Diagnostic& d : rs.parse_diags)
+    if (d.severity == Severity::error && d.code != "RL001" && d.range.valid())
+      out.push_back({d.range.file, d.range.line, std::max(d.range.line, d.range.end_line), d.message + " (" + d.code + ")"});
+  std::sort(out.begin(), out.end(), [](const Unread& a, const Unread& b) {
+    return std::tie(a.file, a.line) < std::tie(b.file, b.line);
+  });
+  return out;
+}
+/// The unread finding inside rule `r`'s lines, or nullptr.
+const Unread* unread_in(const std::vector<Unread>& u, const Rule& r) {
+  if (u.empty() || !r.where.valid()) return nullptr;
+  auto it = std::lower_bound(u.begin(), u.end(), r.where, [](const Unread& a, const SourceRange& w) {
+    return std::tie(a.file, a.line) < std::tie(w.file, w.line);
+  });
+  if (it != u.end() && it->file == r.where.file && it->line <= std::max(r.where.line, r.where.end_line)) return &*it;
+  return nullptr;
+}
+
 }  // namespace
 
 Emitted emit(const RuleSet& source, Format to, const EmitOptions& opts, const SourceFiles& files) {
@@ -82,13 +111,21 @@ Emitted emit(const RuleSet& source, Format to, const EmitOptions& opts, const So
     return L.finish(std::move(text));
   }
   // Dead mod_rewrite rules are not converted: they would start working in the target format.
+  // A rule on a line the parser rejected (a regex PCRE2 refuses) would make the target refuse the
+  // whole file: not converted either.
+  const std::vector<Unread> unread = unread_lines(rs);
   RuleSet live = rs;
   std::vector<RuleId> dead;
-  if (rs.format == Format::apache || rs.format == Format::htaccess) {
+  std::vector<bool> used(unread.size(), false);
+  bool apache_src = rs.format == Format::apache || rs.format == Format::htaccess;
+  if (apache_src || !unread.empty()) {
     live.rules.clear();
     for (const Rule& r : rs.rules) {
-      if (r.origin.directive == "RewriteRule" && !rewrite_engine_on(rs, r)) dead.push_back(r.id);
-      else if (!section_why(rs, r).empty()) dead.push_back(r.id);
+      const Unread* u = unread_in(unread, r);
+      if (u) used[static_cast<std::size_t>(u - unread.data())] = true;
+      if (u) dead.push_back(r.id);
+      else if (apache_src && r.origin.directive == "RewriteRule" && !rewrite_engine_on(rs, r)) dead.push_back(r.id);
+      else if (apache_src && !section_why(rs, r).empty()) dead.push_back(r.id);
       else live.rules.push_back(r);
     }
     for (std::size_t i = 0; i < live.rules.size(); ++i) live.rules[i].id = static_cast<RuleId>(i);
@@ -101,6 +138,21 @@ Emitted emit(const RuleSet& source, Format to, const EmitOptions& opts, const So
     case Format::yaml: e = emit_yaml(live, opts, files); break;
     case Format::netlify: e = emit_netlify(live, opts, files); break;
   }
+  // Lines the parser did not read as a rule (RL002, an Apache rule PCRE2 rejects): never silent.
+  std::string unread_text;
+  for (std::size_t i = 0; i < unread.size(); ++i) {
+    if (used[i] || unread[i].file >= files.size()) continue;
+    const Unread& u = unread[i];
+    SourceRange at{u.file, u.line, 1, u.line, 1};
+    e.losses.push_back(make_diagnostic("RL301", at, "not converted to " + std::string(to_string(to)) +
+                                                        ": the line was not read: " + u.why + "; kept as a comment"));
+    std::string original;
+    for (std::uint32_t l = u.line; l <= u.end_line; ++l) original += std::string(files.line_text(u.file, l)) + "\n";
+    std::string block = emit_detail::comment_lines("redirlint: not converted (RL301): the line was not read: " + u.why, "") +
+                        emit_detail::comment_lines(original.substr(0, original.size() - 1), "");
+    unread_text += block;
+  }
+  if (!unread_text.empty()) e.text += to == Format::yaml ? emit_detail::yaml_comment_text(unread_text) : unread_text;
   if (dead.empty()) return e;
   std::sort(dead.begin(), dead.end());  // looked up once per rule: binary search, not a scan
   // Map the fidelities back to the source rule ids and report the dead rules.
@@ -109,7 +161,8 @@ Emitted emit(const RuleSet& source, Format to, const EmitOptions& opts, const So
   std::string dead_text;
   for (const Rule& r : rs.rules) {
     if (std::binary_search(dead.begin(), dead.end(), r.id)) {
-      std::string why = section_why(rs, r);
+      const Unread* u = unread_in(unread, r);
+      std::string why = u ? "the source line is not valid: " + u->why : section_why(rs, r);
       if (why.empty()) why = "RewriteEngine is not On in its context, so the rule never runs";
       e.losses.push_back(make_diagnostic("RL301", r.where, "not converted to " + std::string(to_string(to)) + ": " + why +
                                                                  "; kept as a comment"));
