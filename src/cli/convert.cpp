@@ -36,6 +36,14 @@ int run_convert(const ConvertArgs& a) {
     std::cerr << "redirlint: convert takes one file, \"" << a.input << "\" is a directory\n";
     return kExitUsage;
   }
+  if (!a.output.empty() && a.input != "-") {
+    // -o naming the input (the same file, also through a link) would replace the source.
+    std::error_code e1, e2;
+    if (std::filesystem::exists(a.output, e1) && std::filesystem::equivalent(a.output, a.input, e2)) {
+      std::cerr << "redirlint: -o \"" << a.output << "\" is the input file; not overwritten\n";
+      return kExitUsage;
+    }
+  }
   SourceFiles files;
   Loaded loaded = load_inputs({a.input}, popts, files);
   DisposeAtExit keep{loaded};
@@ -67,6 +75,10 @@ int run_convert(const ConvertArgs& a) {
     }
   } else {
     std::cout << out.text << std::flush;
+    if (!std::cout) {
+      std::cerr << "redirlint: cannot write the converted text to standard output\n";
+      return kExitBadInput;
+    }
   }
   // Parse warnings first (the source's own problems), then what the conversion lost.
   std::vector<Diagnostic> losses = out.losses;
