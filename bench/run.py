@@ -57,13 +57,14 @@ def measure(cmd, repeat, cwd=None, timeout=3600):
     return statistics.median(walls), max(peaks), codes[-1]
 
 
-def generate(n, fmt, workdir):
-    """The generated rules and, next to them, one request per rule (hits and misses) for trace."""
-    path = os.path.join(workdir, f"rules-{n}-{fmt}.{EXT[fmt]}")
+def generate(n, fmt, workdir, real=False):
+    """The generated rules and, next to them, one request per rule (hits and misses) for trace.
+    `real`: bench/gen.py --real (canonical prelude, guarded rules, 150 injected findings; issue 15)."""
+    path = os.path.join(workdir, f"rules-{n}-{fmt}{'-real' if real else ''}.{EXT[fmt]}")
     urls = path + ".urls"
     if not os.path.exists(path) or not os.path.exists(urls):
         subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen.py"), "--rules", str(n), "--format", fmt,
-                        "--seed", "1", "-o", path, "--urls", urls], check=True)
+                        "--seed", "1", "-o", path, "--urls", urls] + (["--real"] if real else []), check=True)
     return path
 
 
@@ -115,6 +116,8 @@ def main():
     ap.add_argument("--nginx-max", type=int, default=20000, help="largest size given to `nginx -t`")
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--commands", default="check", help="check,convert,trace")
+    ap.add_argument("--real", action="store_true",
+                    help="real shapes (bench/gen.py --real; Apache and .htaccess get guarded rules and a prelude)")
     ap.add_argument("--smoke", action="store_true", help="tiny sizes, one repeat: checks the driver works")
     ap.add_argument("--keep", help="directory for generated files (kept between runs)")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds before a run is killed (reported as FAIL)")
@@ -145,7 +148,7 @@ def main():
     try:
         for n in [int(s) for s in args.sizes.split(",")]:
             for fmt in args.formats.split(","):
-                path = generate(n, fmt, workdir)
+                path = generate(n, fmt, workdir, args.real)
                 check_row = None
                 for command in args.commands.split(","):
                     if command == "check":

@@ -1,6 +1,7 @@
 #include "analysis/prefix_index.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "analysis/facts.hpp"
 #include "util/text_hash.hpp"
@@ -13,10 +14,33 @@ struct Key {
   std::string text;
   bool exact = false;
   bool known = false;
+  bool folded = false;  ///< a case-insensitive pattern: `text` is lower-cased
 };
 
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+Key case_sensitive_key(const Pattern& p);
+
 Key pattern_key(const Pattern& p) {
-  if (p.negated || p.ignore_case) return {};
+  if (p.negated) return {};
+  Key k = case_sensitive_key(p);
+  if (!p.ignore_case || !k.known) return k;
+  if (!is_ascii(k.text)) return {};
+  k.text = ascii_lower(k.text);
+  k.folded = true;
+  return k;
+}
+
+Key case_sensitive_key(const Pattern& p) {
   switch (p.kind) {
     case MatchKind::exact:
       if (p.optional_trailing_slash) {
@@ -112,24 +136,29 @@ PrefixIndex::PrefixIndex(const RuleSet& rs) : group_of_(rs.rules.size(), 0), nex
     }
     std::string_view key = view_into(*source, k.text);
     if (key.size() != k.text.size() || key.empty()) key = owned_.emplace_back(std::move(k.text));
-    Table& t = k.exact ? exact_ : prefix_;
+    Table& t = k.folded ? (k.exact ? folded_exact_ : folded_prefix_) : (k.exact ? exact_ : prefix_);
     std::uint32_t g = t.insert(key, text_hash(key));
     Group& grp = t.groups[g - 1];
     if (grp.head == kNoRule) grp.head = r.id;
     else next_[grp.tail] = r.id;
     grp.tail = r.id;
-    group_of_[r.id] = g | (k.exact ? kExactBit : 0);
+    group_of_[r.id] = g | (k.exact ? kExactBit : 0) | (k.folded ? kFoldedBit : 0);
   }
   std::size_t words = 64;
-  while (words * 64 < 16 * (prefix_.groups.size() + exact_.groups.size())) words *= 2;
+  const std::size_t keys = prefix_.groups.size() + exact_.groups.size() + folded_prefix_.groups.size() +
+                           folded_exact_.groups.size();
+  while (words * 64 < 16 * keys) words *= 2;
   filter_.assign(words, 0);
-  for (const Group& g : prefix_.groups) {
-    prefix_lengths_.push_back(g.key.size());
-    remember(g.hash);
+  for (auto [table, lengths] : {std::pair{&prefix_, &prefix_lengths_}, std::pair{&folded_prefix_, &folded_lengths_}}) {
+    for (const Group& g : table->groups) {
+      lengths->push_back(g.key.size());
+      remember(g.hash);
+    }
+    std::sort(lengths->begin(), lengths->end());
+    lengths->erase(std::unique(lengths->begin(), lengths->end()), lengths->end());
   }
   for (const Group& g : exact_.groups) remember(g.hash);
-  std::sort(prefix_lengths_.begin(), prefix_lengths_.end());
-  prefix_lengths_.erase(std::unique(prefix_lengths_.begin(), prefix_lengths_.end()), prefix_lengths_.end());
+  for (const Group& g : folded_exact_.groups) remember(g.hash);
 }
 
 template <class F>
@@ -143,6 +172,32 @@ void PrefixIndex::for_each_prefix(std::string_view path, F&& f) const {
   }
 }
 
+template <class F>
+void PrefixIndex::for_each_folded(std::string_view lower, bool exact, F&& f) const {
+  if (exact)
+    if (std::uint64_t h = text_hash(lower); may_hold(h))
+      if (const Group* g = folded_exact_.find(lower, h)) f(*g);
+  for (std::size_t n : folded_lengths_) {
+    if (n > lower.size()) break;
+    std::string_view pre = lower.substr(0, n);
+    std::uint64_t h = text_hash(pre);
+    if (!may_hold(h)) continue;
+    if (const Group* g = folded_prefix_.find(pre, h)) f(*g);
+  }
+}
+
+std::vector<RuleId> PrefixIndex::universal_and_folded(std::string_view prefix, bool exact) const {
+  if (folded_exact_.groups.empty() && folded_prefix_.groups.empty()) return universal_;
+  std::vector<RuleId> folded;
+  for_each_folded(ascii_lower(prefix), exact, [&](const Group& g) { for_each_id(g, [&](RuleId r) { folded.push_back(r); }); });
+  if (folded.empty()) return universal_;
+  std::sort(folded.begin(), folded.end());
+  std::vector<RuleId> out;
+  out.reserve(universal_.size() + folded.size());
+  std::merge(universal_.begin(), universal_.end(), folded.begin(), folded.end(), std::back_inserter(out));
+  return out;
+}
+
 std::vector<RuleId> PrefixIndex::candidates_for_path(std::string_view path) const {
   return candidates_covering(path, true);
 }
@@ -152,25 +207,34 @@ bool PrefixIndex::has_candidates(std::string_view path) const {
   if (std::uint64_t h = text_hash(path); may_hold(h) && exact_.find(path, h)) return true;
   bool any = false;
   for_each_prefix(path, [&](const Group&) { any = true; });
+  if (!any && (!folded_exact_.groups.empty() || !folded_prefix_.groups.empty()))
+    for_each_folded(ascii_lower(path), true, [&](const Group&) { any = true; });
   return any;
 }
 
 std::vector<RuleId> PrefixIndex::candidates_covering_rule(RuleId id) const {
-  std::vector<RuleId> out = universal_;
-  auto append = [&](const Group& g) { for_each_id(g, [&](RuleId r) { out.push_back(r); }); };
   std::uint32_t g = group_of_[id];
   if (!g) {
-    for_each_prefix("", append);
+    std::vector<RuleId> out = universal_and_folded("", false);
+    for_each_prefix("", [&](const Group& grp) { for_each_id(grp, [&](RuleId r) { out.push_back(r); }); });
     return out;
   }
   const Group& own = group(g);
-  if (g & kExactBit) append(own);
+  const bool exact = g & kExactBit;
+  std::vector<RuleId> out = universal_and_folded(own.key, exact);
+  auto append = [&](const Group& grp) { for_each_id(grp, [&](RuleId r) { out.push_back(r); }); };
+  if (g & kFoldedBit) {
+    // A case-insensitive rule is covered by no case-sensitive rule with a key (as when it had none).
+    for_each_prefix("", append);
+    return out;
+  }
+  if (exact) append(own);
   for_each_prefix(own.key, append);
   return out;
 }
 
 std::vector<RuleId> PrefixIndex::candidates_covering(std::string_view prefix, bool exact) const {
-  std::vector<RuleId> out = universal_;
+  std::vector<RuleId> out = universal_and_folded(prefix, exact);
   auto append = [&](const Group& g) { for_each_id(g, [&](RuleId id) { out.push_back(id); }); };
   if (exact)
     if (const Group* g = exact_.find(prefix, text_hash(prefix))) append(*g);

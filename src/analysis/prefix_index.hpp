@@ -1,7 +1,10 @@
 #pragma once
 /// An index of rules by the literal text every path they match starts with (DESIGN §5: "index by
 /// literal prefix so that 100k rules are not compared pairwise"). Lookups return a superset of the
-/// rules that can match; callers confirm with the real patterns and the simulator.
+/// rules that can match; callers confirm with the real patterns and the simulator. Case-insensitive
+/// patterns ([NC]) are filed under their lower-cased key (when it is ASCII: PCRE2 without UTF folds
+/// ASCII letters only) and found through the lower-cased path, instead of being candidates for every
+/// path (issue 15: a tenth of a real .htaccess is [NC], which made RL203 quadratic).
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -21,6 +24,7 @@ class PrefixIndex {
   /// True when candidates_for_path(path) is not empty (no allocation).
   bool has_candidates(std::string_view path) const;
   /// Rules whose key is a prefix of `prefix` (they may match paths starting with it), plus rules without a key.
+  /// Rules without a key and case-insensitive ones come first, in file order (as when the latter had no key).
   std::vector<RuleId> candidates_covering(std::string_view prefix, bool exact) const;
   /// candidates_covering(key(id), is_exact(id)) without looking the rule's own key up again.
   std::vector<RuleId> candidates_covering_rule(RuleId id) const;
@@ -44,10 +48,12 @@ class PrefixIndex {
     std::uint32_t insert(std::string_view key, std::uint64_t hash);  ///< the group's index + 1
   };
   static constexpr std::uint32_t kExactBit = 1u << 31;
+  static constexpr std::uint32_t kFoldedBit = 1u << 30;  ///< the group is in a case-insensitive table
   static constexpr RuleId kNoRule = static_cast<RuleId>(-1);
 
   const Group& group(std::uint32_t g) const {
-    return (g & kExactBit ? exact_ : prefix_).groups[(g & ~kExactBit) - 1];
+    const Table& t = g & kFoldedBit ? (g & kExactBit ? folded_exact_ : folded_prefix_) : (g & kExactBit ? exact_ : prefix_);
+    return t.groups[(g & ~(kExactBit | kFoldedBit)) - 1];
   }
   template <class F>
   void for_each_id(const Group& g, F&& f) const {
@@ -56,6 +62,12 @@ class PrefixIndex {
   // Calls f(group) for each prefix key that starts `path`, shortest first.
   template <class F>
   void for_each_prefix(std::string_view path, F&& f) const;
+  // Calls f(group) for each case-insensitive group that may match paths starting with `prefix`
+  // (`exact`: also the exact key equal to it), given lower-cased.
+  template <class F>
+  void for_each_folded(std::string_view lower, bool exact, F&& f) const;
+  // universal_ and the case-insensitive rules of groups found for `prefix`, merged in file order.
+  std::vector<RuleId> universal_and_folded(std::string_view prefix, bool exact) const;
   // A two-hash Bloom filter over every key (16+ bits per key, ~1.5% false hits): most probes miss,
   // and the bit array stays in cache where the large tables do not.
   std::size_t bit1(std::uint64_t hash) const { return (hash >> 32) & (filter_.size() * 64 - 1); }
@@ -74,7 +86,9 @@ class PrefixIndex {
   std::vector<RuleId> next_;             ///< per rule: the next rule of its group, kNoRule at the end
   std::deque<std::string> owned_;        ///< keys that are not a piece of the rule's own text
   Table exact_, prefix_;
+  Table folded_exact_, folded_prefix_;       ///< case-insensitive rules, keys lower-cased
   std::vector<std::size_t> prefix_lengths_;  ///< distinct key lengths of prefix_, ascending
+  std::vector<std::size_t> folded_lengths_;  ///< distinct key lengths of folded_prefix_, ascending
   std::vector<RuleId> universal_;
   std::vector<std::uint64_t> filter_;  ///< a power of two of 64-bit words
 };

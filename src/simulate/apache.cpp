@@ -60,7 +60,11 @@ int select_vhost(const RuleSet& rs, const Request& req) {
 }  // namespace
 
 Outcome simulate_apache(const RuleSet& rs, const Request& req, const SimOptions& opts) {
-  const Compiled& compiled = compiled_for(rs);
+  return simulate_with(rs, compiled_for(rs), req, opts);
+}
+
+Outcome apache_sim::simulate_with(const RuleSet& rs, const Compiled& compiled, const Request& req,
+                                  const SimOptions& opts) {
   url::SplitTarget target = url::split_target(req.target);
   std::string decoded;
   if (int st = url::apache_decode_path(target.path, decoded); st != 0)

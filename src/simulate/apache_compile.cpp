@@ -92,12 +92,16 @@ bool has_option(const std::vector<std::string>& options, std::string_view name) 
 // Lists shorter than this are tried rule by rule: an index would cost more than it saves.
 constexpr std::size_t kIndexMin = 64;
 
-// A literal path cut after its first segment: "/blog/x" -> "/blog/", "/s1" -> "/s1"; "" when it does
-// not start with '/' or is only "/".
+// The index key of a literal (or the lookup head of a subject): cut after its first '/' past the
+// start: "/blog/x" -> "/blog/", "/s1" -> "/s1", "old/page" -> "old/", "/" -> "/". Every literal
+// that starts a subject has a key that starts the subject's head.
 std::string_view head(std::string_view literal) {
-  if (literal.size() < 2 || literal[0] != '/') return {};
   std::size_t second = literal.find('/', 1);
   return second == std::string_view::npos ? literal : literal.substr(0, second + 1);
+}
+
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 struct CacheEntry {
@@ -143,8 +147,8 @@ std::vector<std::string> directive_words(std::string_view s) {
   return words;
 }
 
-void RuleList::build_index(bool rewrite) {
-  indexed = rules.size() >= kIndexMin;
+void RuleList::build_index(bool rewrite, bool on) {
+  indexed = on && rules.size() >= kIndexMin;
   if (!indexed) return;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const Rule& r = *rules[i];
@@ -152,29 +156,36 @@ void RuleList::build_index(bool rewrite) {
     auto pos = static_cast<std::uint32_t>(i);
     // A failed rule of a [C] chain skips the rest of the chain: every rule of a chain is tried.
     bool chained = rewrite && (r.flags->chain || (i > 0 && rules[i - 1]->flags->chain));
-    std::string_view key;
     std::string literal;
-    if (!chained && !p.negated && !p.ignore_case) {
+    if (!chained && !p.negated) {
       if (p.kind == MatchKind::regex) {
         // The pattern exactly as compile_rule() compiles it.
         literal = nginx_sim::literal_prefix(rewrite && !p.original.empty() ? p.original : p.text);
-        key = head(literal);
       } else if (p.kind == MatchKind::prefix && !rewrite && p.text.find("//") == std::string::npos) {
         // alias_matches() lets one '/' of the alias match several of the path: only single slashes.
-        key = head(p.text);
+        literal = p.text;
       }
     }
-    if (!key.empty()) prefix.add(key, pos);
-    else scan.push_back(pos);
+    // PCRE2 without UTF folds ASCII letters only: a lower-cased ASCII literal finds every match.
+    if (p.ignore_case && !is_ascii(literal)) literal.clear();
+    std::string_view key = head(literal);
+    if (key.empty()) scan.push_back(pos);
+    else if (p.ignore_case) folded.add(url::lower(key), pos);
+    else prefix.add(key, pos);
   }
   prefix.finish();
+  folded.finish();
 }
 
 void RuleList::candidates(std::string_view subject, std::vector<std::uint32_t>& out) const {
   out = scan;
-  // Every key that can be a prefix of this subject: its prefixes up to the end of the first segment.
+  // Every key that can start this subject: the prefixes of its head.
   std::string_view first = head(subject);
-  for (std::size_t len = 2; len <= first.size(); ++len) prefix.collect(first.substr(0, len), out);
+  for (std::size_t len = 1; len <= first.size(); ++len) prefix.collect(first.substr(0, len), out);
+  if (folded.size()) {
+    std::string lower = url::lower(first);
+    for (std::size_t len = 1; len <= lower.size(); ++len) folded.collect(std::string_view(lower).substr(0, len), out);
+  }
   if (out.size() != scan.size()) std::sort(out.begin(), out.end());
 }
 
@@ -217,8 +228,8 @@ const ContextLists& Compiled::server_lists(int server) const {
   }
   if (engine_on(rs_, server)) out.rewrites.rules = std::move(rewrites);
   out.aliases.rules = std::move(aliases);
-  out.rewrites.build_index(true);
-  out.aliases.build_index(false);
+  out.rewrites.build_index(true, index_ == Index::on);
+  out.aliases.build_index(false, index_ == Index::on);
   return out;
 }
 
@@ -232,9 +243,10 @@ const ContextLists& Compiled::per_dir_lists() const {
     if (is_rewrite_rule(r)) slot->rewrites.rules.push_back(&r);
     else if (is_alias_rule(r)) slot->aliases.rules.push_back(&r);
   }
-  // Per-directory patterns see the path without the directory prefix: the rewrite list is not
-  // indexed (the engine tries every rule); mod_alias still sees the whole URL-path.
-  slot->aliases.build_index(false);
+  // Per-directory patterns see the path without the directory prefix (the engine looks the
+  // candidates up with that subject); mod_alias still sees the whole URL-path.
+  slot->rewrites.build_index(true, index_ == Index::on);
+  slot->aliases.build_index(false, index_ == Index::on);
   return *slot;
 }
 

@@ -356,14 +356,21 @@ bool Engine::conditions_hold(const Rule& r, const Captures* rule_caps, Captures&
   return true;
 }
 
+std::string_view Engine::rule_subject(const std::string& perdir, const RewriteState& st, std::string& buf) {
+  if (perdir.empty()) return st.filename;
+  // Per-directory: the PATH_INFO split off by the directory walk is appended again to whatever
+  // r->filename is now, at every rule ("add path info postfix"; visible with [N]).
+  buf = st.filename + st.path_info;
+  std::string_view subject = buf;
+  if (starts_with(subject, perdir)) subject.remove_prefix(perdir.size());
+  return subject;
+}
+
 Engine::RuleResult Engine::apply_rule(const Rule& r, const std::string& perdir, RewriteState& st) {
   const CompiledRule& cr = c_.rule(r);
   if (!cr.re) return RuleResult::no_match;
-  // Per-directory: the PATH_INFO split off by the directory walk is appended again to whatever
-  // r->filename is now, at every rule ("add path info postfix"; visible with [N]).
-  std::string full = perdir.empty() ? st.filename : st.filename + st.path_info;
-  std::string_view subject = full;
-  if (!perdir.empty() && starts_with(subject, perdir)) subject.remove_prefix(perdir.size());
+  std::string full;
+  std::string_view subject = rule_subject(perdir, st, full);
   Captures rule_caps;
   MatchStatus m = cr.re->match(subject, &rule_caps);
   if (m == MatchStatus::limit) {
@@ -453,16 +460,15 @@ ListResult Engine::apply_list(const RuleList& list, const std::string& perdir, R
   const std::vector<const Rule*>& rules = list.rules;
   bool changed = false;
   int rounds = 0;
-  // Indexed lists (server context) try only the candidates for the current r->filename; they are
-  // looked up again whenever a rule has changed it.
-  const bool indexed = list.indexed && perdir.empty();
+  // Indexed lists try only the candidates for the subject the patterns see now; they are looked up
+  // again whenever a rule has changed r->filename (PATH_INFO does not change within a list).
   std::vector<std::uint32_t> cands;
-  std::string cands_for;
+  std::string cands_for, subject_buf;
   bool have_cands = false;
   for (std::size_t i = 0; i < rules.size(); ++i) {
-    if (indexed) {
+    if (list.indexed) {
       if (!have_cands || cands_for != st.filename) {
-        list.candidates(st.filename, cands);
+        list.candidates(rule_subject(perdir, st, subject_buf), cands);
         cands_for = st.filename;
         have_cands = true;
       }

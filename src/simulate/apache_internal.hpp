@@ -26,18 +26,26 @@ struct CompiledRule {
 };
 
 /// An ordered rule list of one context (its mod_rewrite rules, or its mod_alias redirects) with a
-/// candidate index, so that a request does not try every rule of a large config (issue 8): rules
-/// whose pattern starts with a literal path are filed under that literal cut after its first segment;
-/// the others (no literal prefix, case-insensitive, negated, [C] chains) are tried for every subject.
+/// candidate index, so that a request does not try every rule of a large config (issues 8, 15): rules
+/// whose pattern starts with a literal are filed under that literal cut after its first '/' past the
+/// start ("/blog/x" -> "/blog/", "old/page" -> "old/"; `[NC]` rules under the lower-cased literal, when
+/// it is ASCII). Conditions do not matter: they are tested after the pattern, as httpd does. The
+/// others (no literal prefix, negated, [C] chains) are tried for every subject. The index only
+/// leaves out rules whose pattern cannot match the subject, so file order, [S=n], [N] and [C]
+/// (positions in `rules`) work as on the whole list.
 struct RuleList {
   std::vector<const Rule*> rules;
-  bool indexed = false;  ///< false: every rule is a candidate (small lists, per-directory lists)
-  KeyPositions prefix;  ///< "/seg/" or "/lit" -> positions
+  bool indexed = false;  ///< false: every rule is a candidate (small lists, or Compiled::Index::off)
+  KeyPositions prefix;   ///< "/seg/", "/lit", "seg/" -> positions
+  KeyPositions folded;   ///< the same for case-insensitive patterns, keys lower-cased
   std::vector<std::uint32_t> scan;  ///< positions that are candidates for every subject
 
-  /// Builds the index (`rewrite`: RewriteRule patterns as compiled, else mod_alias patterns).
-  void build_index(bool rewrite);
-  /// The positions of the rules that can match `subject`, ascending (a superset: the engine decides).
+  /// Builds the index (`rewrite`: RewriteRule patterns as compiled, else mod_alias patterns); `on`
+  /// false leaves the list unindexed.
+  void build_index(bool rewrite, bool on);
+  /// The positions of the rules that can match `subject` (the string the patterns see: the URL-path
+  /// in server context, the path after the directory prefix in .htaccess), ascending; a superset:
+  /// the engine decides.
   void candidates(std::string_view subject, std::vector<std::uint32_t>& out) const;
 };
 
@@ -52,7 +60,10 @@ struct ContextLists {
 /// it tries) and the lists of each context, built on first use.
 class Compiled {
  public:
-  explicit Compiled(const RuleSet& rs) : rs_(rs), rules_(rs.rules.size()) {}
+  /// `off`: no candidate index, every request tries every rule (the reference the index is tested
+  /// against: tests/unit/simulate_apache_index.cpp).
+  enum class Index { on, off };
+  explicit Compiled(const RuleSet& rs, Index index = Index::on) : rs_(rs), index_(index), rules_(rs.rules.size()) {}
   const CompiledRule& rule(const Rule& r) const;
   /// Server context: the lists of vhost `server` (-1 = main server).
   const ContextLists& server_lists(int server) const;
@@ -61,12 +72,16 @@ class Compiled {
 
  private:
   const RuleSet& rs_;
+  Index index_;
   mutable std::vector<std::unique_ptr<CompiledRule>> rules_;  // indexed by RuleId
   mutable std::unordered_map<int, std::unique_ptr<ContextLists>> lists_;
 };
 
 /// The compiled side table of `rs`, cached per thread (a few RuleSets; rebuilt when `rs` changes).
 const Compiled& compiled_for(const RuleSet& rs);
+
+/// simulate_apache() with the side table `c` (built for `rs`).
+Outcome simulate_with(const RuleSet& rs, const Compiled& c, const Request& req, const SimOptions& opts);
 
 /// True when the blocks between `r` and its context (its <VirtualHost>, or the file) are all ones the
 /// simulator sees through: IfModule/IfVersion (the modules we simulate are loaded), `<IfDefine !X>`.
@@ -106,6 +121,8 @@ class Engine {
  private:
   enum class RuleResult { no_match, matched, no_substitution, status, limit };
 
+  /// The string a RewriteRule pattern is matched against (a view into st.filename or `buf`).
+  static std::string_view rule_subject(const std::string& perdir, const RewriteState& st, std::string& buf);
   ListResult apply_list(const RuleList& list, const std::string& perdir, RewriteState& st);
   RuleResult apply_rule(const Rule& r, const std::string& perdir, RewriteState& st);
   bool conditions_hold(const Rule& r, const Captures* rule_caps, Captures& cond_caps, RewriteState& st);
