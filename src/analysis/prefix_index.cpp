@@ -49,6 +49,18 @@ Key location_key(const Block& b) {
   }
 }
 
+// A case-insensitive exact pattern (an nginx `map` key): indexed by its lower-cased text.
+bool icase_exact_key(const Pattern& p) {
+  return p.kind == MatchKind::exact && p.ignore_case && !p.negated && !p.optional_trailing_slash && !p.text.empty();
+}
+
+std::string lower_ascii(std::string_view s) {
+  std::string o(s);
+  for (char& c : o)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return o;
+}
+
 // The key as a piece of `source` (the pattern or location text it comes from) when it is one: no copy.
 std::string_view view_into(const std::string& source, const std::string& key) {
   for (std::size_t off : {std::size_t{0}, std::size_t{1}})
@@ -97,6 +109,16 @@ std::uint32_t PrefixIndex::Table::insert(std::string_view key, std::uint64_t has
 
 PrefixIndex::PrefixIndex(const RuleSet& rs) : group_of_(rs.rules.size(), 0), next_(rs.rules.size(), kNoRule) {
   for (const Rule& r : rs.rules) {
+    if (icase_exact_key(r.match) && !location_of(rs, r)) {
+      std::string& key = owned_.emplace_back(lower_ascii(r.match.text));
+      std::uint32_t g = icase_exact_.insert(key, text_hash(key));
+      Group& grp = icase_exact_.groups[g - 1];
+      if (grp.head == kNoRule) grp.head = r.id;
+      else next_[grp.tail] = r.id;
+      grp.tail = r.id;
+      group_of_[r.id] = g | kExactBit | kIcaseBit;
+      continue;
+    }
     Key k = pattern_key(r.match);
     const std::string* source = &r.match.text;
     if (const Block* loc = location_of(rs, r)) {
@@ -128,6 +150,7 @@ PrefixIndex::PrefixIndex(const RuleSet& rs) : group_of_(rs.rules.size(), 0), nex
     remember(g.hash);
   }
   for (const Group& g : exact_.groups) remember(g.hash);
+  for (const Group& g : icase_exact_.groups) remember(g.hash);
   std::sort(prefix_lengths_.begin(), prefix_lengths_.end());
   prefix_lengths_.erase(std::unique(prefix_lengths_.begin(), prefix_lengths_.end()), prefix_lengths_.end());
 }
@@ -143,6 +166,15 @@ void PrefixIndex::for_each_prefix(std::string_view path, F&& f) const {
   }
 }
 
+template <class F>
+void PrefixIndex::for_icase_exact(std::string_view path, F&& f) const {
+  if (icase_exact_.groups.empty()) return;
+  std::string key = lower_ascii(path);
+  std::uint64_t h = text_hash(key);
+  if (!may_hold(h)) return;
+  if (const Group* g = icase_exact_.find(key, h)) f(*g);
+}
+
 std::vector<RuleId> PrefixIndex::candidates_for_path(std::string_view path) const {
   return candidates_covering(path, true);
 }
@@ -152,6 +184,7 @@ bool PrefixIndex::has_candidates(std::string_view path) const {
   if (std::uint64_t h = text_hash(path); may_hold(h) && exact_.find(path, h)) return true;
   bool any = false;
   for_each_prefix(path, [&](const Group&) { any = true; });
+  for_icase_exact(path, [&](const Group&) { any = true; });
   return any;
 }
 
@@ -164,7 +197,16 @@ std::vector<RuleId> PrefixIndex::candidates_covering_rule(RuleId id) const {
     return out;
   }
   const Group& own = group(g);
+  if (g & kIcaseBit) {
+    // Only a rule matching every case of the key covers it: its own group (and, a superset, the
+    // other rules keyed by the lower-cased text).
+    append(own);
+    if (const Group* e = exact_.find(own.key, own.hash)) append(*e);
+    for_each_prefix(own.key, append);
+    return out;
+  }
   if (g & kExactBit) append(own);
+  if (g & kExactBit) for_icase_exact(own.key, append);
   for_each_prefix(own.key, append);
   return out;
 }
@@ -172,8 +214,10 @@ std::vector<RuleId> PrefixIndex::candidates_covering_rule(RuleId id) const {
 std::vector<RuleId> PrefixIndex::candidates_covering(std::string_view prefix, bool exact) const {
   std::vector<RuleId> out = universal_;
   auto append = [&](const Group& g) { for_each_id(g, [&](RuleId id) { out.push_back(id); }); };
-  if (exact)
+  if (exact) {
     if (const Group* g = exact_.find(prefix, text_hash(prefix))) append(*g);
+    for_icase_exact(prefix, append);
+  }
   for_each_prefix(prefix, append);
   return out;
 }

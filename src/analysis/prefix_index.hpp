@@ -44,11 +44,18 @@ class PrefixIndex {
     std::uint32_t insert(std::string_view key, std::uint64_t hash);  ///< the group's index + 1
   };
   static constexpr std::uint32_t kExactBit = 1u << 31;
+  /// With kExactBit: the group is in icase_exact_ (a case-insensitive exact pattern, e.g. an nginx
+  /// `map` key, keyed by its lower-cased text) instead of being a rule without a key.
+  static constexpr std::uint32_t kIcaseBit = 1u << 30;
   static constexpr RuleId kNoRule = static_cast<RuleId>(-1);
 
   const Group& group(std::uint32_t g) const {
-    return (g & kExactBit ? exact_ : prefix_).groups[(g & ~kExactBit) - 1];
+    const Table& t = g & kIcaseBit ? icase_exact_ : g & kExactBit ? exact_ : prefix_;
+    return t.groups[(g & ~(kExactBit | kIcaseBit)) - 1];
   }
+  /// Appends the case-insensitive exact rules whose key is `path` lower-cased.
+  template <class F>
+  void for_icase_exact(std::string_view path, F&& f) const;
   template <class F>
   void for_each_id(const Group& g, F&& f) const {
     for (RuleId id = g.head; id != kNoRule; id = next_[id]) f(id);
@@ -73,7 +80,7 @@ class PrefixIndex {
   std::vector<std::uint32_t> group_of_;  ///< per rule: group number (| kExactBit), 0 = no key
   std::vector<RuleId> next_;             ///< per rule: the next rule of its group, kNoRule at the end
   std::deque<std::string> owned_;        ///< keys that are not a piece of the rule's own text
-  Table exact_, prefix_;
+  Table exact_, prefix_, icase_exact_;
   std::vector<std::size_t> prefix_lengths_;  ///< distinct key lengths of prefix_, ascending
   std::vector<RuleId> universal_;
   std::vector<std::uint64_t> filter_;  ///< a power of two of 64-bit words

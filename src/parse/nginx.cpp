@@ -54,6 +54,7 @@ struct MapEntry {
   bool regex = false, icase = false;
   std::string value;  ///< as written (nginx value)
   std::string original;
+  SourceRange where;  ///< the entry's line: the rules it unrolls into are reported (and fixed) there
 };
 
 struct MapDef {
@@ -1000,6 +1001,7 @@ class Reader {
     MapEntry e;
     e.value = args[1].value;
     e.original = raw(f, args[0].begin, end);
+    e.where = files_.range(f, args[0].begin, end);
     std::size_t skip = 0;
     if (starts_with(k, "~*")) e.regex = e.icase = true, skip = 2;
     else if (starts_with(k, "~")) e.regex = true, skip = 1;
@@ -1105,12 +1107,18 @@ class Reader {
       s.replace(p, what.size(), with);
   }
 
+  /// A condition that holds exactly when a variable is set: `if ($v)` or `if ($v != "")`.
+  static bool map_test(const Condition& c) {
+    return c.op == CondOp::truthy || (c.op == CondOp::equal && c.pattern.negated && c.pattern.text.empty());
+  }
+
   /// `if ($new) { return 301 $new; }` with `map $uri $new {...}`: one literal rule per map entry.
   bool expand_map(const Pending& pr, std::vector<Rule>& out) {
     const Rule& r = pr.rule;
     for (std::size_t ci = 0; ci < r.conds.size(); ++ci) {
       const Condition& c = r.conds[ci];
-      if (c.op != CondOp::truthy) continue;
+      if (!map_test(c)) continue;
+      const bool zero_is_false = c.op == CondOp::truthy;  // `if ($new)`; `if ($new != "")` takes "0"
       const MapDef* m = find_map(c.test);
       if (!m) continue;
       nginx::Captures none;
@@ -1118,7 +1126,7 @@ class Reader {
       std::string source = nginx::to_template(m->source, none);
       bool as_match = pr.match_is_all && source == "${uri}" && !m->hostnames;
       auto make = [&](const MapEntry* e, const std::string& value) {
-        if (value.empty() || value == "0") return;  // the if is false for this entry
+        if (value.empty() || (zero_is_false && value == "0")) return;  // the if is false for this entry
         Rule x = r;
         x.conds.erase(x.conds.begin() + static_cast<std::ptrdiff_t>(ci));
         nginx::Captures caps;
@@ -1126,6 +1134,8 @@ class Reader {
         std::string v = nginx::to_template(value, caps);
         if (x.target) replace_all(x.target->url, c.test, v);
         if (e) {
+          x.where = e->where;
+          x.original = e->original;
           Pattern p;
           p.kind = e->regex ? MatchKind::regex : MatchKind::exact;
           p.text = e->key;
@@ -1227,7 +1237,7 @@ class Reader {
     // their use: only now are they all known). The rules are copied only when one expands.
     auto expands = [&](const Rule& r) {
       return std::any_of(r.conds.begin(), r.conds.end(),
-                         [&](const Condition& c) { return c.op == CondOp::truthy && find_map(c.test); });
+                         [&](const Condition& c) { return map_test(c) && find_map(c.test); });
     };
     if (std::any_of(rs_.rules.begin(), rs_.rules.end(), expands)) {
       std::vector<Rule> parsed = std::move(rs_.rules);

@@ -122,11 +122,63 @@ struct LocationLevel {
   }
 };
 
+/// A run of consecutive `return`/`break` rules of one container that differ only by an exact match on
+/// $uri (the rules a `map $uri $new` used through `if ($new)` unrolls into, one per exact key): the
+/// first rule whose key equals the URI is the only one that can answer, found by hashing.
+struct ExactRun {
+  std::size_t end = 0;  ///< one past the run's last rule (index in the container's list)
+  bool icase = false;   ///< keys compared case-insensitively (lower-cased in `first`)
+  std::unordered_map<std::string, std::size_t> first;  ///< key -> index of the first rule with it
+};
+
+/// The rules of one container in file order, with the exact-key runs among them.
+struct ContainerRules {
+  std::vector<const Rule*> list;
+  std::unordered_map<std::size_t, ExactRun> runs;  ///< index of a run's first rule -> the run
+};
+
 struct LookupTables {
   std::vector<int> servers;                                 ///< server blocks in file order
   std::unordered_map<int, LocationLevel> levels;                    ///< container (-1 = top level) -> its locations
-  std::unordered_map<int, std::vector<const Rule*>> rules;  ///< container -> its rules in file order
+  std::unordered_map<int, ContainerRules> rules;  ///< container -> its rules in file order
 };
+
+/// Runs shorter than this are scanned: a hash table for a handful of rules costs more than it saves.
+constexpr std::size_t kMinExactRun = 8;
+
+/// A return/break that matches only the URI `match.text` (not its location's own pattern): a map entry.
+bool exact_key_rule(const RuleSet& rs, const Rule& r) {
+  const std::string& d = r.origin.directive;
+  if ((d != "return" && d != "break") || r.match.kind != MatchKind::exact || r.match.negated) return false;
+  int loc = container_of(rs, r.scope.block);
+  if (loc >= 0 && rs.blocks[loc].kind != BlockKind::location) loc = -1;
+  Pattern own = location_pattern(rs, loc);
+  return !(own.kind == r.match.kind && own.text == r.match.text);
+}
+
+void find_exact_runs(const RuleSet& rs, ContainerRules& cr) {
+  const auto& list = cr.list;
+  for (std::size_t i = 0; i < list.size();) {
+    const Rule& a = *list[i];
+    std::size_t j = i;
+    if (exact_key_rule(rs, a))
+      while (j < list.size() && exact_key_rule(rs, *list[j]) && list[j]->scope.block == a.scope.block &&
+             list[j]->match.ignore_case == a.match.ignore_case && same_conds(list[j]->conds, a.conds))
+        ++j;
+    if (j - i < kMinExactRun) {
+      i = std::max(j, i + 1);
+      continue;
+    }
+    ExactRun run;
+    run.end = j;
+    run.icase = a.match.ignore_case;
+    run.first.reserve(j - i);
+    for (std::size_t k = i; k < j; ++k)
+      run.first.try_emplace(run.icase ? url::lower(list[k]->match.text) : list[k]->match.text, k);
+    cr.runs.emplace(i, std::move(run));
+    i = j;
+  }
+}
 
 std::unique_ptr<LookupTables> build_index(const RuleSet& rs) {
   auto idx = std::make_unique<LookupTables>();
@@ -158,7 +210,8 @@ std::unique_ptr<LookupTables> build_index(const RuleSet& rs) {
     auto& lengths = level.prefix_lengths;
     lengths.erase(std::unique(lengths.begin(), lengths.end()), lengths.end());
   }
-  for (const Rule& r : rs.rules) idx->rules[container_of(rs, r.scope.block)].push_back(&r);
+  for (const Rule& r : rs.rules) idx->rules[container_of(rs, r.scope.block)].list.push_back(&r);
+  for (auto& [container, cr] : idx->rules) find_exact_runs(rs, cr);
   return idx;
 }
 
@@ -436,7 +489,20 @@ Step Engine::run_rules(int container) {
   bool if_ok = false;
   auto own = idx_.rules.find(container);
   if (own == idx_.rules.end()) return Step::done;
-  for (const Rule* rp : own->second) {
+  const std::vector<const Rule*>& list = own->second.list;
+  const auto& runs = own->second.runs;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Rule* rp = list[i];
+    // An exact-key run: its conditions (the same for all) decide as for its first rule, then only the
+    // rule whose key is the URI can answer.
+    bool no_key = false;
+    if (auto it = runs.find(i); it != runs.end()) {
+      const ExactRun& run = it->second;
+      auto hit = run.first.find(run.icase ? url::lower(uri_) : uri_);
+      if (hit != run.first.end()) rp = list[hit->second];
+      else no_key = true;  // the conditions are still evaluated (an `if` regex sets the captures)
+      i = run.end - 1;
+    }
     const Rule& r = *rp;
     if (container < 0 && (server_ >= 0 || server_of(rs_, r.scope.block) >= 0)) continue;
     int b = r.scope.block;
@@ -458,6 +524,7 @@ Step Engine::run_rules(int container) {
         continue;
       }
     }
+    if (no_key) continue;
     Step s = run_rule(r);
     if (s != Step::done) return s;
   }
