@@ -418,10 +418,11 @@ class Reader {
     else if (name == "absolute_redirect" || name == "port_in_redirect" || name == "server_name_in_redirect")
       do_flag(f, args, end);
     else if (name == "ssl" && args.size() == 2 && args[1].value == "on") set_https();
+    else if (name == "set" && args.size() == 3 && args[1].value.size() > 1 && args[1].value[0] == '$' &&
+             top().ctx != Ctx::http)
+      do_set(f, args, end);
     else {
       misspelt(f, args[0]);
-      if (name == "set" && args.size() == 3 && args[1].value.size() > 1 && args[1].value[0] == '$')
-        set_vars_.emplace(lower(std::string_view(args[1].value).substr(1)), files_.range(f, args[0].begin, end));
       bool redirecting_error_page = name == "error_page" && std::any_of(args.begin(), args.end(), [](const Token& t) {
         return t.value.size() == 4 && t.value[0] == '=' && t.value[1] == '3';
       });
@@ -949,6 +950,22 @@ class Reader {
     add_rule(std::move(r), all);
   }
 
+  /// `set $var value`: a rule the simulator runs in order (target = the value's template); it answers nothing.
+  void do_set(FileId f, const std::vector<Token>& args, std::size_t end) {
+    if (!allowed_rewrite_context(f, args, end)) return;
+    set_vars_.emplace(lower(std::string_view(args[1].value).substr(1)), files_.range(f, args[0].begin, end));
+    Here h = here();
+    Rule r = base_rule(f, args, end, h);
+    r.match = h.location_match;
+    r.action = Action::none;
+    r.flow = Flow::next;
+    Target t;
+    t.url = translate(f, args[2], 0, args[2].value, h.caps);
+    t.query = QueryMode::keep;
+    r.target = std::move(t);
+    add_rule(std::move(r), true);
+  }
+
   void do_break(FileId f, const std::vector<Token>& args, std::size_t end) {
     if (!allowed_rewrite_context(f, args, end)) return;
     if (args.size() != 1) {
@@ -1125,7 +1142,7 @@ class Reader {
       none.count = -1;
       std::string source = nginx::to_template(m->source, none);
       bool as_match = pr.match_is_all && source == "${uri}" && !m->hostnames;
-      auto make = [&](const MapEntry* e, const std::string& value) {
+      auto make = [&](const MapEntry* e, const std::string& value, std::optional<Pattern> host_key = std::nullopt) {
         if (value.empty() || (zero_is_false && value == "0")) return;  // the if is false for this entry
         Rule x = r;
         x.conds.erase(x.conds.begin() + static_cast<std::ptrdiff_t>(ci));
@@ -1140,13 +1157,14 @@ class Reader {
           p.kind = e->regex ? MatchKind::regex : MatchKind::exact;
           p.text = e->key;
           p.ignore_case = e->icase || !e->regex;
+          if (host_key) p = *host_key;
           p.original = e->original;
           if (as_match) {
             x.match = p;
           } else {
             Condition kc;
             kc.test = source;
-            kc.op = e->regex ? CondOp::regex : CondOp::equal;
+            kc.op = p.kind == MatchKind::regex ? CondOp::regex : CondOp::equal;
             kc.pattern = p;
             kc.where = c.where;
             kc.original = e->original;
@@ -1158,9 +1176,42 @@ class Reader {
                                starts_with(x.target->url, "${scheme}://");
         out.push_back(std::move(x));
       };
-      // nginx tries the exact strings first, then the regexes in order, then `default`.
+      // nginx tries the exact strings first, then (hostnames) the longest `*.x`/`.x`, then the longest
+      // `x.*`, then the regexes in order, then `default`.
+      if (m->hostnames) {
+        std::vector<std::pair<const MapEntry*, Pattern>> heads, tails;
+        for (const MapEntry& e : m->entries) {
+          if (e.regex) continue;
+          std::string k = lower(e.key);
+          Pattern p;
+          p.kind = MatchKind::regex;
+          p.ignore_case = true;
+          if (starts_with(k, ".") || starts_with(k, "*.")) {
+            std::string rest = k.substr(k[0] == '.' ? 1 : 2);
+            p.text = "^.+\\." + regex_escape(rest) + "$";
+            heads.emplace_back(&e, p);
+            if (k[0] == '.') {
+              Pattern x;
+              x.kind = MatchKind::exact;
+              x.text = rest;
+              x.ignore_case = true;
+              make(&e, e.value, x);
+            }
+          } else if (ends_with(k, ".*")) {
+            p.text = "^" + regex_escape(k.substr(0, k.size() - 1)) + ".+$";
+            tails.emplace_back(&e, p);
+          } else {
+            make(&e, e.value);
+          }
+        }
+        auto longest = [](const auto& a, const auto& b) { return a.second.text.size() > b.second.text.size(); };
+        std::stable_sort(heads.begin(), heads.end(), longest);
+        std::stable_sort(tails.begin(), tails.end(), longest);
+        for (auto& [e, p] : heads) make(e, e->value, p);
+        for (auto& [e, p] : tails) make(e, e->value, p);
+      }
       for (const MapEntry& e : m->entries)
-        if (!e.regex) make(&e, e.value);
+        if (!e.regex && !m->hostnames) make(&e, e.value);
       for (const MapEntry& e : m->entries)
         if (e.regex) make(&e, e.value);
       if (m->fallback) make(nullptr, *m->fallback);
@@ -1216,11 +1267,8 @@ class Reader {
           if (!done.insert({r.where.file, r.where.line, r.where.column, name}).second) continue;
           std::string v = msg::quote("$" + name);
           std::string why;
-          auto set = set_vars_.find(name);
-          if (set != set_vars_.end())
-            why = "variable " + v + " comes from \"set\" at line " + std::to_string(set->second.line) +
-                  ", which is not modelled";
-          else if (std::any_of(maps_.begin(), maps_.end(), [&](const MapDef& m) { return m.var == name; }))
+          if (set_vars_.count(name)) continue;  // `set` runs in the simulator
+          if (std::any_of(maps_.begin(), maps_.end(), [&](const MapDef& m) { return m.var == name; }))
             why = "map variable " + v + " is only expanded inside \"if (" + "$" + name + ") { return/rewrite }\"";
           else
             why = "variable " + v + " is defined outside the files read (a map, set or module)";

@@ -734,7 +734,7 @@ bool Engine::eval_cond(const Condition& c, const Rule& r) {
       if (!regex_match(re, test, v, &r)) return false;
       break;
     }
-    case CondOp::equal: v = test == pat; break;
+    case CondOp::equal: v = c.pattern.ignore_case ? url::iequals(test, pat) : test == pat; break;  // map keys ignore case
     case CondOp::lt: v = test < pat; break;
     case CondOp::gt: v = test > pat; break;
     case CondOp::le: v = test <= pat; break;
