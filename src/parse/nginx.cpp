@@ -415,12 +415,19 @@ class Reader {
     else if (name == "include") do_include(f, args, end);
     else if (name == "listen") do_listen(f, args, end);
     else if (name == "server_name") do_server_name(f, args, end);
-    else if (name == "absolute_redirect" || name == "port_in_redirect" || name == "server_name_in_redirect")
+    else if (name == "absolute_redirect" || name == "port_in_redirect" || name == "server_name_in_redirect" ||
+             name == "merge_slashes")
       do_flag(f, args, end);
+    else if ((name == "allow" || name == "deny") && args.size() == 2 && top().ctx != Ctx::cond)
+      do_access(f, args, end);
     else if (name == "ssl" && args.size() == 2 && args[1].value == "on") set_https();
     else if (name == "set" && args.size() == 3 && args[1].value.size() > 1 && args[1].value[0] == '$' &&
              top().ctx != Ctx::http)
       do_set(f, args, end);
+    else if (name == "error_page" && args.size() >= 3 && top().ctx != Ctx::cond)
+      do_error_page(f, args, end);
+    else if (name == "try_files" && args.size() >= 3 && top().ctx == Ctx::location)
+      rs_.blocks[static_cast<std::size_t>(top().block)].try_files = templates_of(args_after_name(args));
     else {
       misspelt(f, args[0]);
       bool redirecting_error_page = name == "error_page" && std::any_of(args.begin(), args.end(), [](const Token& t) {
@@ -783,6 +790,12 @@ class Reader {
     for (auto it = stack_.rbegin(); it != stack_.rend() && bi < 0; ++it)
       if (it->ctx == Ctx::server || it->ctx == Ctx::location) bi = it->block;
     const std::string& n = args[0].value;
+    if (n == "merge_slashes") {
+      // A server setting (nginx refuses it in a location).
+      int s = enclosing(BlockKind::server);
+      (s >= 0 ? rs_.blocks[static_cast<std::size_t>(s)].merge_slashes : rs_.merge_slashes) = on;
+      return;
+    }
     if (bi >= 0) {
       Block& b = rs_.blocks[static_cast<std::size_t>(bi)];
       slot = n == "absolute_redirect" ? &b.absolute_redirect
@@ -794,6 +807,49 @@ class Reader {
                                        : &rs_.server_name_in_redirect;
     }
     *slot = on;
+  }
+
+  static std::vector<std::string> args_after_name(const std::vector<Token>& args) {
+    std::vector<std::string> out;
+    for (std::size_t i = 1; i < args.size(); ++i) out.push_back(args[i].value);
+    return out;
+  }
+
+  /// nginx values as Target templates (variables as ${...}); no captures are known there.
+  static std::vector<std::string> templates_of(std::vector<std::string> values) {
+    nginx::Captures none;
+    none.count = -1;
+    for (std::string& v : values) v = nginx::to_template(v, none);
+    return values;
+  }
+
+  /// `error_page CODE... [=[N]] URI`: kept on the innermost server/location (the simulator answers with it).
+  void do_error_page(FileId f, const std::vector<Token>& args, std::size_t end) {
+    (void)f, (void)end;
+    std::string entry;
+    for (const std::string& a : templates_of(args_after_name(args))) entry += (entry.empty() ? "" : " ") + a;
+    int bi = -1;
+    for (auto it = stack_.rbegin(); it != stack_.rend() && bi < 0; ++it)
+      if (it->ctx == Ctx::server || it->ctx == Ctx::location) bi = it->block;
+    if (bi >= 0) rs_.blocks[static_cast<std::size_t>(bi)].error_pages.push_back(entry);
+    else rs_.error_pages.push_back(entry);
+  }
+
+  /// `allow`/`deny ADDR` (ngx_http_access_module): kept in order on the innermost server/location. Only
+  /// `all` is decided by the simulator; a rule naming addresses makes the answer unknown (RL006).
+  void do_access(FileId f, const std::vector<Token>& args, std::size_t end) {
+    int bi = -1;
+    for (auto it = stack_.rbegin(); it != stack_.rend() && bi < 0; ++it)
+      if (it->ctx == Ctx::server || it->ctx == Ctx::location) bi = it->block;
+    std::string entry = args[0].value + " " + args[1].value;
+    if (bi >= 0) rs_.blocks[static_cast<std::size_t>(bi)].access.push_back(entry);
+    else rs_.access.push_back(entry);
+    if (args[1].value != "all") {
+      unmodelled(f, args, end, true);
+      diag("RL006", f, args[0].begin, end,
+           "\"" + args[0].value + "\" for an address is not modelled (the client's address is not known): "
+           "requests that reach it are answered \"unknown\"");
+    }
   }
 
   // ---- rules -------------------------------------------------------------------------------
