@@ -171,6 +171,15 @@ struct Block {
   BoxedOptional<std::string> rewrite_base;      ///< Apache RewriteBase (boxed: reads as an optional)
   BoxedVector<std::string> rewrite_options;     ///< Apache RewriteOptions (boxed: reads as a vector)
   std::optional<bool> absolute_redirect, port_in_redirect, server_name_in_redirect;  ///< nginx
+  std::optional<bool> merge_slashes;  ///< nginx `merge_slashes` (server block)
+  /// nginx `allow`/`deny` of this block in order, as "allow ADDR" / "deny ADDR" (ADDR as written, e.g.
+  /// "all", "10.0.0.0/8"); empty = inherited from the enclosing block.
+  BoxedVector<std::string> access;
+  /// nginx `error_page` of this block, one entry per directive: its arguments joined by one space
+  /// ("404 =301 /x", "500 502 @fallback"); empty = inherited from the enclosing block.
+  BoxedVector<std::string> error_pages;
+  /// nginx `try_files` of this location: its arguments ("$uri", "$uri/", "@rewrites"); empty = none.
+  BoxedVector<std::string> try_files;
   SourceRange where;  ///< the opening line
   SourceRange end;    ///< the closing `}` / `</...>`
 };
@@ -240,6 +249,9 @@ struct RuleSet {
   std::optional<std::string> rewrite_base;  ///< Apache RewriteBase at top level (.htaccess)
   std::vector<std::string> rewrite_options; ///< Apache RewriteOptions at top level
   std::optional<bool> absolute_redirect, port_in_redirect, server_name_in_redirect;  ///< nginx http{}/fragment level
+  std::optional<bool> merge_slashes;           ///< nginx http{}/fragment level
+  std::vector<std::string> access;             ///< nginx allow/deny at http{}/fragment level (see Block::access)
+  std::vector<std::string> error_pages;        ///< nginx error_page at http{}/fragment level (see Block::error_pages)
   std::vector<Rule> rules;   ///< in source order (include files expanded in place)
   std::vector<Block> blocks;
   std::vector<Unmodelled> unmodelled;

@@ -54,6 +54,7 @@ struct MapEntry {
   bool regex = false, icase = false;
   std::string value;  ///< as written (nginx value)
   std::string original;
+  SourceRange where;  ///< the entry's line: the rules it unrolls into are reported (and fixed) there
 };
 
 struct MapDef {
@@ -414,13 +415,21 @@ class Reader {
     else if (name == "include") do_include(f, args, end);
     else if (name == "listen") do_listen(f, args, end);
     else if (name == "server_name") do_server_name(f, args, end);
-    else if (name == "absolute_redirect" || name == "port_in_redirect" || name == "server_name_in_redirect")
+    else if (name == "absolute_redirect" || name == "port_in_redirect" || name == "server_name_in_redirect" ||
+             name == "merge_slashes")
       do_flag(f, args, end);
+    else if ((name == "allow" || name == "deny") && args.size() == 2 && top().ctx != Ctx::cond)
+      do_access(f, args, end);
     else if (name == "ssl" && args.size() == 2 && args[1].value == "on") set_https();
+    else if (name == "set" && args.size() == 3 && args[1].value.size() > 1 && args[1].value[0] == '$' &&
+             top().ctx != Ctx::http)
+      do_set(f, args, end);
+    else if (name == "error_page" && args.size() >= 3 && top().ctx != Ctx::cond)
+      do_error_page(f, args, end);
+    else if (name == "try_files" && args.size() >= 3 && top().ctx == Ctx::location)
+      rs_.blocks[static_cast<std::size_t>(top().block)].try_files = templates_of(args_after_name(args));
     else {
       misspelt(f, args[0]);
-      if (name == "set" && args.size() == 3 && args[1].value.size() > 1 && args[1].value[0] == '$')
-        set_vars_.emplace(lower(std::string_view(args[1].value).substr(1)), files_.range(f, args[0].begin, end));
       bool redirecting_error_page = name == "error_page" && std::any_of(args.begin(), args.end(), [](const Token& t) {
         return t.value.size() == 4 && t.value[0] == '=' && t.value[1] == '3';
       });
@@ -781,6 +790,12 @@ class Reader {
     for (auto it = stack_.rbegin(); it != stack_.rend() && bi < 0; ++it)
       if (it->ctx == Ctx::server || it->ctx == Ctx::location) bi = it->block;
     const std::string& n = args[0].value;
+    if (n == "merge_slashes") {
+      // A server setting (nginx refuses it in a location).
+      int s = enclosing(BlockKind::server);
+      (s >= 0 ? rs_.blocks[static_cast<std::size_t>(s)].merge_slashes : rs_.merge_slashes) = on;
+      return;
+    }
     if (bi >= 0) {
       Block& b = rs_.blocks[static_cast<std::size_t>(bi)];
       slot = n == "absolute_redirect" ? &b.absolute_redirect
@@ -792,6 +807,49 @@ class Reader {
                                        : &rs_.server_name_in_redirect;
     }
     *slot = on;
+  }
+
+  static std::vector<std::string> args_after_name(const std::vector<Token>& args) {
+    std::vector<std::string> out;
+    for (std::size_t i = 1; i < args.size(); ++i) out.push_back(args[i].value);
+    return out;
+  }
+
+  /// nginx values as Target templates (variables as ${...}); no captures are known there.
+  static std::vector<std::string> templates_of(std::vector<std::string> values) {
+    nginx::Captures none;
+    none.count = -1;
+    for (std::string& v : values) v = nginx::to_template(v, none);
+    return values;
+  }
+
+  /// `error_page CODE... [=[N]] URI`: kept on the innermost server/location (the simulator answers with it).
+  void do_error_page(FileId f, const std::vector<Token>& args, std::size_t end) {
+    (void)f, (void)end;
+    std::string entry;
+    for (const std::string& a : templates_of(args_after_name(args))) entry += (entry.empty() ? "" : " ") + a;
+    int bi = -1;
+    for (auto it = stack_.rbegin(); it != stack_.rend() && bi < 0; ++it)
+      if (it->ctx == Ctx::server || it->ctx == Ctx::location) bi = it->block;
+    if (bi >= 0) rs_.blocks[static_cast<std::size_t>(bi)].error_pages.push_back(entry);
+    else rs_.error_pages.push_back(entry);
+  }
+
+  /// `allow`/`deny ADDR` (ngx_http_access_module): kept in order on the innermost server/location. Only
+  /// `all` is decided by the simulator; a rule naming addresses makes the answer unknown (RL006).
+  void do_access(FileId f, const std::vector<Token>& args, std::size_t end) {
+    int bi = -1;
+    for (auto it = stack_.rbegin(); it != stack_.rend() && bi < 0; ++it)
+      if (it->ctx == Ctx::server || it->ctx == Ctx::location) bi = it->block;
+    std::string entry = args[0].value + " " + args[1].value;
+    if (bi >= 0) rs_.blocks[static_cast<std::size_t>(bi)].access.push_back(entry);
+    else rs_.access.push_back(entry);
+    if (args[1].value != "all") {
+      unmodelled(f, args, end, true);
+      diag("RL006", f, args[0].begin, end,
+           "\"" + args[0].value + "\" for an address is not modelled (the client's address is not known): "
+           "requests that reach it are answered \"unknown\"");
+    }
   }
 
   // ---- rules -------------------------------------------------------------------------------
@@ -948,6 +1006,22 @@ class Reader {
     add_rule(std::move(r), all);
   }
 
+  /// `set $var value`: a rule the simulator runs in order (target = the value's template); it answers nothing.
+  void do_set(FileId f, const std::vector<Token>& args, std::size_t end) {
+    if (!allowed_rewrite_context(f, args, end)) return;
+    set_vars_.emplace(lower(std::string_view(args[1].value).substr(1)), files_.range(f, args[0].begin, end));
+    Here h = here();
+    Rule r = base_rule(f, args, end, h);
+    r.match = h.location_match;
+    r.action = Action::none;
+    r.flow = Flow::next;
+    Target t;
+    t.url = translate(f, args[2], 0, args[2].value, h.caps);
+    t.query = QueryMode::keep;
+    r.target = std::move(t);
+    add_rule(std::move(r), true);
+  }
+
   void do_break(FileId f, const std::vector<Token>& args, std::size_t end) {
     if (!allowed_rewrite_context(f, args, end)) return;
     if (args.size() != 1) {
@@ -1000,6 +1074,7 @@ class Reader {
     MapEntry e;
     e.value = args[1].value;
     e.original = raw(f, args[0].begin, end);
+    e.where = files_.range(f, args[0].begin, end);
     std::size_t skip = 0;
     if (starts_with(k, "~*")) e.regex = e.icase = true, skip = 2;
     else if (starts_with(k, "~")) e.regex = true, skip = 1;
@@ -1105,20 +1180,26 @@ class Reader {
       s.replace(p, what.size(), with);
   }
 
+  /// A condition that holds exactly when a variable is set: `if ($v)` or `if ($v != "")`.
+  static bool map_test(const Condition& c) {
+    return c.op == CondOp::truthy || (c.op == CondOp::equal && c.pattern.negated && c.pattern.text.empty());
+  }
+
   /// `if ($new) { return 301 $new; }` with `map $uri $new {...}`: one literal rule per map entry.
   bool expand_map(const Pending& pr, std::vector<Rule>& out) {
     const Rule& r = pr.rule;
     for (std::size_t ci = 0; ci < r.conds.size(); ++ci) {
       const Condition& c = r.conds[ci];
-      if (c.op != CondOp::truthy) continue;
+      if (!map_test(c)) continue;
+      const bool zero_is_false = c.op == CondOp::truthy;  // `if ($new)`; `if ($new != "")` takes "0"
       const MapDef* m = find_map(c.test);
       if (!m) continue;
       nginx::Captures none;
       none.count = -1;
       std::string source = nginx::to_template(m->source, none);
       bool as_match = pr.match_is_all && source == "${uri}" && !m->hostnames;
-      auto make = [&](const MapEntry* e, const std::string& value) {
-        if (value.empty() || value == "0") return;  // the if is false for this entry
+      auto make = [&](const MapEntry* e, const std::string& value, std::optional<Pattern> host_key = std::nullopt) {
+        if (value.empty() || (zero_is_false && value == "0")) return;  // the if is false for this entry
         Rule x = r;
         x.conds.erase(x.conds.begin() + static_cast<std::ptrdiff_t>(ci));
         nginx::Captures caps;
@@ -1126,17 +1207,20 @@ class Reader {
         std::string v = nginx::to_template(value, caps);
         if (x.target) replace_all(x.target->url, c.test, v);
         if (e) {
+          x.where = e->where;
+          x.original = e->original;
           Pattern p;
           p.kind = e->regex ? MatchKind::regex : MatchKind::exact;
           p.text = e->key;
           p.ignore_case = e->icase || !e->regex;
+          if (host_key) p = *host_key;
           p.original = e->original;
           if (as_match) {
             x.match = p;
           } else {
             Condition kc;
             kc.test = source;
-            kc.op = e->regex ? CondOp::regex : CondOp::equal;
+            kc.op = p.kind == MatchKind::regex ? CondOp::regex : CondOp::equal;
             kc.pattern = p;
             kc.where = c.where;
             kc.original = e->original;
@@ -1148,9 +1232,42 @@ class Reader {
                                starts_with(x.target->url, "${scheme}://");
         out.push_back(std::move(x));
       };
-      // nginx tries the exact strings first, then the regexes in order, then `default`.
+      // nginx tries the exact strings first, then (hostnames) the longest `*.x`/`.x`, then the longest
+      // `x.*`, then the regexes in order, then `default`.
+      if (m->hostnames) {
+        std::vector<std::pair<const MapEntry*, Pattern>> heads, tails;
+        for (const MapEntry& e : m->entries) {
+          if (e.regex) continue;
+          std::string k = lower(e.key);
+          Pattern p;
+          p.kind = MatchKind::regex;
+          p.ignore_case = true;
+          if (starts_with(k, ".") || starts_with(k, "*.")) {
+            std::string rest = k.substr(k[0] == '.' ? 1 : 2);
+            p.text = "^.+\\." + regex_escape(rest) + "$";
+            heads.emplace_back(&e, p);
+            if (k[0] == '.') {
+              Pattern x;
+              x.kind = MatchKind::exact;
+              x.text = rest;
+              x.ignore_case = true;
+              make(&e, e.value, x);
+            }
+          } else if (ends_with(k, ".*")) {
+            p.text = "^" + regex_escape(k.substr(0, k.size() - 1)) + ".+$";
+            tails.emplace_back(&e, p);
+          } else {
+            make(&e, e.value);
+          }
+        }
+        auto longest = [](const auto& a, const auto& b) { return a.second.text.size() > b.second.text.size(); };
+        std::stable_sort(heads.begin(), heads.end(), longest);
+        std::stable_sort(tails.begin(), tails.end(), longest);
+        for (auto& [e, p] : heads) make(e, e->value, p);
+        for (auto& [e, p] : tails) make(e, e->value, p);
+      }
       for (const MapEntry& e : m->entries)
-        if (!e.regex) make(&e, e.value);
+        if (!e.regex && !m->hostnames) make(&e, e.value);
       for (const MapEntry& e : m->entries)
         if (e.regex) make(&e, e.value);
       if (m->fallback) make(nullptr, *m->fallback);
@@ -1206,11 +1323,8 @@ class Reader {
           if (!done.insert({r.where.file, r.where.line, r.where.column, name}).second) continue;
           std::string v = msg::quote("$" + name);
           std::string why;
-          auto set = set_vars_.find(name);
-          if (set != set_vars_.end())
-            why = "variable " + v + " comes from \"set\" at line " + std::to_string(set->second.line) +
-                  ", which is not modelled";
-          else if (std::any_of(maps_.begin(), maps_.end(), [&](const MapDef& m) { return m.var == name; }))
+          if (set_vars_.count(name)) continue;  // `set` runs in the simulator
+          if (std::any_of(maps_.begin(), maps_.end(), [&](const MapDef& m) { return m.var == name; }))
             why = "map variable " + v + " is only expanded inside \"if (" + "$" + name + ") { return/rewrite }\"";
           else
             why = "variable " + v + " is defined outside the files read (a map, set or module)";
@@ -1227,7 +1341,7 @@ class Reader {
     // their use: only now are they all known). The rules are copied only when one expands.
     auto expands = [&](const Rule& r) {
       return std::any_of(r.conds.begin(), r.conds.end(),
-                         [&](const Condition& c) { return c.op == CondOp::truthy && find_map(c.test); });
+                         [&](const Condition& c) { return map_test(c) && find_map(c.test); });
     };
     if (std::any_of(rs_.rules.begin(), rs_.rules.end(), expands)) {
       std::vector<Rule> parsed = std::move(rs_.rules);

@@ -122,11 +122,63 @@ struct LocationLevel {
   }
 };
 
+/// A run of consecutive `return`/`break` rules of one container that differ only by an exact match on
+/// $uri (the rules a `map $uri $new` used through `if ($new)` unrolls into, one per exact key): the
+/// first rule whose key equals the URI is the only one that can answer, found by hashing.
+struct ExactRun {
+  std::size_t end = 0;  ///< one past the run's last rule (index in the container's list)
+  bool icase = false;   ///< keys compared case-insensitively (lower-cased in `first`)
+  std::unordered_map<std::string, std::size_t> first;  ///< key -> index of the first rule with it
+};
+
+/// The rules of one container in file order, with the exact-key runs among them.
+struct ContainerRules {
+  std::vector<const Rule*> list;
+  std::unordered_map<std::size_t, ExactRun> runs;  ///< index of a run's first rule -> the run
+};
+
 struct LookupTables {
   std::vector<int> servers;                                 ///< server blocks in file order
   std::unordered_map<int, LocationLevel> levels;                    ///< container (-1 = top level) -> its locations
-  std::unordered_map<int, std::vector<const Rule*>> rules;  ///< container -> its rules in file order
+  std::unordered_map<int, ContainerRules> rules;  ///< container -> its rules in file order
 };
+
+/// Runs shorter than this are scanned: a hash table for a handful of rules costs more than it saves.
+constexpr std::size_t kMinExactRun = 8;
+
+/// A return/break that matches only the URI `match.text` (not its location's own pattern): a map entry.
+bool exact_key_rule(const RuleSet& rs, const Rule& r) {
+  const std::string& d = r.origin.directive;
+  if ((d != "return" && d != "break") || r.match.kind != MatchKind::exact || r.match.negated) return false;
+  int loc = container_of(rs, r.scope.block);
+  if (loc >= 0 && rs.blocks[loc].kind != BlockKind::location) loc = -1;
+  Pattern own = location_pattern(rs, loc);
+  return !(own.kind == r.match.kind && own.text == r.match.text);
+}
+
+void find_exact_runs(const RuleSet& rs, ContainerRules& cr) {
+  const auto& list = cr.list;
+  for (std::size_t i = 0; i < list.size();) {
+    const Rule& a = *list[i];
+    std::size_t j = i;
+    if (exact_key_rule(rs, a))
+      while (j < list.size() && exact_key_rule(rs, *list[j]) && list[j]->scope.block == a.scope.block &&
+             list[j]->match.ignore_case == a.match.ignore_case && same_conds(list[j]->conds, a.conds))
+        ++j;
+    if (j - i < kMinExactRun) {
+      i = std::max(j, i + 1);
+      continue;
+    }
+    ExactRun run;
+    run.end = j;
+    run.icase = a.match.ignore_case;
+    run.first.reserve(j - i);
+    for (std::size_t k = i; k < j; ++k)
+      run.first.try_emplace(run.icase ? url::lower(list[k]->match.text) : list[k]->match.text, k);
+    cr.runs.emplace(i, std::move(run));
+    i = j;
+  }
+}
 
 std::unique_ptr<LookupTables> build_index(const RuleSet& rs) {
   auto idx = std::make_unique<LookupTables>();
@@ -158,7 +210,8 @@ std::unique_ptr<LookupTables> build_index(const RuleSet& rs) {
     auto& lengths = level.prefix_lengths;
     lengths.erase(std::unique(lengths.begin(), lengths.end()), lengths.end());
   }
-  for (const Rule& r : rs.rules) idx->rules[container_of(rs, r.scope.block)].push_back(&r);
+  for (const Rule& r : rs.rules) idx->rules[container_of(rs, r.scope.block)].list.push_back(&r);
+  for (auto& [container, cr] : idx->rules) find_exact_runs(rs, cr);
   return idx;
 }
 
@@ -214,8 +267,17 @@ class Engine {
   std::string expand_plain(std::string_view tpl) const;
   std::string absolute_location(int block, const std::string& loc) const;
   void serve_static(int loc);
+  bool check_access(int block);
+  bool location_phases(int& loc);
+  void content_phases(int& loc);
+  bool count_change();
+  void error_page(int loc);
+  void set_uri(std::string_view u);
+  int named_location(std::string_view name) const;
+  void unknown(std::string why);
+  bool files_known() const { return !opts_.existing_files.empty() || !opts_.existing_dirs.empty(); }
   std::optional<bool> setting(int block, std::optional<bool> Block::*field, std::optional<bool> RuleSet::*top) const;
-  const std::string& server_name() const;
+  std::string server_name() const;
   int effective_port() const;
 
   /// Matches `re` on `subject`; a match replaces the captures. False + outcome `limit` on a limit.
@@ -235,17 +297,32 @@ class Engine {
   std::string host_;  ///< $host from the Host header ("" when none)
   std::string uri_, args_;
   bool quoted_uri_ = false, plus_in_uri_ = false, uri_changed_ = false;
+  int changes_ = 0;  ///< URI changes so far (internal redirects included)
   CaptureSet caps_;
   std::vector<std::pair<std::string, std::string>> vars_;  ///< variables given a value by `set`
 };
 
-const std::string& Engine::server_name() const {
-  static const std::string none;
-  if (server_ < 0 || rs_.blocks[server_].server_names.empty()) return none;
-  return rs_.blocks[server_].server_names.front();
+// $server_name: the first server_name as written, except that nginx stores `.example.com` as
+// `example.com` (ngx_http_core_server_name).
+std::string Engine::server_name() const {
+  if (server_ < 0 || rs_.blocks[server_].server_names.empty()) return {};
+  const std::string& n = rs_.blocks[server_].server_names.front();
+  return n.starts_with('.') ? n.substr(1) : n;
 }
 
-int Engine::effective_port() const { return req_.port ? req_.port : url::default_port(req_.scheme); }
+// The port the request arrived on, as production sees it: the request's port when the selected server
+// listens on it, else the port the server's `listen` names (the scheme's default when it has it, else
+// its first); a server without `listen` listens on 80.
+int Engine::effective_port() const {
+  int port = req_.port ? req_.port : url::default_port(req_.scheme);
+  if (server_ < 0) return port;
+  const auto& ports = rs_.blocks[server_].ports;
+  if (ports.empty()) return 80;
+  if (std::find(ports.begin(), ports.end(), port) != ports.end()) return port;
+  int preferred = url::default_port(req_.scheme);
+  if (std::find(ports.begin(), ports.end(), preferred) != ports.end()) return preferred;
+  return ports.front();
+}
 
 int Engine::select_server() {
   const std::vector<int>& servers = idx_.servers;
@@ -363,6 +440,8 @@ int Engine::find_location(int parent, bool& done, int& rc) {
 }
 
 Outcome Engine::run() {
+  // The request line is checked before the Host header; its path is normalised with the
+  // merge_slashes of the server the Host selects (the common case: one setting for every server).
   nginx_sim::ParsedTarget t = nginx_sim::parse_target(req_.target);
   if (t.error_status) {
     out_.kind = OutcomeKind::answer;
@@ -370,10 +449,6 @@ Outcome Engine::run() {
     out_.note = "nginx rejects the request-target before any rule runs";
     return out_;
   }
-  uri_ = std::move(t.uri);
-  args_ = std::move(t.args);
-  quoted_uri_ = t.quoted_uri;
-  plus_in_uri_ = t.plus_in_uri;
   if (!req_.host.empty() && !nginx_sim::validate_host(req_.host, host_)) {
     out_.kind = OutcomeKind::answer;
     out_.status = 400;
@@ -383,30 +458,198 @@ Outcome Engine::run() {
 
   server_ = select_server();
   if (out_.kind == OutcomeKind::limit) return out_;
+  std::optional<bool> merge = server_ >= 0 ? rs_.blocks[server_].merge_slashes : std::nullopt;
+  if (!merge.value_or(rs_.merge_slashes.value_or(true))) t = nginx_sim::parse_target(req_.target, false);
+  uri_ = std::move(t.uri);
+  args_ = std::move(t.args);
+  quoted_uri_ = t.quoted_uri;
+  plus_in_uri_ = t.plus_in_uri;
 
   // NGX_HTTP_SERVER_REWRITE_PHASE: once, before the first location search; its URI changes do not
   // count, and its `last`/`break` only end the server-level directives.
-  if (run_rules(server_) == Step::answered) return out_;
   int loc = -1;
-  for (int changes = 0;; ) {
+  if (run_rules(server_) != Step::answered) content_phases(loc);
+  if (out_.kind != OutcomeKind::limit) error_page(loc);
+  return out_;
+}
+
+// Location search, the location's rewrite directives (repeated on a URI change, at most 10 times),
+// access, try_files, static. False when the request was answered (out_ holds the answer).
+bool Engine::location_phases(int& loc) {
+  for (;;) {
     bool done = false;
     int rc = -1;
     loc = find_location(server_, done, rc);
-    if (done) return out_;
+    if (done) return false;
     uri_changed_ = false;
     // No location matched: nginx skips the location rewrite phase for the server's null location.
     Step step = loc >= 0 ? run_rules(loc) : Step::done;
-    if (step == Step::answered) return out_;
-    if (!uri_changed_ || step == Step::brk) break;
-    if (++changes > kMaxUriChanges) {
-      out_.kind = OutcomeKind::answer;
-      out_.status = 500;
-      out_.note = "rewrite or internal redirection cycle: more than 10 URI changes";
-      return out_;
+    if (step == Step::answered) return false;
+    if (!uri_changed_ || step == Step::brk) return true;
+    if (!count_change()) return false;
+  }
+}
+
+bool Engine::count_change() {
+  if (++changes_ <= kMaxUriChanges) return true;
+  out_.kind = OutcomeKind::answer;
+  out_.status = 500;
+  out_.note = "rewrite or internal redirection cycle: more than 10 URI changes";
+  return false;
+}
+
+void Engine::content_phases(int& loc) {
+  for (;;) {
+    if (!location_phases(loc)) return;
+    if (!check_access(loc >= 0 ? loc : server_)) return;
+    if (loc < 0 || rs_.blocks[loc].try_files.empty()) break;
+    // NGX_HTTP_TRY_FILES_PHASE: the first existing file or directory (`x/`) is served; else the last
+    // argument: `=CODE`, a named location, or a URI searched again (an internal redirect).
+    const auto& tf = rs_.blocks[loc].try_files;
+    if (!files_known()) {
+      unknown("\"try_files\" depends on which files exist (name them with --file/--dir)");
+      return;
     }
+    bool found = false;
+    for (std::size_t i = 0; i + 1 < tf.size() && !found; ++i) {
+      std::string p = expand_plain(tf[i]);
+      bool dir = p.size() > 1 && p.ends_with('/');
+      found = path_exists(dir ? p.substr(0, p.size() - 1) : p, !dir, dir);
+    }
+    if (found) break;
+    const std::string last = expand_plain(tf.back());
+    if (last.starts_with('=')) {
+      out_.kind = OutcomeKind::answer;
+      out_.status = std::atoi(last.c_str() + 1);
+      return;
+    }
+    if (last.starts_with('@')) {
+      int named = named_location(last);
+      if (named < 0) return unknown("named location " + last + " is not in the files read");
+      loc = named;
+      if (run_rules(named) == Step::answered) return;
+      break;
+    }
+    set_uri(last);
+    if (!count_change()) return;
   }
   serve_static(loc >= 0 ? loc : server_);
-  return out_;
+}
+
+void Engine::set_uri(std::string_view u) {
+  std::size_t q = u.find('?');
+  uri_ = std::string(u.substr(0, q));
+  args_ = q == std::string_view::npos ? std::string() : std::string(u.substr(q + 1));
+}
+
+int Engine::named_location(std::string_view name) const {
+  for (int i = 0; i < static_cast<int>(rs_.blocks.size()); ++i) {
+    const Block& b = rs_.blocks[i];
+    if (b.kind == BlockKind::location && b.mod == LocationMod::named && b.path == name && server_of(rs_, i) == server_)
+      return i;
+  }
+  return -1;
+}
+
+void Engine::unknown(std::string why) {
+  out_.kind = OutcomeKind::limit;
+  out_.status = 0;
+  out_.location.clear();
+  out_.note = "not modelled: " + std::move(why);
+}
+
+// ngx_http_special_response_handler -> ngx_http_send_error_page, once (recursive_error_pages off):
+// the final status's `error_page` of the innermost block that has any. `=N` overwrites the status
+// (`=` alone: the page's own), a URI is searched again (GET, its own args), `@name` runs that location,
+// an absolute URL redirects (302 unless N is a redirect code).
+void Engine::error_page(int loc) {
+  int status = out_.status;
+  if (out_.kind == OutcomeKind::none) {
+    if (path_exists(out_.final_path.empty() ? uri_ : out_.final_path, true, true)) return;
+    status = 404;
+  } else if (out_.kind != OutcomeKind::answer || status < 300) {
+    return;
+  }
+  const std::vector<std::string>* list = &rs_.error_pages;
+  for (int b = loc >= 0 ? loc : server_; valid_block(rs_, b); b = parent_of(rs_, b))
+    if (!rs_.blocks[b].error_pages.empty()) {
+      list = &rs_.blocks[b].error_pages.list();
+      break;
+    }
+  for (const std::string& e : *list) {
+    std::vector<std::string> words;
+    for (std::size_t b = 0; b < e.size();) {
+      std::size_t sp = e.find(' ', b);
+      words.push_back(e.substr(b, sp - b));
+      b = sp == std::string::npos ? e.size() : sp + 1;
+    }
+    std::optional<int> overwrite;  // 0 = `=` alone
+    bool hit = false;
+    for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+      if (words[i].starts_with('=')) overwrite = std::atoi(words[i].c_str() + 1);
+      else if (std::atoi(words[i].c_str()) == status) hit = true;
+    }
+    if (!hit) continue;
+    if (out_.kind == OutcomeKind::none && !files_known())
+      return unknown("\"error_page " + e + "\" answers when the file does not exist (name files with --file/--dir)");
+    const std::string uri = expand_plain(words.back());
+    out_.note = "error_page " + e;
+    if (uri.starts_with("http://") || uri.starts_with("https://") || uri.starts_with("$scheme")) {
+      out_.kind = OutcomeKind::redirect;
+      out_.status = overwrite && is_redirect_status(*overwrite) ? *overwrite : 302;
+      out_.location = uri;
+      return;
+    }
+    out_.kind = OutcomeKind::none;
+    out_.status = 0;
+    out_.location.clear();
+    int page_loc = -1;
+    if (uri.starts_with('@')) {
+      page_loc = named_location(uri);
+      if (page_loc < 0) return unknown("named location " + uri + " is not in the files read");
+      if (run_rules(page_loc) != Step::answered) serve_static(page_loc);
+    } else {
+      set_uri(uri);
+      content_phases(page_loc);
+    }
+    if (out_.kind == OutcomeKind::limit || out_.kind == OutcomeKind::redirect) return;
+    // The page's answer goes out with the error's status (or N; `=` alone: the page's own).
+    int page_status = out_.kind == OutcomeKind::answer ? out_.status : 200;
+    if (out_.kind == OutcomeKind::none && !path_exists(out_.final_path.empty() ? uri_ : out_.final_path, true, true))
+      page_status = 404;
+    out_.kind = OutcomeKind::answer;
+    out_.status = !overwrite ? status : *overwrite == 0 ? page_status : *overwrite;
+    out_.location.clear();
+    return;
+  }
+}
+
+// NGX_HTTP_ACCESS_PHASE (after the rewrite phases): the allow/deny list of the innermost block that
+// has one (a block without any inherits its parent's), first match wins. Only `all` is known: a rule
+// naming addresses makes the answer unknown (the client's address is not part of the request).
+bool Engine::check_access(int block) {
+  const std::vector<std::string>* list = &rs_.access;
+  for (int b = block; valid_block(rs_, b); b = parent_of(rs_, b))
+    if (!rs_.blocks[b].access.empty()) {
+      list = &rs_.blocks[b].access.list();
+      break;
+    }
+  for (const std::string& e : *list) {
+    bool deny = e.starts_with("deny ");
+    std::string_view addr = std::string_view(e).substr(e.find(' ') + 1);
+    if (addr != "all") {
+      out_.kind = OutcomeKind::limit;
+      out_.status = 0;
+      out_.note = "not modelled: \"" + e + "\" depends on the client's address";
+      return false;
+    }
+    if (!deny) return true;
+    out_.kind = OutcomeKind::answer;
+    out_.status = 403;
+    out_.note = "access forbidden by \"deny all\"";
+    return false;
+  }
+  return true;
 }
 
 // What the static module does with the final URI when no rule answered: a directory named without its
@@ -436,7 +679,20 @@ Step Engine::run_rules(int container) {
   bool if_ok = false;
   auto own = idx_.rules.find(container);
   if (own == idx_.rules.end()) return Step::done;
-  for (const Rule* rp : own->second) {
+  const std::vector<const Rule*>& list = own->second.list;
+  const auto& runs = own->second.runs;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Rule* rp = list[i];
+    // An exact-key run: its conditions (the same for all) decide as for its first rule, then only the
+    // rule whose key is the URI can answer.
+    bool no_key = false;
+    if (auto it = runs.find(i); it != runs.end()) {
+      const ExactRun& run = it->second;
+      auto hit = run.first.find(run.icase ? url::lower(uri_) : uri_);
+      if (hit != run.first.end()) rp = list[hit->second];
+      else no_key = true;  // the conditions are still evaluated (an `if` regex sets the captures)
+      i = run.end - 1;
+    }
     const Rule& r = *rp;
     if (container < 0 && (server_ >= 0 || server_of(rs_, r.scope.block) >= 0)) continue;
     int b = r.scope.block;
@@ -458,6 +714,7 @@ Step Engine::run_rules(int container) {
         continue;
       }
     }
+    if (no_key) continue;
     Step s = run_rule(r);
     if (s != Step::done) return s;
   }
@@ -667,7 +924,7 @@ bool Engine::eval_cond(const Condition& c, const Rule& r) {
       if (!regex_match(re, test, v, &r)) return false;
       break;
     }
-    case CondOp::equal: v = test == pat; break;
+    case CondOp::equal: v = c.pattern.ignore_case ? url::iequals(test, pat) : test == pat; break;  // map keys ignore case
     case CondOp::lt: v = test < pat; break;
     case CondOp::gt: v = test > pat; break;
     case CondOp::le: v = test <= pat; break;

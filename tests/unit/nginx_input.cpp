@@ -347,8 +347,6 @@ TEST_CASE("variables the model cannot follow are RL006 on the rule; request vari
       "}\nmap $uri $new { /c /d; }\n");
   CHECK(diags(p) ==
         std::vector<std::string>{
-            "RL006 in.conf:3:19 variable \"$dest\" comes from \"set\" at line 2, which is not modelled; the rule is "
-            "analysed with an unknown value",
             "RL006 in.conf:5:21 variable \"$elsewhere\" is defined outside the files read (a map, set or module); the "
             "rule is analysed with an unknown value",
             "RL006 in.conf:6:19 map variable \"$new\" is only expanded inside \"if ($new) { return/rewrite }\"; the "
@@ -370,10 +368,10 @@ TEST_CASE("map is only allowed at http level") {
   CHECK(diags(p) == std::vector<std::string>{"RL001 in.conf:2:3 \"map\" directive is not allowed inside \"server\""});
 }
 
-TEST_CASE("an error_page that redirects is recorded as unmodelled and reported as RL006") {
+TEST_CASE("error_page is kept on its block for the simulator: no RL006, nothing unmodelled") {
   auto p = parse_text("error_page 404 =301 /notfound.html;\nerror_page 500 https://status.example/;\nerror_page 404 /404.html;\n");
-  CHECK(count(p, "RL006") == 2);
-  REQUIRE(p.rs.unmodelled.size() == 3);
-  CHECK(p.rs.unmodelled[0].relevant);
-  CHECK(!p.rs.unmodelled[2].relevant);
+  CHECK(count(p, "RL006") == 0);
+  CHECK(p.rs.unmodelled.empty());
+  REQUIRE(p.rs.error_pages.size() == 3);
+  CHECK(p.rs.error_pages[0] == "404 =301 /notfound.html");
 }
