@@ -100,8 +100,10 @@ void report_graph_limits(const CheckContext& ctx, const analysis::RedirectGraph&
     Diagnostic d = make_diagnostic(
         "RL006", ctx.rules.rules[h.rule].where,
         "what " + analysis::quoted(describe(h.request)) + " gets is unknown (" + h.note +
-            "): redirect chains and loops from this rule are not analysed (" +
-            limit_hint(LimitId::regex_match, Regex::match_limit()) + ")");
+            "): redirect chains and loops from this rule are not analysed" +
+            (h.note.find("match limit") != std::string::npos
+                 ? " (" + limit_hint(LimitId::regex_match, Regex::match_limit()) + ")"
+                 : std::string()));
     out.report(std::move(d));
   }
 }

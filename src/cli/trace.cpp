@@ -105,7 +105,7 @@ std::uint32_t limit_line(const Outcome& o) {
 /// One warning on stderr per hop whose answer is unknown because a regex hit the PCRE2 limits.
 void report_limit_hits(const Traced& t, const RuleSet& rs, const SourceFiles& files) {
   for (const TraceHop& h : t.hops) {
-    if (h.outcome.kind != OutcomeKind::limit) continue;
+    if (h.outcome.kind != OutcomeKind::limit || h.outcome.note.find("match limit") == std::string::npos) continue;
     std::uint32_t line = limit_line(h.outcome);
     std::string where = files.path(rs.file);
     auto at = [&](const SourceRange& w) {

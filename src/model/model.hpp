@@ -53,7 +53,7 @@ struct Pattern {
 enum class CondOp {
   regex,      ///< pattern.text is a PCRE2 regex (RewriteCond default, nginx ~ ~*)
   equal,      ///< `=str` / nginx `=` / `!=` (with Pattern::negated)
-  lt, gt, le, ge,                ///< lexicographic: `<str` `>str` `<=str` `>=str`
+  lt, gt, le, ge,                ///< `<str` `>str` `<=str` `>=str`: Apache compare_lexicography() (longer = greater, then bytes)
   int_eq, int_ne, int_lt, int_gt, int_le, int_ge,  ///< `-eq` ...
   file_exists,     ///< -f
   dir_exists,      ///< -d
@@ -136,6 +136,9 @@ struct RewriteFlags {
   int skip = 0;         ///< S=n
   int next_max = 0;     ///< N=n (0 = not set)
   std::vector<std::string> other;  ///< E=, T=, H=, CO=, ... as written
+  /// [E=NAME:value] / [E=!NAME] in file order, each as a template (Target syntax) of "NAME:value",
+  /// "NAME" (set to "") or "!NAME" (unset); expanded when the rule fires, after its substitution.
+  std::vector<std::string> env;
 };
 
 /// A block that scopes rules: an nginx server/location/if, an Apache VirtualHost/Directory/Location/If...

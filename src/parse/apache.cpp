@@ -572,6 +572,9 @@ void Parser::open_section(const LogicalLine& ln, std::string_view name, std::siz
     }
   }
   int block_index = static_cast<int>(rs_.blocks.size());
+  if (f.name == "if" || f.name == "elseif")
+    if (std::string why = unmodelled_expr_part(b.argument); !why.empty())
+      report("RL006", f.open, "<" + f.written + "> uses " + why + ", which is not modelled: what the rules inside do is unknown");
   if (b.kind == BlockKind::server) {
     for (const Arg& x : a) {
       std::string_view v = x.value;
@@ -775,6 +778,13 @@ void Parser::handle_directive(const LogicalLine& ln, std::string_view name, std:
 void Parser::finish() {
   for (const Frame& f : stack_) {
     if (f.block < 0) continue;
+    // httpd 2.4 reads a conditional section that holds to the end of the file without its closing
+    // tag ("Syntax OK"); one that does not hold is "Expected </X> before end of configuration".
+    const Block& b = rs_.blocks[static_cast<std::size_t>(f.block)];
+    const bool negated = !b.argument.empty() && b.argument[0] == '!';
+    const bool holds = ((f.name == "ifmodule" || f.name == "ifversion") && !negated) || (f.name == "ifdefine" && negated) ||
+                       f.name == "iffile" || f.name == "ifdirective" || f.name == "ifsection";
+    if (holds) continue;
     report("RL001", f.open, "<" + f.written + "> section is never closed (no </" + f.written + ">)");
   }
   for (Context& c : contexts_) {
@@ -793,6 +803,7 @@ void Parser::finish() {
     if (std::find(maps_defined_.begin(), maps_defined_.end(), m.name) == maps_defined_.end())
       report("RL006", m.where, "RewriteMap lookup " + quote(m.text) + " is not modelled (the map is defined elsewhere)");
   same_host_rewrites();
+  unsimulated_section_rules();
   // Relative per-directory substitutions get RewriteBase (the context's last one) or the directory.
   for (auto [rid, ctx] : relative_targets_) {
     Rule& r = rs_.rules[rid];
@@ -819,6 +830,23 @@ void Parser::finish() {
     }
     r.scope.hosts = scopes[b].first;
     r.scope.schemes = scopes[b].second;
+  }
+}
+
+// mod_rewrite inside <Directory>, <Location>, <Files> or <If> is not simulated (mod_alias Redirects
+// there are, in a server config): the simulator answers unknown where they apply.
+void Parser::unsimulated_section_rules() {
+  for (const Rule& r : rs_.rules) {
+    if (r.origin.directive != "RewriteRule") continue;
+    for (int b = r.scope.block; b >= 0; b = rs_.blocks[static_cast<std::size_t>(b)].parent) {
+      const Block& blk = rs_.blocks[static_cast<std::size_t>(b)];
+      std::string name = lower(blk.directive);
+      if (blk.kind != BlockKind::location && blk.kind != BlockKind::directory && blk.kind != BlockKind::files &&
+          name != "if" && name != "elseif" && name != "else")
+        continue;
+      report("RL006", r.where, "RewriteRule inside <" + blk.directive + "> is not simulated: requests it may answer are unknown");
+      break;
+    }
   }
 }
 

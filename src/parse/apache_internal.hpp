@@ -68,6 +68,9 @@ struct Template {
 
 /// Converts a mod_rewrite substitution or TestString (do_expand syntax) to a Target template.
 Template rewrite_template(std::string_view text);
+/// What an ap_expr (`RewriteCond expr`, `<If>`) uses that the simulator does not model ("" = nothing
+/// seen): a unary file/URL test or a function call.
+std::string unmodelled_expr_part(std::string_view expr);
 /// Converts a mod_alias target (ap_pregsub syntax: `$N`, `\c`) to a Target template; `$N` is kept
 /// only when `regex` (RedirectMatch), else every `$` is literal.
 Template alias_template(std::string_view text, bool regex);
@@ -141,6 +144,7 @@ class Parser {
   std::vector<RuleId> absolute_implicit_;  ///< RewriteRules that redirect only because the target is absolute
   void note_map_lookups(const LogicalLine& ln, const Arg& arg, const Template& t);
   void same_host_rewrites();
+  void unsimulated_section_rules();
 };
 
 }  // namespace rl::apache

@@ -98,6 +98,24 @@ bool iequals(std::string_view a, std::string_view b) { return lower(a) == lower(
 
 }  // namespace
 
+std::string unmodelled_expr_part(std::string_view expr) {
+  for (std::size_t i = 0; i + 1 < expr.size(); ++i) {
+    char c = expr[i];
+    bool word_start = i == 0 || !std::isalnum(static_cast<unsigned char>(expr[i - 1]));
+    // A unary test (-f, -d, -U, -A, ...) other than -z/-n; a function call name(...).
+    if (c == '-' && word_start && std::isalpha(static_cast<unsigned char>(expr[i + 1])) &&
+        (i + 2 >= expr.size() || !std::isalpha(static_cast<unsigned char>(expr[i + 2]))) && expr[i + 1] != 'z' && expr[i + 1] != 'n')
+      return "the test " + quote(expr.substr(i, 2));
+    if (std::isalpha(static_cast<unsigned char>(c)) && word_start && expr[i - (i ? 1 : 0)] != '%' && expr[i - (i ? 1 : 0)] != '{') {
+      std::size_t j = i;
+      while (j < expr.size() && (std::isalnum(static_cast<unsigned char>(expr[j])) || expr[j] == '_')) ++j;
+      if (j < expr.size() && expr[j] == '(') return "the function " + quote(expr.substr(i, j - i));
+      i = j;
+    }
+  }
+  return {};
+}
+
 std::string template_literal(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -495,12 +513,14 @@ void Parser::directive_rewrite_cond(const LogicalLine& ln, const std::vector<Arg
   const Arg& test = args[0];
   const Arg& pat = args[1];
   if (iequals(test.value, "expr")) {
-    // An ap_expr condition: not modelled; the rule stays, with a condition no request satisfies.
+    // An ap_expr condition: the simulator evaluates string tests, -strmatch, =~, !, && and ||; a file
+    // test or a function makes the answer unknown.
     c.test = "${var:expr}";
     c.op = CondOp::truthy;
     c.pattern.text = pat.value;
     c.pattern.original = pat.value;
-    report("RL006", c.where, "RewriteCond expr is not modelled: the rule it guards is analysed as never firing");
+    if (std::string why = unmodelled_expr_part(pat.value); !why.empty())
+      report("RL006", c.where, "RewriteCond expr uses " + why + ", which is not modelled: what the rule it guards does is unknown");
     context().pending.push_back(std::move(pc));
     return;
   }
@@ -635,8 +655,11 @@ void Parser::directive_rewrite_rule(const LogicalLine& ln, const std::vector<Arg
           status_written = true;
           break;
         }
-        case RF::CO:
         case RF::E:
+          fl.env.push_back(rewrite_template(f.has_value ? f.value : std::string()).url);
+          fl.other.push_back(f.key + (f.has_value ? "=" + f.value : std::string()));
+          break;
+        case RF::CO:
         case RF::H:
         case RF::T: fl.other.push_back(f.key + (f.has_value ? "=" + f.value : std::string())); break;
       }
@@ -716,7 +739,8 @@ void Parser::directive_rewrite_rule(const LogicalLine& ln, const std::vector<Arg
     r.status = forced;
     r.flow = Flow::stop;  // F, G and R=4xx imply L
   } else {
-    if (redirect_flag) {
+    // `-` with [R=3xx] sets r->status and nothing else: no redirect (NOSUB ends the rule).
+    if (redirect_flag && !dash) {
       r.action = Action::redirect;
       r.status = forced != 0 ? forced : 302;
       r.status_implicit = !status_written;

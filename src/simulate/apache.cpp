@@ -57,6 +57,16 @@ int select_vhost(const RuleSet& rs, const Request& req) {
   return first;
 }
 
+// An answer that rests on a value the simulator cannot know is unknown, never a definite wrong answer.
+Outcome unknown_if_unknowable(const Engine& engine, Outcome o) {
+  if (engine.unknown().empty() || o.kind == OutcomeKind::limit) return o;
+  Outcome u;
+  u.kind = OutcomeKind::limit;
+  u.note = engine.unknown();
+  u.fired = std::move(o.fired);
+  return u;
+}
+
 }  // namespace
 
 Outcome simulate_apache(const RuleSet& rs, const Request& req, const SimOptions& opts) {
@@ -74,16 +84,13 @@ Outcome apache_sim::simulate_with(const RuleSet& rs, const Compiled& compiled, c
   engine.uri = decoded;
   engine.args = target.query;
 
-  if (rs.format == Format::htaccess) return engine.run_per_dir();
+  if (rs.format == Format::htaccess)
+    return unknown_if_unknowable(engine, apply_error_document(rs, -1, engine.run_per_dir()));
 
   int server = select_vhost(rs, req);
   engine.server = server;
   const ContextLists& lists = compiled.server_lists(server);
-  Outcome o = engine.run_server(lists);
-  if (int unsimulated = lists.unsimulated; unsimulated && o.note.empty() && o.kind == OutcomeKind::none)
-    o.note = std::to_string(unsimulated) + (unsimulated == 1 ? " rule" : " rules") +
-             " inside <Directory>, <Location>, <Files> or <If> sections not simulated";
-  return o;
+  return unknown_if_unknowable(engine, apply_error_document(rs, server, engine.run_server(lists)));
 }
 
 }  // namespace rl

@@ -203,7 +203,10 @@ const ContextLists& Compiled::server_lists(int server) const {
   std::vector<const Rule*> rewrites, aliases, main_rewrites, main_aliases;
   for (const Rule& r : rs_.rules) {
     if (!in_rule_context(rs_, r)) {
-      if (r.scope.server == server || r.scope.server < 0) ++out.unsimulated;
+      if (r.scope.server == server || r.scope.server < 0) {
+        ++out.unsimulated;
+        out.sections.push_back(&r);
+      }
       continue;
     }
     bool own = r.scope.server == server;
@@ -239,7 +242,10 @@ const ContextLists& Compiled::per_dir_lists() const {
   if (slot) return *slot;
   slot = std::make_unique<ContextLists>();
   for (const Rule& r : rs_.rules) {
-    if (!in_rule_context(rs_, r)) continue;
+    if (!in_rule_context(rs_, r)) {
+      slot->sections.push_back(&r);
+      continue;
+    }
     if (is_rewrite_rule(r)) slot->rewrites.rules.push_back(&r);
     else if (is_alias_rule(r)) slot->aliases.rules.push_back(&r);
   }

@@ -254,9 +254,13 @@ bool Engine::dir_exists(std::string_view path) const {
 std::string Engine::variable(std::string_view name, const RewriteState* st) const {
   std::string n(name);
   if (starts_with(n, "http:")) return header_value(req_, n.substr(5));
-  if (starts_with(n, "env:")) return {};
+  if (starts_with(n, "env:")) return env_value(std::string_view(n).substr(4));
   if (starts_with(n, "var:")) n = n.substr(4);
   std::string key = url::lower(n);
+  if (starts_with(key, "map:")) {
+    if (unknown_.empty()) unknown_ = "the RewriteMap lookup ${" + n.substr(4) + ":...} is not modelled";
+    return {};
+  }
   url::HostPort hp = url::split_host(req_.host);
   url::SplitTarget raw = url::split_target(req_.target);
   const std::optional<std::string>& a = st ? st->args : args;
@@ -311,6 +315,25 @@ bool Engine::conditions_hold(const Rule& r, const Captures* rule_caps, Captures&
     auto cmp = [&](const std::string& a, const std::string& b) {
       return c.pattern.ignore_case ? url::lower(a).compare(url::lower(b)) : a.compare(b);
     };
+    // compare_lexicography(): the longer string is the greater; equal lengths compare bytes; no [NC].
+    auto lex = [](const std::string& a, const std::string& b) {
+      if (a.size() != b.size()) return a.size() > b.size() ? 1 : -1;
+      return a.compare(b) < 0 ? -1 : (a == b ? 0 : 1);
+    };
+    if (c.op == CondOp::truthy && c.test == "${var:expr}") {
+      std::string why;
+      Tri t = expr_holds(operand, why);
+      if (t == Tri::unknown && unknown_.empty()) unknown_ = why.empty() ? "a RewriteCond expr is not modelled" : why;
+      ok = t == Tri::yes;
+      if (c.pattern.negated) ok = !ok;
+      if (c.or_next) {
+        if (!ok) continue;
+        while (i + 1 < r.conds.size() && r.conds[i].or_next) ++i;
+        continue;
+      }
+      if (!ok) return false;
+      continue;
+    }
     switch (c.op) {
       case CondOp::regex: {
         if (!cr.cond_re[i]) break;
@@ -325,10 +348,10 @@ bool Engine::conditions_hold(const Rule& r, const Captures* rule_caps, Captures&
         break;
       }
       case CondOp::equal: ok = cmp(test, operand) == 0; break;
-      case CondOp::lt: ok = cmp(test, operand) < 0; break;
-      case CondOp::gt: ok = cmp(test, operand) > 0; break;
-      case CondOp::le: ok = cmp(test, operand) <= 0; break;
-      case CondOp::ge: ok = cmp(test, operand) >= 0; break;
+      case CondOp::lt: ok = lex(test, operand) < 0; break;
+      case CondOp::gt: ok = lex(test, operand) > 0; break;
+      case CondOp::le: ok = lex(test, operand) <= 0; break;
+      case CondOp::ge: ok = lex(test, operand) >= 0; break;
       case CondOp::int_eq: ok = std::atol(test.c_str()) == std::atol(operand.c_str()); break;
       case CondOp::int_ne: ok = std::atol(test.c_str()) != std::atol(operand.c_str()); break;
       case CondOp::int_lt: ok = std::atol(test.c_str()) < std::atol(operand.c_str()); break;
@@ -389,6 +412,7 @@ Engine::RuleResult Engine::apply_rule(const Rule& r, const std::string& perdir, 
     return RuleResult::status;
   }
   if (r.action == Action::none || !r.target) {
+    set_env(r, rcaps, &cond_caps, st);
     fired_rule(r, st.filename);
     return RuleResult::no_substitution;
   }
@@ -414,6 +438,7 @@ Engine::RuleResult Engine::apply_rule(const Rule& r, const std::string& perdir, 
     seen_q = seen_q || v.find('?') != std::string::npos;
     out += v;
   }
+  set_env(r, rcaps, &cond_caps, st);
   if (unsafe && !r.flags->unsafe_allow_3f) {
     st.forced = 403;
     fired_rule(r, "");
@@ -578,6 +603,13 @@ std::optional<Outcome> Engine::try_aliases(const RuleList& aliases) {
       o.fired = fired_;
       return o;
     }
+    if (found.empty() || (found[0] != '/' && !absolute_scheme_length(found))) {
+      // fixup_redir(): "cannot redirect ... target is not a valid absoluteURI or abs_path" (a
+      // RedirectMatch back-reference hides this from the start-up check).
+      Outcome o = make_answer(500, "the redirect target " + found + " is neither an absolute URL nor a /path");
+      o.fired = fired_;
+      return o;
+    }
     if (!found.empty() && found[0] == '/' && !redirect_relative()) found = construct_url(found);
     if (args && found.find('?') == std::string::npos) found += "?" + *args;
     fired_.back().url_after = found;
@@ -634,6 +666,7 @@ Outcome Engine::run_server(const ContextLists& lists) {
         return with_fired(make_answer(403, "rewritten to the file-system path " + st.filename));
       {
         // Rewritten to a URL-path: mod_alias translate_name does not run any more (SEMANTICS 2.11).
+        if (auto sections = run_sections(lists, true)) return *sections;
         Outcome o;
         o.final_path = st.filename + (st.args ? "?" + *st.args : "");
         o.note = "internal rewrite to " + o.final_path;
@@ -641,6 +674,7 @@ Outcome Engine::run_server(const ContextLists& lists) {
       }
   }
   if (auto o = try_aliases(aliases)) return *o;
+  if (auto o = run_sections(lists, false)) return *o;
   Outcome o;
   o.final_path = uri + (args ? "?" + *args : "");
   return with_fired(o);
@@ -706,6 +740,8 @@ Outcome Engine::run_per_dir() {
         }
       }
     }
+    // Sections of the .htaccess (<If>, <Files>) are not simulated: where one applies, the answer is unknown.
+    if (auto o = run_sections(lists, true)) return *o;
     // mod_alias fixups run after mod_rewrite's, on this request's URL-path.
     if (auto o = try_aliases(aliases)) return *o;
     if (!internal) {
@@ -719,6 +755,7 @@ Outcome Engine::run_per_dir() {
     std::string decoded;
     if (int st = url::apache_decode_path(*internal, decoded); st != 0) return with_fired(make_answer(st));
     uri = decoded;
+    next_internal_request_env();
   }
 }
 

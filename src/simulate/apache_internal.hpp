@@ -54,7 +54,12 @@ struct ContextLists {
   RuleList rewrites;     ///< empty when RewriteEngine is off
   RuleList aliases;
   int unsimulated = 0;   ///< rules in <Directory>, <Location>, <Files>, <If>: not simulated
+  /// Those rules (the vhost's and the main server's), in file order: run_sections() decides them.
+  std::vector<const Rule*> sections;
 };
+
+/// A three-valued answer: whether a section applies when the simulator may not know.
+enum class Tri { no, yes, unknown };
 
 /// Per-RuleSet simulator state: compiled rules (on first use: a request compiles only the candidates
 /// it tries) and the lists of each context, built on first use.
@@ -88,6 +93,9 @@ Outcome simulate_with(const RuleSet& rs, const Compiled& c, const Request& req, 
 /// Rules in <Directory>, <Location>, <Files>, <If> are not simulated.
 bool in_rule_context(const RuleSet& rs, const Rule& r);
 
+/// An error answer that an ErrorDocument full URL turns into a 302 to that URL (the others unchanged).
+Outcome apply_error_document(const RuleSet& rs, int server, Outcome o);
+
 /// The words of a directive's source text as httpd splits them (quotes removed, `\` kept).
 std::vector<std::string> directive_words(std::string_view original);
 
@@ -117,6 +125,9 @@ class Engine {
 
   Outcome run_server(const ContextLists& lists);
   Outcome run_per_dir();
+  /// Why the answer is not known ("" = it is): a value the request read that the simulator cannot know
+  /// (an environment variable set outside mod_rewrite, ...). The caller turns the outcome into unknown.
+  const std::string& unknown() const { return unknown_; }
 
  private:
   enum class RuleResult { no_match, matched, no_substitution, status, limit };
@@ -142,7 +153,21 @@ class Engine {
   const Compiled& c_;
   const Request& req_;
   const SimOptions& opts_;
+  // Semantics beyond the rule lists (environment, ...): apache_semantics.cpp.
+  void set_env(const Rule& r, const Captures* rule_caps, const Captures* cond_caps, RewriteState& st);
+  std::string env_value(std::string_view name) const;
+  void next_internal_request_env();
+  // Per-directory sections of a server config (<If>, <Location>, <Directory>, <Files>): the fixup phase.
+  std::optional<Outcome> run_sections(const ContextLists& lists, bool rewritten);
+  Tri block_applies(int block, std::string& why) const;
+  Tri rule_applies(const Rule& r, std::string& why) const;
+  Tri expr_holds(std::string_view expr, std::string& why) const;
+  std::optional<std::string> expr_variable(std::string_view name) const;
+
   std::string perdir_;  ///< filesystem directory of the .htaccess (per-dir), '/'-terminated
+  /// r->subprocess_env as mod_rewrite's [E=] leaves it (names compared case-insensitively, as apr tables).
+  std::vector<std::pair<std::string, std::string>> env_;
+  mutable std::string unknown_;  ///< see unknown()
   std::vector<FiredRule> fired_;
 };
 

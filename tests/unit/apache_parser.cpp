@@ -385,6 +385,14 @@ TEST_CASE("sections of every kind become blocks with the right kind and parent")
   CHECK(p.rs.blocks[0].end.line == 20);
 }
 
+TEST_CASE("an unclosed conditional section that holds is read to the end of the file, as httpd 2.4 does") {
+  auto p = parse("<IfModule mod_rewrite.c>\nRewriteEngine On\nRewriteRule ^/a$ /b [R=301,L]\n");
+  CHECK(p.diags.find("never closed") == std::string::npos);
+  CHECK(p.rs.rules.size() == 1);
+  auto q = parse("<IfModule !mod_rewrite.c>\nRedirect /a /b\n");
+  CHECK(q.diags.find("1:1 RL001 <IfModule> section is never closed") != std::string::npos);
+}
+
 TEST_CASE("unbalanced and mismatched tags are errors at the line where they happen, and all are reported") {
   auto p = parse("<IfModule x>\n<Directory /a>\n</IfModule>\n</Directory>\n</Files>\n<VirtualHost *:80\n<Location /z>\n");
   CHECK(p.diags.find("3:1 RL001 expected </Directory> but saw </IfModule>") != std::string::npos);

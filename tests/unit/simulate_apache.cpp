@@ -161,3 +161,43 @@ TEST_CASE("the same RuleSet is compiled once and answers many requests quickly")
   Sim s(text, Format::apache);
   for (int i = 0; i < 2000; ++i) CHECK(s.tsv("/p199/x") == "301 http://example.com/q199/x");
 }
+
+TEST_CASE("an %{ENV:NAME} that SetEnvIf may set makes the answer unknown, not empty") {
+  Sim s("RewriteEngine On\nSetEnvIf Host ^www proto=https\nRewriteRule ^/p$ %{ENV:proto}://example.org/x [R=301,L]\n"
+        "RewriteRule ^/q$ /q/%{ENV:other} [R=301,L]\n",
+        Format::apache);
+  Outcome o = s.run("/p");
+  CHECK(o.kind == OutcomeKind::limit);
+  CHECK(o.note.find("SetEnvIf at line 2") != std::string::npos);
+  CHECK(s.tsv("/q") == "301 http://example.com/q/");
+}
+
+TEST_CASE("an <If> with a file test, a RewriteMap lookup and a RewriteRule in <Directory> are unknown where they apply") {
+  Sim s("<VirtualHost *:80>\nServerName example.com\n<If \"-f %{REQUEST_FILENAME}\">\nRedirect 301 /f /g\n</If>\n"
+        "<If \"%{HTTP_HOST} == 'example.com'\">\nRedirect 301 /h /i\n</If>\n"
+        "<Directory /var/www/html>\nRewriteEngine On\nRewriteRule ^d$ /e [R=301,L]\n</Directory>\n</VirtualHost>\n",
+        Format::apache);
+  CHECK(s.tsv("http://example.com/f") == "limit -");
+  CHECK(s.run("http://example.com/h").note.find("RewriteRule inside a <Directory>") != std::string::npos);
+  Sim f("<If \"-f %{REQUEST_FILENAME}\">\nRedirect 301 /f /g\n</If>\n<If \"%{QUERY_STRING} == 'x'\">\nRedirect 301 /h /i\n</If>\n",
+        Format::apache);
+  CHECK(f.run("/f").note.find("test -f") != std::string::npos);
+  CHECK(f.tsv("/h?x") == "301 http://example.com/i?x");
+  CHECK(f.tsv("/h") == "- -");
+  Sim m("RewriteEngine On\nRewriteMap lc int:tolower\nRewriteRule ^/m/(.*)$ /n/${lc:$1} [R=301,L]\n", Format::apache);
+  CHECK(m.tsv("/m/A") == "limit -");
+  CHECK(m.tsv("/other") == "- -");
+  Sim n("<VirtualHost *:80>\n<Location /loc>\nRewriteEngine On\nRewriteRule ^ /x [R=301,L]\n</Location>\n</VirtualHost>\n",
+        Format::apache);
+  CHECK(n.tsv("/loc/a") == "limit -");
+  CHECK(n.tsv("/elsewhere") == "- -");
+}
+
+TEST_CASE("<ElseIf> and <Else> apply only when the sections before them in the chain did not") {
+  Sim s("<If \"%{QUERY_STRING} == 'a'\">\nRedirect 301 /x /from-if\n</If>\n<ElseIf \"%{QUERY_STRING} =~ /^b/\">\n"
+        "Redirect 301 /x /from-elseif\n</ElseIf>\n<Else>\nRedirect 301 /x /from-else\n</Else>\n",
+        Format::apache);
+  CHECK(s.tsv("/x?a") == "301 http://example.com/from-if?a");
+  CHECK(s.tsv("/x?bb") == "301 http://example.com/from-elseif?bb");
+  CHECK(s.tsv("/x?c") == "301 http://example.com/from-else?c");
+}
