@@ -1029,7 +1029,7 @@ class Reader {
     // nginx resolves a relative include against its configuration prefix (the directory of nginx.conf,
     // `nginx -p/-c`), not against the including file (checked with nginx 1.22: an include in
     // sites/site.conf of snippets/x.conf opens conf/snippets/x.conf).
-    std::string full = fs::path(pat).is_absolute() ? pat : (fs::path(prefix_dir()) / pat).string();
+    std::string full = fs::path(pat).is_absolute() || prefix_dir() == "." ? pat : (fs::path(prefix_dir()) / pat).string();
     std::vector<std::string> paths;
     if (has_glob(pat)) {
       glob_t g{};
