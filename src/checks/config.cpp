@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "checks/registry.hpp"
+#include "model/source.hpp"
 
 namespace rl {
 
@@ -123,15 +124,17 @@ bool parse_config(std::string_view text, const std::string& path, Config& out, s
   return errors.size() == before;
 }
 
+/// A .redirlint.yaml larger than this is refused.
+constexpr std::size_t kMaxConfigBytes = 4u << 20;
+
 bool load_config(const std::string& path, Config& out, std::vector<ConfigError>& errors) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    errors.push_back({path, 0, 0, "cannot read config file"});
+  // Bounded while reading; a directory (--config DIR) or a device is an error, never the defaults.
+  std::string text, why;
+  if (read_bounded(path, kMaxConfigBytes, text, why) != ReadStatus::ok) {
+    errors.push_back({path, 0, 0, "cannot read config file: " + why});
     return false;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_config(text.str(), path, out, errors);
+  return parse_config(text, path, out, errors);
 }
 
 std::string find_config(const std::string& file) {

@@ -4,6 +4,7 @@
 #include "cli/inputs.hpp"
 #include "cli/trace_support.hpp"
 #include "report/graph.hpp"
+#include "report/report.hpp"
 
 namespace rl::cli {
 
@@ -23,10 +24,21 @@ int run_graph(const GraphArgs& a) {
   if (report_config_errors(in)) return kExitUsage;
   for (const Diagnostic& d : in.unreadable_diags)
     std::cerr << "redirlint: " << files.path(d.range.file) << ": " << d.message << "\n";
+  // A file that does not parse has no graph to draw: its errors (gcc lines on stderr), exit 2, and
+  // only the graphs of the files that parsed (an empty graph would read as "no redirects").
+  std::vector<Diagnostic> errors;
   std::vector<RedirectGraph> graphs;
-  for (const RuleSet& rs : in.sets) graphs.push_back(build_graph(rs, files.path(rs.file), configured_max_hops(files.path(rs.file), a.input.config)));
+  for (const RuleSet& rs : in.sets) {
+    bool parsed = true;
+    for (const Diagnostic& d : rs.parse_diags)
+      if (d.code == "RL001") errors.push_back(d), parsed = false;
+    if (parsed)
+      graphs.push_back(build_graph(rs, files.path(rs.file), configured_max_hops(files.path(rs.file), a.input.config)));
+  }
+  sort_diagnostics(errors, files);
+  std::cerr << render_gcc(errors, files);
   std::cout << (a.output == "mermaid" ? render_mermaid(graphs) : render_dot(graphs));
-  return in.unreadable ? kExitBadInput : kExitClean;
+  return in.unreadable || !errors.empty() ? kExitBadInput : kExitClean;
 }
 
 }  // namespace

@@ -1,16 +1,20 @@
 #include "cli/inputs.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <tuple>
 #include <utility>
 
 #include "analysis/automaton.hpp"
 #include "checks/config.hpp"
 #include "cli/commands.hpp"
+#include "parse/detect.hpp"
 #include "util/regex.hpp"
 
 namespace fs = std::filesystem;
@@ -20,6 +24,14 @@ namespace rl::cli {
 void add_input_options(CLI::App& cmd, InputOptions& in) {
   cmd.add_option("--format", in.format, "input format: apache, htaccess, nginx, yaml, netlify (default: detect)");
   cmd.add_option("--htaccess-dir", in.htaccess_dir, "URL path of the .htaccess file's directory (default /)");
+  cmd.add_option("--stdin-filename", in.stdin_filename,
+                 "the path that stdin (-) stands for: its format, .redirlint.yaml and the name in messages");
+  cmd.add_option("--include-root", in.include_root,
+                 "directory that nginx includes and map files must stay inside (default: the checked file's "
+                 "directory, or --nginx-prefix)");
+  cmd.add_option("--nginx-prefix", in.nginx_prefix,
+                 "local copy of nginx's configuration directory (where nginx.conf is): relative include paths "
+                 "are resolved against it, as nginx does (default: the checked file's directory)");
   add_limit_options(cmd, in.limits);
 }
 
@@ -96,6 +108,17 @@ bool make_parse_options(const InputOptions& in, ParseOptions& out) {
     out.format = f;
   }
   if (!in.htaccess_dir.empty()) out.htaccess_dir = normalise_dir(in.htaccess_dir);
+  out.stdin_name = in.stdin_filename;
+  for (auto [dir, opt, field] : {std::tuple{&in.include_root, "--include-root", &out.include_root},
+                                 std::tuple{&in.nginx_prefix, "--nginx-prefix", &out.nginx_prefix}}) {
+    if (dir->empty()) continue;
+    std::error_code ec;
+    if (!fs::is_directory(*dir, ec)) {
+      std::cerr << "redirlint: " << opt << " " << *dir << ": not a directory\n";
+      return false;
+    }
+    *field = fs::weakly_canonical(*dir, ec).string();
+  }
   apply_parse_limits(in.limits, out);
   apply_global_limits(in.limits);
   auto resolver = std::make_shared<LimitResolver>(in.limits, in.config);
@@ -109,31 +132,59 @@ bool make_parse_options(const InputOptions& in, ParseOptions& out) {
 
 namespace {
 
-void walk(const fs::path& dir, std::vector<std::string>& out) {
+/// A directory that could not be listed during a walk, and why.
+struct WalkError {
+  std::string path, why;
+};
+
+// One directory level at a time (not recursive_directory_iterator, which skips an unreadable
+// subdirectory in silence or ends the whole walk): every directory that cannot be listed is reported.
+void walk_dir(const fs::path& dir, std::vector<std::string>& found, std::vector<WalkError>& errors, int depth) {
   std::error_code ec;
-  std::vector<std::string> found;
-  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+  fs::directory_iterator it(dir, ec);
+  if (ec) {
+    errors.push_back({dir.string(), ec.message()});
+    return;
+  }
+  std::vector<fs::path> subdirs;
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
     const fs::path& p = it->path();
     std::string name = p.filename().string();
-    if (it->is_directory(ec)) {
-      if (name.size() > 1 && name[0] == '.' ) it.disable_recursion_pending();
-      if (name == "node_modules" || name == "build") it.disable_recursion_pending();
+    std::error_code e2;
+    if (it->is_directory(e2)) {
+      // Hidden folders, node_modules and build trees are not configuration; a symlinked folder is not
+      // followed (it may lead back up the tree).
+      bool skip = (name.size() > 1 && name[0] == '.') || name == "node_modules" || name == "build" || it->is_symlink(e2);
+      if (!skip) subdirs.push_back(p);
       continue;
     }
-    if (!it->is_regular_file(ec) || !is_recognised_name(p.string()) || name == ".redirlint.yaml") continue;
+    if (!it->is_regular_file(e2) || !is_recognised_name(p.string()) || name == ".redirlint.yaml") continue;
     // A walk meets YAML of every kind (CI workflows, test suites, other tools' maps): read only our rule
     // files. A YAML file named on the command line is always read (and told apart by the parser).
-    Format f;
-    if (detect_format(p.string(), "", f) && f == Format::yaml) {
-      std::ifstream in(p, std::ios::binary);
-      std::string head(64 * 1024, '\0');
-      in.read(head.data(), static_cast<std::streamsize>(head.size()));
-      head.resize(static_cast<std::size_t>(in.gcount()));
-      if (!looks_like_rule_file(head)) continue;
+    if (name_format(p.string()) == Format::yaml) {
+      std::string head, why;
+      int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd >= 0) {
+        head.resize(64 * 1024);
+        ssize_t n = ::read(fd, head.data(), head.size());
+        head.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+        ::close(fd);
+      }
+      if (fd >= 0 && !looks_like_rule_file(head)) continue;  // unreadable: kept, so that it is reported
     }
     found.push_back(p.string());
   }
+  if (ec) errors.push_back({dir.string(), ec.message()});
+  if (depth >= 256) {
+    if (!subdirs.empty()) errors.push_back({dir.string(), "folders nested more than 256 deep; not walked"});
+    return;
+  }
+  for (const fs::path& d : subdirs) walk_dir(d, found, errors, depth + 1);
+}
+
+void walk(const fs::path& dir, std::vector<std::string>& out, std::vector<WalkError>& errors) {
+  std::vector<std::string> found;
+  walk_dir(dir, found, errors, 0);
   std::sort(found.begin(), found.end());
   out.insert(out.end(), found.begin(), found.end());
 }
@@ -160,45 +211,46 @@ DisposeAtExit::~DisposeAtExit() {
 
 Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& opts, SourceFiles& files) {
   std::vector<std::string> expanded;
+  std::vector<WalkError> walk_errors;
   for (const std::string& p : paths) {
     std::error_code ec;
-    if (p != "-" && fs::is_directory(p, ec)) walk(p, expanded);
+    if (p != "-" && fs::is_directory(p, ec)) walk(p, expanded, walk_errors);
     else expanded.push_back(p);
   }
   Loaded out;
+  for (const WalkError& e : walk_errors) {
+    out.unreadable = true;
+    FileId fid = files.add(e.path, "");
+    out.unreadable_diags.push_back(
+        make_diagnostic("RL001", SourceRange{fid, 0, 0, 0, 0}, "cannot read directory: " + e.why + "; its files are not checked"));
+  }
   for (const std::string& p : expanded) {
+    // stdin is named by --stdin-filename for detection, config lookup and messages.
+    const std::string shown = p != "-" ? p : opts.stdin_name.empty() ? "<stdin>" : opts.stdin_name;
     ParseOptions file_opts = opts;
-    if (opts.per_file) opts.per_file(p, file_opts);
-    FileId id;
-    std::string err;
-    bool ok;
-    std::error_code ec;
-    if (auto size = p == "-" ? 0 : fs::file_size(p, ec); !ec && size > file_opts.max_file_bytes) {
-      // Refused before reading: a huge file is never loaded into memory.
-      FileId fid = files.add(p, "");
+    if (opts.per_file) opts.per_file(p == "-" && !opts.stdin_name.empty() ? opts.stdin_name : p, file_opts);
+    std::string text, err;
+    // Bounded while reading: /dev/zero, a FIFO or 300 MB on stdin never fill memory.
+    ReadStatus r = p == "-" ? read_fd_bounded(0, file_opts.max_file_bytes, text, err)
+                            : read_bounded(p, file_opts.max_file_bytes, text, err);
+    if (r == ReadStatus::too_large) {
+      FileId fid = files.add(shown, "");
       RuleSet rs;
       rs.file = fid;
       rs.files.push_back(fid);
-      rs.parse_diags.push_back(make_diagnostic(
-          "RL001", SourceRange{fid, 0, 0, 0, 0},
-          "file is " + std::to_string(size) + " bytes, over the limit; not read (" +
-              limit_hint(LimitId::file_bytes, file_opts.max_file_bytes) + ")"));
+      rs.parse_diags.push_back(make_diagnostic("RL001", SourceRange{fid, 0, 0, 0, 0},
+                                               "file has " + err + ", over the limit; not read (" +
+                                                   limit_hint(LimitId::file_bytes, file_opts.max_file_bytes) + ")"));
       out.sets.push_back(std::move(rs));
       continue;
     }
-    if (p == "-") {
-      std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-      id = files.add("<stdin>", std::move(text));
-      ok = true;
-    } else {
-      ok = files.load(p, id, err);
-    }
-    if (!ok) {
+    if (r != ReadStatus::ok) {
       out.unreadable = true;
-      FileId fid = files.add(p, "");
+      FileId fid = files.add(shown, "");
       out.unreadable_diags.push_back(make_diagnostic("RL001", SourceRange{fid, 0, 0, 0, 0}, "cannot read file: " + err));
       continue;
     }
+    FileId id = files.add(shown, std::move(text));
     out.sets.push_back(parse_file(files, id, file_opts));
   }
   out.config_errors = std::exchange(pending_config_errors(), {});

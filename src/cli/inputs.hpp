@@ -16,6 +16,9 @@ struct InputOptions {
   std::string format;        ///< --format ("" = detect)
   std::string htaccess_dir;  ///< --htaccess-dir ("" = "/")
   Limits limits;             ///< --max-file-bytes ... (util/limits.hpp); unset = the file's config, then the default
+  std::string stdin_filename;  ///< --stdin-filename: the path stdin stands for ("" = "<stdin>")
+  std::string include_root;    ///< --include-root: includes must resolve inside it ("" = the checked file's directory)
+  std::string nginx_prefix;    ///< --nginx-prefix: local copy of nginx's conf directory for relative includes
   std::string config;        ///< the config file whose limits apply ("" = the nearest .redirlint.yaml of each file)
 };
 

@@ -1,6 +1,8 @@
 #include "cli/trace_support.hpp"
 
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <iostream>
 
 #include "checks/config.hpp"
@@ -42,11 +44,14 @@ bool make_request_base(const TraceRequestOptions& o, Request& base, SimOptions& 
 }
 
 bool read_url_lines(const std::string& path, std::vector<std::string>& out, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot read '" + path + "'";
+  // Bounded while reading (a FIFO or /dev/zero never fills memory); a directory or device is refused.
+  std::string text, why;
+  if (ReadStatus r = read_bounded(path, kMaxUrlFileBytes, text, why); r != ReadStatus::ok) {
+    error = "cannot read '" + path + "': " + (r == ReadStatus::too_large ? why + " (the limit of --urls is " +
+                                                  std::to_string(kMaxUrlFileBytes) + " bytes)" : why);
     return false;
   }
+  std::istringstream in(std::move(text));
   std::string line;
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -58,6 +63,13 @@ bool read_url_lines(const std::string& path, std::vector<std::string>& out, std:
 }
 
 int load_rules(const std::string& path, const ParseOptions& popts, SourceFiles& files, Loaded& in, const RuleSet*& rs) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    // One rules file is simulated at a time: a directory would silently mean its first file.
+    std::cerr << "redirlint: " << path << " is a directory: name one rules file (each file is its own server "
+                 "configuration; `redirlint check` reads a whole tree)\n";
+    return kExitUsage;
+  }
   in = load_inputs({path}, popts, files);
   if (report_config_errors(in)) return kExitUsage;
   std::vector<Diagnostic> diags = in.unreadable_diags;

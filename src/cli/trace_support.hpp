@@ -26,6 +26,8 @@ void add_request_options(CLI::App& cmd, TraceRequestOptions& o);
 bool make_request_base(const TraceRequestOptions& o, Request& base, SimOptions& sim, std::string& error);
 
 /// Appends the requests of a --urls file (blank lines and `#` comments skipped).
+/// A --urls file larger than this is refused (read bounded: a FIFO or device never fills memory).
+inline constexpr std::size_t kMaxUrlFileBytes = 1u << 30;
 bool read_url_lines(const std::string& path, std::vector<std::string>& out, std::string& error);
 
 /// Loads and parses one rules file. Prints parse diagnostics on stderr. Returns kExitClean,

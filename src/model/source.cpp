@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <string>
 
 namespace rl {
 
@@ -22,32 +26,67 @@ FileId SourceFiles::add(std::string path, std::string text) {
   return static_cast<FileId>(files_.size() - 1);
 }
 
-bool SourceFiles::load(const std::string& path, FileId& id, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = std::strerror(errno);
-    return false;
+ReadStatus read_fd_bounded(int fd, std::size_t max_bytes, std::string& text, std::string& error) {
+  text.clear();
+  struct stat st{};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+      error = std::to_string(st.st_size) + " bytes";
+      return ReadStatus::too_large;
+    }
+    text.reserve(static_cast<std::size_t>(st.st_size));
   }
-  // Read straight into the file's own string (no second copy of a large file); a stream whose size
-  // cannot be told (a pipe) is read in chunks.
-  std::string text;
-  in.seekg(0, std::ios::end);
-  std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (size > 0 && in) {
-    text.resize(static_cast<std::size_t>(size));
-    in.read(text.data(), size);
-    text.resize(static_cast<std::size_t>(in.gcount()));
-  }
-  in.clear();
   char chunk[1 << 16];
-  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) text.append(chunk, static_cast<std::size_t>(in.gcount()));
-  if (in.bad()) {
-    error = "read error";
-    return false;
+  for (;;) {
+    ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = std::strerror(errno);
+      text.clear();
+      return ReadStatus::error;
+    }
+    if (n == 0) return ReadStatus::ok;
+    if (text.size() + static_cast<std::size_t>(n) > max_bytes) {  // checked while reading: never more than the bound + one chunk
+      error = "more than " + std::to_string(max_bytes) + " bytes";
+      text.clear();
+      text.shrink_to_fit();
+      return ReadStatus::too_large;
+    }
+    text.append(chunk, static_cast<std::size_t>(n));
   }
-  id = add(path, std::move(text));
-  return true;
+}
+
+ReadStatus read_bounded(const std::string& path, std::size_t max_bytes, std::string& text, std::string& error) {
+  text.clear();
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0) {
+    error = std::strerror(errno);
+    return ReadStatus::error;
+  }
+  // Only regular files and pipes hold a configuration; a device (/dev/zero, a tty), a directory or a
+  // socket is refused before it is opened (opening some devices has effects of its own).
+  if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+    error = S_ISDIR(st.st_mode)   ? "is a directory"
+            : S_ISCHR(st.st_mode) ? "is a character device, not a regular file"
+            : S_ISBLK(st.st_mode) ? "is a block device, not a regular file"
+                                  : "is not a regular file";
+    return ReadStatus::not_regular;
+  }
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = std::strerror(errno);
+    return ReadStatus::error;
+  }
+  ReadStatus r = read_fd_bounded(fd, max_bytes, text, error);
+  ::close(fd);
+  return r;
+}
+
+ReadStatus SourceFiles::load(const std::string& path, FileId& id, std::string& error, std::size_t max_bytes) {
+  std::string text;
+  ReadStatus r = read_bounded(path, max_bytes, text, error);
+  if (r == ReadStatus::ok) id = add(path, std::move(text));
+  return r;
 }
 
 std::string_view SourceFiles::line_text(FileId id, std::uint32_t line) const {

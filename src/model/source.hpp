@@ -27,13 +27,25 @@ struct SourceFile {
   std::vector<std::uint32_t> line_starts;  ///< byte offset of each line's first byte; [0] == 0
 };
 
+/// Why a bounded read did not return the file's text.
+enum class ReadStatus { ok, error, not_regular, too_large };
+
+/// Reads at most `max_bytes` bytes of `path` (a regular file, or a FIFO / pipe such as `<(...)`):
+/// the bound holds while reading, so /dev/zero or an endless pipe never fills memory. Devices,
+/// directories and sockets are refused (not_regular) without reading a byte; `error` says what it is
+/// (or the strerror text). too_large: the stream has more than `max_bytes` bytes (`text` is cleared).
+ReadStatus read_bounded(const std::string& path, std::size_t max_bytes, std::string& text, std::string& error);
+/// The same for an open descriptor (stdin = 0), which is never closed here.
+ReadStatus read_fd_bounded(int fd, std::size_t max_bytes, std::string& text, std::string& error);
+
 /// Owns every file read in one run (inputs and nginx includes). FileIds index into it and stay valid.
 class SourceFiles {
  public:
   /// Adds a file whose text is already in memory. Returns its id.
   FileId add(std::string path, std::string text);
-  /// Reads `path` from disk; on failure returns false and sets `error` (strerror text).
-  bool load(const std::string& path, FileId& id, std::string& error);
+  /// Reads `path` from disk (read_bounded, at most `max_bytes`); on failure returns the status and sets
+  /// `error`; on ok, `id` is the new file.
+  ReadStatus load(const std::string& path, FileId& id, std::string& error, std::size_t max_bytes);
 
   const SourceFile& get(FileId id) const { return files_.at(id); }
   const std::string& path(FileId id) const { return files_.at(id).path; }

@@ -160,6 +160,10 @@ class Reader {
   std::vector<Frame> stack_;
   std::vector<FileId> include_chain_;
   std::size_t includes_read_ = 0;
+  static constexpr std::size_t kMaxIncludedFiles = 10000;
+  std::string include_root_;  // canonical, filled on first use
+  std::set<std::pair<FileId, std::size_t>> include_reported_;         // includes already resolved
+  std::map<std::pair<FileId, std::size_t>, std::vector<FileId>> include_ids_;  // the files each one loaded
   bool reported_depth_ = false;
   std::vector<MapDef> maps_;
   /// Parallel to rs_.rules until finish(): Pending::match_is_all of each rule (rules are stored once,
@@ -1090,73 +1094,129 @@ class Reader {
       error(f, args[0].begin, end, msg::arg_count("include"));
       return;
     }
+    // A file included from several places reports its own include's problems once.
+    if (!include_reported_.insert({f, args[0].begin}).second) {
+      replay_include(f, args, end);
+      return;
+    }
     const std::string& pat = args[1].value;
     namespace fs = std::filesystem;
-    std::vector<std::string> bases;
-    if (fs::path(pat).is_absolute()) bases.push_back("");
-    else {
-      bases.push_back(fs::path(files_.path(f)).parent_path().string());
-      if (root_dir_ != bases.back()) bases.push_back(root_dir_);
-    }
+    // nginx resolves a relative include against its configuration prefix (the directory of nginx.conf,
+    // `nginx -p/-c`), not against the including file (checked with nginx 1.22: an include in
+    // sites/site.conf of snippets/x.conf opens conf/snippets/x.conf).
+    std::string full = fs::path(pat).is_absolute() || prefix_dir() == "." ? pat : (fs::path(prefix_dir()) / pat).string();
     std::vector<std::string> paths;
-    for (const std::string& b : bases) {
-      std::string full = b.empty() ? pat : (fs::path(b) / pat).string();
-      if (has_glob(pat)) {
-        glob_t g{};
-        if (::glob(full.c_str(), 0, nullptr, &g) == 0)
-          for (std::size_t i = 0; i < g.gl_pathc; ++i) paths.emplace_back(g.gl_pathv[i]);
-        ::globfree(&g);
-      } else {
-        std::error_code ec;
-        if (fs::is_regular_file(full, ec)) paths.push_back(full);
-      }
-      if (!paths.empty()) break;
+    if (has_glob(pat)) {
+      glob_t g{};
+      if (::glob(full.c_str(), 0, nullptr, &g) == 0)
+        for (std::size_t i = 0; i < g.gl_pathc; ++i) paths.emplace_back(g.gl_pathv[i]);
+      ::globfree(&g);
+    } else {
+      std::error_code ec;
+      if (fs::exists(full, ec)) paths.push_back(full);
     }
     if (paths.empty()) {
       unmodelled(f, args, end, true);
       diag("RL006", f, args[0].begin, end,
            std::string(has_glob(pat) ? "include pattern " : "included file ") + msg::quote(pat) +
-               (has_glob(pat) ? " matches no file" : " not found") + " next to " + msg::quote(files_.path(f)) +
-               "; its rules are not checked");
+               (has_glob(pat) ? " matches no file" : " not found") + " in " + msg::quote(prefix_dir()) +
+               " (nginx resolves relative includes against its configuration directory: --nginx-prefix DIR names "
+               "the local copy); its rules are not checked");
       return;
     }
     std::sort(paths.begin(), paths.end());  // nginx uses glob(3), which sorts
-    for (const std::string& p : paths) include_one(f, args, end, p);
+    std::vector<FileId> ids;
+    std::size_t over = 0;
+    for (const std::string& p : paths) {
+      if (includes_read_ >= kMaxIncludedFiles) {
+        ++over;
+        continue;
+      }
+      if (auto id = load_include(f, args, end, p)) ids.push_back(*id), ++includes_read_;
+    }
+    if (over)
+      error(f, args[0].begin, end,
+            "more than " + std::to_string(kMaxIncludedFiles) + " included files in one configuration: " +
+                std::to_string(over) + " file(s) of this include are not read (a fixed limit of redirlint)");
+    include_ids_[{f, args[0].begin}] = ids;
+    for (FileId id : ids) read_include(f, args, end, id);
   }
 
-  void include_one(FileId f, const std::vector<Token>& args, std::size_t end, const std::string& path) {
+  // The same include met again (its file included twice): read the files it loaded the first time.
+  void replay_include(FileId f, const std::vector<Token>& args, std::size_t end) {
+    auto it = include_ids_.find({f, args[0].begin});
+    if (it == include_ids_.end()) return;
+    std::vector<FileId> ids = it->second;
+    for (FileId id : ids) read_include(f, args, end, id);
+  }
+
+  std::string prefix_dir() const {
+    if (!opts_.nginx_prefix.empty()) return opts_.nginx_prefix;
+    return root_dir_.empty() ? std::string(".") : root_dir_;
+  }
+
+  // Includes must stay in the tree of the file being checked (or --include-root): a config from a pull
+  // request must not make redirlint read, or quote, /etc/shadow or ../../secret/env.
+  const std::string& include_root() {
+    if (include_root_.empty()) {
+      namespace fs = std::filesystem;
+      std::error_code ec;
+      std::string r = !opts_.include_root.empty() ? opts_.include_root : prefix_dir();
+      include_root_ = fs::weakly_canonical(fs::absolute(r, ec), ec).string();
+      if (include_root_.empty()) include_root_ = "/";
+    }
+    return include_root_;
+  }
+
+  static bool inside(const std::string& path, const std::string& root) {
+    if (root == "/") return true;
+    return path.size() > root.size() && path.compare(0, root.size(), root) == 0 && path[root.size()] == '/';
+  }
+
+  // Loads one file an include names (nothing parsed yet); nullopt, and a diagnostic, when it cannot.
+  std::optional<FileId> load_include(FileId f, const std::vector<Token>& args, std::size_t end, const std::string& path) {
     namespace fs = std::filesystem;
     std::error_code ec;
-    std::string key = fs::weakly_canonical(path, ec).string();
-    if (ec) key = path;
-    FileId id = 0;
+    std::string key = fs::weakly_canonical(fs::absolute(path, ec), ec).string();
+    if (ec || key.empty()) key = path;
+    if (!inside(key, include_root())) {
+      error(f, args[0].begin, end,
+            "included file " + msg::quote(path) + " is outside " + msg::quote(include_root()) +
+                " and is not read (--include-root DIR allows includes under DIR)");
+      return std::nullopt;
+    }
     auto it = loaded_.find(key);
-    if (it != loaded_.end()) {
-      id = it->second;
-    } else if (key == fs::weakly_canonical(files_.path(root_), ec).string()) {
-      id = root_;
-    } else {
-      std::string why;
-      auto size = fs::file_size(path, ec);
-      if (!ec && size > opts_.max_file_bytes) {
+    if (it != loaded_.end()) return it->second;
+    if (key == fs::weakly_canonical(fs::absolute(files_.path(root_), ec), ec).string()) return root_;
+    std::string why;
+    FileId id = 0;
+    switch (files_.load(path, id, why, opts_.max_file_bytes)) {
+      case ReadStatus::ok:
+        loaded_[key] = id;
+        rs_.files.push_back(id);
+        return id;
+      case ReadStatus::too_large:
         error(f, args[0].begin, end, "included file " + msg::quote(path) + " is larger than the limit; not read (" +
                                          limit_hint(LimitId::file_bytes, opts_.max_file_bytes) + ")");
-        return;
-      }
-      if (!files_.load(path, id, why)) {
-        unmodelled(f, args, end, true);
-        diag("RL006", f, args[0].begin, end, "cannot read included file " + msg::quote(path) + ": " + why);
-        return;
-      }
-      loaded_[key] = id;
-      rs_.files.push_back(id);
+        return std::nullopt;
+      case ReadStatus::not_regular:
+        // nginx -t fails on it too (it cannot read a directory or a device as a configuration file).
+        error(f, args[0].begin, end, "included path " + msg::quote(path) + " " + why + "; not read");
+        return std::nullopt;
+      case ReadStatus::error: break;
     }
+    unmodelled(f, args, end, true);
+    diag("RL006", f, args[0].begin, end, "cannot read included file " + msg::quote(path) + ": " + why);
+    return std::nullopt;
+  }
+
+  void read_include(FileId f, const std::vector<Token>& args, std::size_t end, FileId id) {
     bool cycle = id == root_ || std::find(include_chain_.begin(), include_chain_.end(), id) != include_chain_.end();
     if (cycle) {
-      error(f, args[0].begin, end, "include cycle: " + msg::quote(path) + " is already being read");
+      error(f, args[0].begin, end, "include cycle: " + msg::quote(files_.path(id)) + " is already being read");
       return;
     }
-    if (static_cast<int>(include_chain_.size()) >= opts_.max_include_depth || ++includes_read_ > 10000) {
+    if (static_cast<int>(include_chain_.size()) >= opts_.max_include_depth) {
       error(f, args[0].begin, end, "includes nested too deep; not read (" +
                                        limit_hint(LimitId::include_depth, static_cast<std::uint64_t>(opts_.max_include_depth)) + ")");
       return;

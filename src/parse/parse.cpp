@@ -9,42 +9,37 @@ namespace rl {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string o(s);
-  for (char& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return o;
-}
-
-std::string_view basename(std::string_view p) {
-  auto slash = p.find_last_of('/');
-  return slash == std::string_view::npos ? p : p.substr(slash + 1);
-}
-
-bool ends_with(std::string_view s, std::string_view suf) {
-  return s.size() >= suf.size() && s.substr(s.size() - suf.size()) == suf;
-}
-
-// Content sniffing for *.conf and unknown names: nginx uses `;` and braces, Apache uses <Tags> and
-// capitalised directives.
-bool looks_like_nginx(std::string_view text) {
-  std::size_t score_nginx = 0, score_apache = 0;
-  std::size_t pos = 0;
-  int lines = 0;
-  while (pos < text.size() && lines < 400) {
-    auto e = text.find('\n', pos);
-    std::string_view line = text.substr(pos, e == std::string_view::npos ? std::string_view::npos : e - pos);
-    pos = e == std::string_view::npos ? text.size() : e + 1;
-    ++lines;
-    auto b = line.find_first_not_of(" \t\r");
-    if (b == std::string_view::npos) continue;
-    line = line.substr(b);
-    if (line[0] == '#') continue;
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
-    if (line.empty()) continue;
-    if (line.back() == ';' || line.back() == '{' || line == "}") ++score_nginx;
-    if (line[0] == '<' || line.rfind("Rewrite", 0) == 0 || line.rfind("Redirect", 0) == 0) ++score_apache;
+// The servers' own refusals of a whole file, reproduced (evidence: tests/robustness/refused.py, run
+// against apache2 2.4 and nginx): a UTF-8 byte order mark, and for Apache lone-CR line endings.
+std::optional<Diagnostic> check_server_refusals(const SourceFiles& files, FileId id, Format f) {
+  const std::string& t = files.get(id).text;
+  if (t.rfind("\xEF\xBB\xBF", 0) == 0) {
+    std::string said = f == Format::nginx
+                           ? "nginx -t: unknown directive \"\\xEF\\xBB\\xBF...\" (emerg): the server does not start"
+                       : f == Format::htaccess
+                           ? "Apache answers 500 for every request: Invalid command '\\xef\\xbb\\xbf...'"
+                       : f == Format::apache ? "apache2 -t: Invalid command '\\xef\\xbb\\xbf...': the server does not start"
+                                             : "";
+    if (!said.empty())
+      return make_diagnostic("RL001", files.range(id, 0, 3),
+                             "the file starts with a UTF-8 byte order mark (EF BB BF), which " +
+                                 std::string(to_string(f)) + " reads as part of the first directive (" + said +
+                                 "); save the file without the BOM; not read");
   }
-  return score_nginx > score_apache;
+  if (f == Format::apache || f == Format::htaccess) {
+    // Apache ends a line only at LF; a CR elsewhere is a space, so the text after it is more
+    // arguments of the same directive (500 "takes one, two or three arguments", or rules ignored).
+    for (std::size_t i = 0; i + 1 < t.size(); ++i) {
+      if (t[i] != '\r' || t[i + 1] == '\n') continue;
+      std::size_t rest = t.find_first_not_of(" \t\r", i + 1);
+      if (rest == std::string::npos || t[rest] == '\n') continue;
+      return make_diagnostic("RL001", files.range(id, i, i + 1),
+                             "lone CR line ending (old Mac style): Apache ends a line only at LF and reads the "
+                             "text after the CR as more arguments of this directive (a .htaccess answers 500, or "
+                             "the rules after it are ignored); save the file with LF or CRLF line endings; not read");
+    }
+  }
+  return std::nullopt;
 }
 
 // Size and line-length limits, checked before any parser runs: one RL001 naming the limit, file not read.
@@ -66,6 +61,24 @@ std::optional<Diagnostic> check_file_limits(const SourceFiles& files, FileId id,
   return std::nullopt;
 }
 
+// A file in which the chosen format recognised no rule and whose text has none of that format's
+// directives is not that format: RL001 naming the format it looks like, never "no problems found".
+void report_nothing_recognised(RuleSet& rs, const SourceFiles& files, FileId id, Format f, bool forced) {
+  if (!rs.rules.empty()) return;
+  for (const Diagnostic& d : rs.parse_diags)
+    if (d.code == "RL001") return;  // already an error
+  FormatEvidence ev = sniff_format(files.get(id).text);
+  if (ev.content_lines == 0 || ev.of(f) > 0) return;
+  std::string how = forced ? "read as " + std::string(to_string(f)) + " (--format)"
+                           : "read as " + std::string(to_string(f)) + " (from its name)";
+  std::optional<Format> like = ev.best();
+  std::string what = like ? "it looks like " + std::string(to_string(*like)) + " (use --format " +
+                                std::string(to_string(*like)) + ")"
+                          : "it does not look like any format redirlint reads (apache, htaccess, nginx, yaml, netlify)";
+  rs.parse_diags.push_back(make_diagnostic(
+      "RL001", files.range(id, 0, 0), "no " + std::string(to_string(f)) + " directive recognised in this file, " + how + "; " + what));
+}
+
 // Rules past the limit are dropped (RuleIds are indices, so the first max_rules stay valid).
 void drop_rules_over_limit(RuleSet& rs, const ParseOptions& opts) {
   if (rs.rules.size() <= opts.max_rules) return;
@@ -78,42 +91,6 @@ void drop_rules_over_limit(RuleSet& rs, const ParseOptions& opts) {
 }
 
 }  // namespace
-
-bool is_recognised_name(std::string_view path) {
-  std::string name = lower(basename(path));
-  return name == ".htaccess" || name == "htaccess.txt" || ends_with(name, ".htaccess") || name == "_redirects" ||
-         ends_with(name, ".redirects") || ends_with(name, ".conf") || ends_with(name, ".yaml") ||
-         ends_with(name, ".yml") || name == "nginx.conf" || name == "httpd.conf" || name == "apache2.conf";
-}
-
-bool detect_format(std::string_view path, std::string_view text, Format& out) {
-  std::string name = lower(basename(path));
-  if (name == ".htaccess" || name == "htaccess.txt" || ends_with(name, ".htaccess")) {
-    out = Format::htaccess;
-    return true;
-  }
-  if (name == "_redirects" || ends_with(name, ".redirects")) {
-    out = Format::netlify;
-    return true;
-  }
-  if (ends_with(name, ".yaml") || ends_with(name, ".yml")) {
-    out = Format::yaml;
-    return true;
-  }
-  if (name == "httpd.conf" || name == "apache2.conf") {
-    out = Format::apache;
-    return true;
-  }
-  if (name == "nginx.conf") {
-    out = Format::nginx;
-    return true;
-  }
-  if (ends_with(name, ".conf") || !text.empty()) {
-    out = looks_like_nginx(text) ? Format::nginx : Format::apache;
-    return ends_with(name, ".conf") || !text.empty();
-  }
-  return false;
-}
 
 std::string normalise_dir(std::string_view dir) {
   std::string d(dir);
@@ -134,7 +111,9 @@ RuleSet parse_file(SourceFiles& files, FileId id, const ParseOptions& opts) {
     return rs;
   }
   RuleSet rs;
-  if (auto refused = check_file_limits(files, id, opts)) {
+  std::optional<Diagnostic> refused = check_file_limits(files, id, opts);
+  if (!refused) refused = check_server_refusals(files, id, f);
+  if (refused) {
     rs.format = f;
     rs.file = id;
     rs.files.push_back(id);
@@ -150,6 +129,7 @@ RuleSet parse_file(SourceFiles& files, FileId id, const ParseOptions& opts) {
   }
   apply_comment_annotations(rs, files);
   drop_rules_over_limit(rs, opts);
+  report_nothing_recognised(rs, files, id, f, opts.format.has_value());
   return rs;
 }
 

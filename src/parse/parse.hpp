@@ -8,6 +8,7 @@
 
 #include "model/model.hpp"
 #include "model/source.hpp"
+#include "parse/detect.hpp"
 
 namespace rl {
 
@@ -19,6 +20,14 @@ struct ParseOptions {
   int max_include_depth = 64;     ///< nginx include nesting limit (util/limits.hpp max-include-depth)
   std::size_t max_line_bytes = 1u << 20;  ///< a file with a longer line is refused with RL001 (max-line-bytes)
   std::size_t max_rules = 1'000'000;      ///< rules after this many in one file are dropped with RL001 (max-rules)
+  /// --stdin-filename: the path stdin is read as (detection, config lookup, messages); "" = "<stdin>".
+  std::string stdin_name;
+  /// --include-root: includes (and map files) must resolve inside this directory; "" = the directory
+  /// of the file being checked (or the nginx prefix, when given).
+  std::string include_root;
+  /// --nginx-prefix: the local copy of nginx's configuration directory (where nginx.conf lives), against
+  /// which nginx resolves relative include paths; "" = the directory of the file being checked.
+  std::string nginx_prefix;
   /// Called by cli::load_inputs with each file's path before it is read: may change a copy of these
   /// options for that file only (the limits of the file's .redirlint.yaml). Empty = no change.
   std::function<void(const std::string& path, ParseOptions& for_file)> per_file;
@@ -26,13 +35,6 @@ struct ParseOptions {
   /// characters per rule line. Documented at developers.cloudflare.com/pages/configuration/redirects/.
   std::size_t provider_max_static = 2000, provider_max_dynamic = 100, provider_max_line = 1000;
 };
-
-/// Detects the format from the file name, then the content. Returns false when it cannot tell
-/// (the caller skips unrecognised files found by walking a directory, and errors on named ones).
-bool detect_format(std::string_view path, std::string_view text, Format& out);
-
-/// True when a file found while walking a directory has a name redirlint reads.
-bool is_recognised_name(std::string_view path);
 
 /// True when YAML text looks like a redirlint rule file (a top-level `version: 1`, or `version:` next
 /// to `redirects:`), by a line scan that never parses. Lets a directory walk skip other YAML files

@@ -40,7 +40,7 @@ inline Parsed parse_path(const std::string& path) {
   Parsed p;
   rl::FileId id = 0;
   std::string err;
-  REQUIRE(p.files.load(path, id, err));
+  REQUIRE(p.files.load(path, id, err, std::size_t{256} << 20) == rl::ReadStatus::ok);
   p.rs = rl::parse_nginx(p.files, id, rl::ParseOptions{});
   p.dump = rl::debug_string(p.rs);
   return p;
