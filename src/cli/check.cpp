@@ -137,12 +137,12 @@ int run_check(const CheckArgs& a) {
       return bad_input ? kExitBadInput : kExitClean;
     }
     // Read the way every input is read (bounded, regular files only).
-    SourceFiles baseline_file;
-    FileId id = 0;
-    std::string error;
+    std::string text, error;
     std::size_t removed = 0;
-    if (!baseline_file.load(a.baseline, id, error) ||
-        !apply_baseline(baseline_file.get(id).text, diags, files, removed, error)) {
+    constexpr std::size_t kMaxBaselineBytes = std::size_t{256} << 20;  // far more than any real baseline
+    ReadStatus read = read_bounded(a.baseline, kMaxBaselineBytes, text, error);
+    if (read == ReadStatus::too_large) error = "larger than 256 MiB";
+    if (read != ReadStatus::ok || !apply_baseline(text, diags, files, removed, error)) {
       std::cerr << "redirlint: --baseline " << a.baseline << ": " << error << "\n";
       return kExitUsage;
     }
