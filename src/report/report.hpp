@@ -16,6 +16,13 @@ inline constexpr std::string_view kDocsUrlBase = "https://github.com/redirlint/r
 /// informationUri of the tool (SARIF).
 inline constexpr std::string_view kHomepageUrl = "https://github.com/redirlint/redirlint";
 
+/// THE escaping of input bytes for people and tools that show text (issue 20): gcc and text lines, SARIF
+/// and LSP messages, trace text, stderr messages. C0 controls but tab, DEL, C1 controls (U+0080..U+009F)
+/// and bytes that are not well-formed UTF-8 become `\xNN` (lower-case hex); everything else is kept.
+/// A message stays one line and no input byte reaches a terminal as an escape sequence. Idempotent on
+/// its own output. JSON output carries the raw text (JSON escapes it).
+std::string display_text(std::string_view s);
+
 /// The page of `code` under kDocsUrlBase.
 std::string doc_url(std::string_view code);
 
