@@ -6,12 +6,14 @@
 
 #include "cli/commands.hpp"
 #include "parse/yaml_util.hpp"
+#include "report/report.hpp"
 
 #ifndef REDIRLINT_VERSION
 #define REDIRLINT_VERSION "0.0.0"
 #endif
 
 int main(int argc, char** argv) {
+  rl::cli::StdoutChecker stdout_check;
   CLI::App app{"redirlint: lint, trace and convert web-server redirect rules (Apache, nginx, YAML, _redirects)"};
   app.set_version_flag("--version", "redirlint " REDIRLINT_VERSION);
   app.require_subcommand(1);
@@ -40,14 +42,14 @@ int main(int argc, char** argv) {
       std::cerr << "\nsubcommands:";
       for (const std::string& n : names) std::cerr << " " << n;
       std::cerr << "\nRun redirlint --help for more information.\n";
-      return rl::cli::kExitUsage;
+      return stdout_check.finish(rl::cli::kExitUsage);
     }
   }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
-    return rc == 0 ? 0 : rl::cli::kExitUsage;
+    return stdout_check.finish(rc == 0 ? 0 : rl::cli::kExitUsage);
   }
-  return exit_code;
+  return stdout_check.finish(exit_code);
 }

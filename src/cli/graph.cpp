@@ -23,7 +23,7 @@ int run_graph(const GraphArgs& a) {
   Loaded in = load_inputs(a.paths, popts, files);
   if (report_config_errors(in)) return kExitUsage;
   for (const Diagnostic& d : in.unreadable_diags)
-    std::cerr << "redirlint: " << files.path(d.range.file) << ": " << d.message << "\n";
+    std::cerr << "redirlint: " << display_text(files.path(d.range.file) + ": " + d.message) << "\n";
   // A file that does not parse has no graph to draw: its errors (gcc lines on stderr), exit 2, and
   // only the graphs of the files that parsed (an empty graph would read as "no redirects").
   std::vector<Diagnostic> errors;

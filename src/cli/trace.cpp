@@ -64,19 +64,20 @@ std::string status_text(const Outcome& o) {
 
 void print_tsv(const Traced& t) {
   for (const TraceHop& h : t.hops)
-    std::cout << h.request.method << '\t' << request_url(h.request) << '\t' << status_text(h.outcome) << '\t'
-              << (h.outcome.location.empty() ? "-" : h.outcome.location) << '\n';
+    std::cout << display_text(h.request.method) << '\t' << display_text(request_url(h.request)) << '\t'
+              << status_text(h.outcome) << '\t'
+              << (h.outcome.location.empty() ? "-" : display_text(h.outcome.location)) << '\n';
 }
 
 void print_text(const Traced& t, const RuleSet& rs, const SourceFiles& files, int max_hops) {
   for (std::size_t i = 0; i < t.hops.size(); ++i) {
     const TraceHop& h = t.hops[i];
-    std::cout << (i == 0 ? "" : "  then ") << describe(h.request) << "\n";
+    std::cout << (i == 0 ? "" : "  then ") << display_text(describe(h.request)) << "\n";
     for (const FiredRule& f : h.outcome.fired) {
-      std::cout << "    " << rule_location(f, files) << ": " << rule_text(rs, f.rule) << "\n";
-      if (!f.url_after.empty()) std::cout << "      -> " << f.url_after << "\n";
+      std::cout << "    " << display_text(rule_location(f, files) + ": " + rule_text(rs, f.rule)) << "\n";
+      if (!f.url_after.empty()) std::cout << "      -> " << display_text(f.url_after) << "\n";
     }
-    std::cout << "    => " << outcome_text(h.outcome) << "\n";
+    std::cout << "    => " << display_text(outcome_text(h.outcome)) << "\n";
   }
   if (t.loop) std::cout << "    loop: the next request is one already made\n";
   if (t.too_long)
@@ -128,7 +129,7 @@ void report_limit_hits(const Traced& t, const RuleSet& rs, const SourceFiles& fi
         break;
       }
     }
-    std::cerr << where << ": warning: regex match limit reached for " << describe(h.request)
+    std::cerr << display_text(where) << ": warning: regex match limit reached for " << display_text(describe(h.request))
               << ": the answer is unknown (" << limit_hint(LimitId::regex_match, Regex::match_limit())
               << "; " << limit_hint(LimitId::regex_depth, Regex::depth_limit()) << ")\n";
   }
@@ -141,12 +142,12 @@ int run_trace(const TraceArgs& a) {
   SimOptions sim;
   std::string error;
   if (!make_request_base(a.request, base, sim, error)) {
-    std::cerr << "redirlint trace: " << error << "\n";
+    std::cerr << "redirlint trace: " << display_text(error) << "\n";
     return kExitUsage;
   }
   std::vector<std::string> lines = a.urls;
   if (!a.urls_file.empty() && !read_url_lines(a.urls_file, lines, error)) {
-    std::cerr << "redirlint trace: " << error << "\n";
+    std::cerr << "redirlint trace: " << display_text(error) << "\n";
     return kExitUsage;
   }
   if (lines.empty()) {
@@ -157,7 +158,7 @@ int run_trace(const TraceArgs& a) {
   for (const std::string& line : lines) {
     Request r;
     if (!parse_request(line, r, error, base)) {
-      std::cerr << "redirlint trace: " << error << "\n";
+      std::cerr << "redirlint trace: " << display_text(error) << "\n";
       return kExitUsage;
     }
     requests.push_back(r);

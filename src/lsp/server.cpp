@@ -373,10 +373,10 @@ json Server::to_lsp(const Diagnostic& d, const Analysis& a) const {
   j["code"] = d.code;
   j["codeDescription"] = {{"href", doc_url(d.code)}};
   j["source"] = "redirlint";
-  j["message"] = message;
+  j["message"] = display_text(message);
   if (!d.related.empty()) {
     json rel = json::array();
-    for (const Related& r : d.related) rel.push_back({{"location", location_json(r.range, a.files)}, {"message", r.message}});
+    for (const Related& r : d.related) rel.push_back({{"location", location_json(r.range, a.files)}, {"message", display_text(r.message)}});
     j["relatedInformation"] = rel;
   }
   return j;
@@ -419,7 +419,7 @@ json Server::code_actions(const json& params) {
       std::string target = e.range.file == a.file ? uri : path_to_uri(a.files.path(e.range.file));
       changes[target].push_back({{"range", range_json(e.range, a.files)}, {"newText", e.replacement}});
     }
-    actions.push_back({{"title", d.fix->title},
+    actions.push_back({{"title", display_text(d.fix->title)},
                        {"kind", "quickfix"},
                        {"diagnostics", json::array({to_lsp(d, a)})},
                        {"isPreferred", true},

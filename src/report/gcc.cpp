@@ -9,7 +9,7 @@ namespace {
 std::string location(const SourceFiles& files, const SourceRange& r) {
   std::string s = r.file < files.size() ? files.path(r.file) : std::string("<unknown>");
   if (r.valid()) s += ":" + std::to_string(r.line) + ":" + std::to_string(r.column);
-  return s;
+  return display_text(s);
 }
 
 }  // namespace
@@ -17,8 +17,8 @@ std::string location(const SourceFiles& files, const SourceRange& r) {
 std::string render_gcc(const std::vector<Diagnostic>& diags, const SourceFiles& files) {
   std::ostringstream o;
   for (const Diagnostic& d : diags) {
-    o << location(files, d.range) << ": " << to_string(d.severity) << ": " << d.message << " [" << d.code << "]\n";
-    for (const Related& r : d.related) o << location(files, r.range) << ": note: " << r.message << "\n";
+    o << location(files, d.range) << ": " << to_string(d.severity) << ": " << display_text(d.message) << " [" << d.code << "]\n";
+    for (const Related& r : d.related) o << location(files, r.range) << ": note: " << display_text(r.message) << "\n";
   }
   return o.str();
 }

@@ -1,6 +1,7 @@
 #pragma once
 /// Renderers of vector<Diagnostic>. Each returns the whole text; only cli/ prints it.
 #include <cstdint>
+#include <streambuf>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,13 @@ namespace rl {
 inline constexpr std::string_view kDocsUrlBase = "https://github.com/redirlint/redirlint/blob/main/docs/checks/";
 /// informationUri of the tool (SARIF).
 inline constexpr std::string_view kHomepageUrl = "https://github.com/redirlint/redirlint";
+
+/// THE escaping of input bytes for people and tools that show text (issue 20): gcc and text lines, SARIF
+/// and LSP messages, trace text, stderr messages. C0 controls but tab, DEL, C1 controls (U+0080..U+009F)
+/// and bytes that are not well-formed UTF-8 become `\xNN` (lower-case hex); everything else is kept.
+/// A message stays one line and no input byte reaches a terminal as an escape sequence. Idempotent on
+/// its own output. JSON output carries the raw text (JSON escapes it).
+std::string display_text(std::string_view s);
 
 /// The page of `code` under kDocsUrlBase.
 std::string doc_url(std::string_view code);
@@ -101,5 +109,29 @@ void print_diagnostics(std::string_view output, const std::vector<Diagnostic>& d
 /// --color always, the summary only inside pretty text.
 std::string diagnostics_text(std::string_view output, const std::vector<Diagnostic>& diags, const SourceFiles& files,
                              std::size_t files_checked, bool summary);
+
+/// std::cout for the life of this object writes to fd 1 through a buffer that remembers the first write
+/// error (a full disk, /dev/full). `finish` flushes stdout and stderr: a failed write on either makes
+/// the exit code 2, with "cannot write the output (standard output): <reason>" on stderr (when stderr
+/// still works); else it returns `exit_code`. main() owns the one instance.
+class StdoutChecker : public std::streambuf {
+ public:
+  StdoutChecker();
+  ~StdoutChecker() override;
+  StdoutChecker(const StdoutChecker&) = delete;
+  StdoutChecker& operator=(const StdoutChecker&) = delete;
+  int finish(int exit_code);
+
+ protected:
+  int_type overflow(int_type ch) override;
+  std::streamsize xsputn(const char* s, std::streamsize n) override;
+  int sync() override;
+
+ private:
+  bool drain();
+  std::vector<char> buffer_;
+  std::streambuf* previous_ = nullptr;  ///< std::cout's own buffer while replaced (not on a terminal)
+  int error_ = 0;  ///< errno of the first failed write (0 = none)
+};
 
 }  // namespace rl::cli

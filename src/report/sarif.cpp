@@ -79,7 +79,7 @@ ordered_json location(const SourceFiles& files, const SourceRange& r, const std:
   }
   ordered_json loc;
   loc["physicalLocation"] = phys;
-  if (message) loc["message"] = {{"text", *message}};
+  if (message) loc["message"] = {{"text", display_text(*message)}};
   return loc;
 }
 
@@ -141,7 +141,7 @@ std::string render_sarif(const std::vector<Diagnostic>& diags, const SourceFiles
     res["ruleId"] = d.code;
     if (auto it = index.find(d.code); it != index.end()) res["ruleIndex"] = it->second;
     res["level"] = std::string(sarif_level(d.severity));
-    res["message"] = {{"text", d.message}};
+    res["message"] = {{"text", display_text(d.message)}};
     res["locations"] = ordered_json::array({location(files, d.range, nullptr)});
     if (!d.related.empty()) {
       ordered_json rel = ordered_json::array();
@@ -164,13 +164,13 @@ std::string render_sarif(const std::vector<Diagnostic>& diags, const SourceFiles
       for (auto& [file, reps] : by_file)
         changes.push_back({{"artifactLocation", artifact(file < files.size() ? files.path(file) : "")},
                            {"replacements", reps}});
-      res["fixes"] = ordered_json::array({{{"description", {{"text", d.fix->title}}}, {"artifactChanges", changes}}});
+      res["fixes"] = ordered_json::array({{{"description", {{"text", display_text(d.fix->title)}}}, {"artifactChanges", changes}}});
     }
     if (d.example) {
       // The proof (a request and its hops) goes into the result's property bag, as in our JSON.
       ordered_json hops = ordered_json::array();
-      for (const Hop& h : d.example->hops) hops.push_back({{"url", h.url}, {"status", h.status}, {"location", h.location}});
-      res["properties"] = {{"example", {{"request", d.example->request}, {"hops", hops}}}};
+      for (const Hop& h : d.example->hops) hops.push_back({{"url", display_text(h.url)}, {"status", h.status}, {"location", display_text(h.location)}});
+      res["properties"] = {{"example", {{"request", display_text(d.example->request)}, {"hops", hops}}}};
     }
     results.push_back(res);
   }
