@@ -28,7 +28,10 @@ int run_convert(const ConvertArgs& a) {
     std::cerr << "redirlint: --to must be apache, htaccess, nginx, yaml or netlify (got \"" << a.to << "\")\n";
     return kExitUsage;
   }
-  InputOptions in{a.from, a.htaccess_dir, a.limits, ""};
+  InputOptions in;
+  in.format = a.from;
+  in.htaccess_dir = a.htaccess_dir;
+  in.limits = a.limits;
   ParseOptions popts;
   if (!make_parse_options(in, popts)) return kExitUsage;
   std::error_code ec;

@@ -474,4 +474,16 @@ void apache_location_literals(std::vector<Piece>& ps, bool escape_query, bool sp
   }
 }
 
+std::string enclosing_section(const RuleSet& rs, const Rule& r) {
+  if (rs.format != Format::apache && rs.format != Format::htaccess) return {};
+  for (int b = r.scope.block; b >= 0 && b != r.scope.server; b = rs.blocks[static_cast<std::size_t>(b)].parent) {
+    const Block& blk = rs.blocks[static_cast<std::size_t>(b)];
+    std::string name = blk.directive;
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name == "ifmodule" || name == "ifdefine" || name == "ifversion") continue;
+    return "<" + blk.directive + (blk.argument.empty() ? "" : " " + blk.argument) + ">";
+  }
+  return {};
+}
+
 }  // namespace rl::emit_detail

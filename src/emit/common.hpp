@@ -86,6 +86,12 @@ std::optional<std::string> literal_path(const Pattern& p);
 /// The conditions of rule `r` that are host or scheme scope (Scope::hosts/schemes) as Conditions.
 std::vector<Condition> scope_conditions(const Rule& r);
 
+/// The Apache section (`<Location /x>`, `<If ...>`, `<Directory ...>`, `<Files ...>`) that limits
+/// rule `r` to some requests, as written; "" when it is in server, vhost or .htaccess context (the
+/// <IfModule>/<IfDefine>/<IfVersion> wrappers do not count). The emitters refuse such rules (RL301):
+/// per-directory merging has no equivalent in the other formats.
+std::string enclosing_section(const RuleSet& rs, const Rule& r);
+
 /// A loss message fragment naming the rule: `RewriteRule "^/a$"`.
 std::string rule_label(const Rule& r);
 

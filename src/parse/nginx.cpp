@@ -1180,9 +1180,12 @@ class Reader {
     std::string key = fs::weakly_canonical(fs::absolute(path, ec), ec).string();
     if (ec || key.empty()) key = path;
     if (!inside(key, include_root())) {
-      error(f, args[0].begin, end,
-            "included file " + msg::quote(path) + " is outside " + msg::quote(include_root()) +
-                " and is not read (--include-root DIR allows includes under DIR)");
+      // Never read (nor quoted): it may be any file of the machine. Real configs include /etc/nginx/mime.types
+      // and the like, which nginx reads fine, so this is a note that its rules are not checked, not an error.
+      unmodelled(f, args, end, true);
+      diag("RL006", f, args[0].begin, end,
+           "included file " + msg::quote(path) + " is outside " + msg::quote(include_root()) +
+               " and is not read (--include-root DIR allows includes under DIR); its rules are not checked");
       return std::nullopt;
     }
     auto it = loaded_.find(key);

@@ -144,7 +144,7 @@ def test_bounded(d):
     flawed = write(d, "flawed.conf", "Redirect /flawed /elsewhere\n")
     # A device is refused without reading a byte; the next file is still read.
     expect(["check", "--format", "apache", "/dev/zero", "flawed.conf"], d, 2,
-           contains=["/dev/zero", "character device", "RL104"])
+           contains=["/dev/zero", "character device", "RL101"])
     expect(["trace", "--format", "nginx", "/dev/zero", "/a"], d, 2, contains=["character device"])
     # A FIFO with endless data stops at --max-file-bytes while reading.
     fifo = os.path.join(d, "endless.conf")
@@ -152,7 +152,7 @@ def test_bounded(d):
     writer = subprocess.Popen(["sh", "-c", f"yes 'Redirect 301 /a /b' > {fifo}"], stderr=subprocess.DEVNULL)
     try:
         expect(["check", "--max-file-bytes", "1000000", "endless.conf", "flawed.conf"], d, 2,
-               contains=["over the limit", "max-file-bytes", "RL104"])
+               contains=["over the limit", "max-file-bytes", "RL101"])
     finally:
         writer.kill()
         writer.wait()
