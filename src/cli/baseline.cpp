@@ -5,14 +5,12 @@
 #include <cstdint>
 #include <map>
 
+#include "util/hex.hpp"
+#include "util/text_hash.hpp"
+
 namespace rl::cli {
 
 namespace {
-
-std::uint64_t fnv1a(std::string_view s, std::uint64_t h) {
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
 
 std::string_view trimmed(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -26,14 +24,11 @@ std::string baseline_fingerprint(const Diagnostic& d, const SourceFiles& files) 
   std::string path = d.range.file < files.size() ? files.path(d.range.file) : std::string();
   std::string_view line = d.range.file < files.size() && d.range.valid() ? files.line_text(d.range.file, d.range.line)
                                                                          : std::string_view();
-  std::uint64_t h = 1469598103934665603ull;
+  std::uint64_t h = 0;
   for (std::string_view part : {std::string_view(d.code), std::string_view(path), std::string_view(d.message),
                                 trimmed(line)})
-    h = fnv1a(std::string(part) + '\0', h);
-  static const char* digits = "0123456789abcdef";
-  std::string s(16, '0');
-  for (int i = 15; i >= 0; --i, h >>= 4) s[i] = digits[h & 15];
-  return s;
+    h = text_hash(part, h);
+  return hex64(h);
 }
 
 std::string baseline_text(const std::vector<Diagnostic>& diags, const SourceFiles& files) {

@@ -9,6 +9,8 @@
 
 #include "checks/registry.hpp"
 #include "report/report.hpp"
+#include "util/hex.hpp"
+#include "util/text_hash.hpp"
 
 namespace rl {
 
@@ -59,19 +61,6 @@ std::string xml_escape(std::string_view s) {
     }
   }
   return out;
-}
-
-// FNV-1a, 64 bits: a fingerprint that is the same on every machine and every run.
-std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ull) {
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
-std::string hex64(std::uint64_t v) {
-  static const char* digits = "0123456789abcdef";
-  std::string s(16, '0');
-  for (int i = 15; i >= 0; --i, v >>= 4) s[i] = digits[v & 15];
-  return s;
 }
 
 // One diagnostic's gcc line (for JUnit failure bodies).
@@ -135,8 +124,9 @@ std::string render_gitlab(const std::vector<Diagnostic>& diags, const SourceFile
     std::string path = path_of(files, d.range);
     std::string key = d.code + '\0' + path + '\0' + d.message;
     int n = seen[key]++;
-    std::uint64_t h1 = fnv1a(key + '\0' + std::to_string(n));
-    std::uint64_t h2 = fnv1a(key + '\1' + std::to_string(n), 0xcbf29ce484222325ull ^ 0x9e3779b97f4a7c15ull);
+    // Two independent 64-bit hashes make GitLab's 128-bit fingerprint.
+    std::uint64_t h1 = text_hash(key + '\0' + std::to_string(n));
+    std::uint64_t h2 = text_hash(key + '\0' + std::to_string(n), h1);
     nlohmann::ordered_json issue;
     issue["description"] = d.message;
     issue["check_name"] = d.code;

@@ -1,7 +1,18 @@
 #pragma once
 /// Hexadecimal digits, shared by every %XX decoder (URLs, YAML sources, the LSP, emitters).
 
+#include <cstdint>
+#include <string>
+
 namespace rl {
+
+/// `v` as 16 lower-case hex digits (fingerprints in CI reports and baselines).
+inline std::string hex64(std::uint64_t v) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string s(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) s[static_cast<std::size_t>(i)] = digits[v & 15];
+  return s;
+}
 
 /// The value of one hex digit (either case), or -1 when `c` is not one.
 constexpr int hex_value(char c) {
