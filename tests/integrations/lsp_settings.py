@@ -2,7 +2,7 @@
 """The language server lints like `redirlint check` (one lint()): the buffer's .redirlint.yaml found upward
 from its path, the editor's settings (initializationOptions, workspace/didChangeConfiguration) over it;
 `lsp --stdio` works; publishDiagnostics echoes the document version; a burst of edits sent at once is
-analysed once, at its last version; code actions offer "Disable RLxxx for this line"; document symbols
+analysed once, at its last version; code actions offer "Disable <code> for this line"; document symbols
 list the rules; go-to-definition on a rule jumps to the rule that answers its next hop; a broken
 .redirlint.yaml is shown (window/showMessage) and the buffer is still checked.
 usage: lsp_settings.py REDIRLINT

@@ -127,7 +127,7 @@ TEST_CASE("code actions offer only the safe fixes of findings on the requested l
   s.handle(req);
   auto msgs = messages(out.str());
   REQUIRE(msgs.size() == 4);
-  // Every finding on the lines also gets "Disable RLxxx for this line"; the fixes are the rest.
+  // Every finding on the lines also gets "Disable <its code> for this line"; the fixes are the rest.
   auto fixes_of = [](const json& all) {
     json fixes = json::array();
     for (const json& a : all)
