@@ -7,7 +7,7 @@ FROM debian:bookworm-slim AS build
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       build-essential cmake pkg-config tao-pegtl-dev libcli11-dev libyaml-cpp-dev libyaml-dev doctest-dev \
-      libpcre2-dev nlohmann-json3-dev libaugeas-dev python3 \
+      libpcre2-dev nlohmann-json3-dev libaugeas-dev libtomlplusplus-dev libxml2-dev zlib1g-dev python3 \
  && rm -rf /var/lib/apt/lists/*
 COPY . /src
 RUN cmake -S /src -B /build -DCMAKE_BUILD_TYPE=Release \
