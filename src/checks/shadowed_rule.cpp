@@ -32,6 +32,9 @@ bool runs_before(const RuleSet& rs, const Rule& a, const Rule& b) {
       return a.id < b.id;
     case Format::netlify:
     case Format::yaml: return a.id < b.id && !(b.force && !a.force);
+    case Format::iis:  // rules in file order, httpRedirect after every rewrite rule
+      return a.origin.directive == "httpRedirect" ? b.origin.directive == "httpRedirect" && a.id < b.id
+                                                  : b.origin.directive == "httpRedirect" || a.id < b.id;
   }
   return false;
 }

@@ -28,6 +28,10 @@ int run_convert(const ConvertArgs& a) {
     std::cerr << "redirlint: --to must be apache, htaccess, nginx, yaml or netlify (got \"" << a.to << "\")\n";
     return kExitUsage;
   }
+  if (to == Format::iis) {
+    std::cerr << "redirlint: --to iis: web.config is read (check, trace, convert --from iis), not written\n";
+    return kExitUsage;
+  }
   InputOptions in;
   in.format = a.from;
   in.htaccess_dir = a.htaccess_dir;

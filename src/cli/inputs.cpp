@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 namespace rl::cli {
 
 void add_input_options(CLI::App& cmd, InputOptions& in) {
-  cmd.add_option("--format", in.format, "input format: apache, htaccess, nginx, yaml, netlify (default: detect)");
+  cmd.add_option("--format", in.format, "input format: apache, htaccess, nginx, yaml, netlify, iis (default: detect)");
   cmd.add_option("--htaccess-dir", in.htaccess_dir, "URL path of the .htaccess file's directory (default /)");
   cmd.add_option("--stdin-filename", in.stdin_filename,
                  "the path that stdin (-) stands for: its format, .redirlint.yaml and the name in messages");
@@ -102,7 +102,7 @@ bool make_parse_options(const InputOptions& in, ParseOptions& out) {
   if (!in.format.empty()) {
     Format f;
     if (!parse_format(in.format, f)) {
-      std::cerr << "redirlint: unknown format \"" << in.format << "\" (apache, htaccess, nginx, yaml, netlify)\n";
+      std::cerr << "redirlint: unknown format \"" << in.format << "\" (apache, htaccess, nginx, yaml, netlify, iis)\n";
       return false;
     }
     out.format = f;

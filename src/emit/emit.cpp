@@ -137,6 +137,13 @@ Emitted emit(const RuleSet& source, Format to, const EmitOptions& opts, const So
     case Format::htaccess: e = emit_apache(live, opts, files, true); break;
     case Format::yaml: e = emit_yaml(live, opts, files); break;
     case Format::netlify: e = emit_netlify(live, opts, files); break;
+    case Format::iis: {
+      // Only read: every rule is reported as not converted (cli/convert.cpp refuses --to iis first).
+      emit_detail::Losses L(live, "iis");
+      for (const Rule& r : live.rules) L.refused(r, "redirlint does not write web.config files");
+      e = L.finish("");
+      break;
+    }
   }
   // Lines the parser did not read as a rule (RL002, an Apache rule PCRE2 rejects): never silent.
   std::string unread_text;

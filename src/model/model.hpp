@@ -21,7 +21,7 @@
 
 namespace rl {
 
-enum class Format { apache, htaccess, nginx, yaml, netlify };
+enum class Format { apache, htaccess, nginx, yaml, netlify, iis };
 std::string_view to_string(Format f);
 bool parse_format(std::string_view text, Format& out);
 

@@ -70,5 +70,6 @@ Outcome simulate(const RuleSet& rs, const Request& req, const SimOptions& opts =
 Outcome simulate_apache(const RuleSet& rs, const Request& req, const SimOptions& opts);
 Outcome simulate_nginx(const RuleSet& rs, const Request& req, const SimOptions& opts);
 Outcome simulate_file_rules(const RuleSet& rs, const Request& req, const SimOptions& opts);  ///< yaml + netlify
+Outcome simulate_iis(const RuleSet& rs, const Request& req, const SimOptions& opts);  ///< web.config
 
 }  // namespace rl

@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 FORMATS = ["apache", "htaccess", "nginx", "yaml", "netlify"]
-EXTS = (".conf", ".htaccess", ".txt", ".yaml", ".yml", ".redirects", "_redirects")
+EXTS = (".conf", ".htaccess", ".txt", ".yaml", ".yml", ".redirects", "_redirects", ".config")
 
 
 def main():
