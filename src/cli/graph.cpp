@@ -20,7 +20,7 @@ int run_graph(const GraphArgs& a) {
   ParseOptions popts;
   if (!make_parse_options(a.input, popts)) return kExitUsage;
   SourceFiles files;
-  Loaded in = load_inputs(a.paths, popts, files);
+  Loaded in = load_inputs(a.paths, popts, files, a.input);
   if (report_config_errors(in)) return kExitUsage;
   for (const Diagnostic& d : in.unreadable_diags)
     std::cerr << "redirlint: " << display_text(files.path(d.range.file) + ": " + d.message) << "\n";
@@ -47,6 +47,7 @@ void setup_graph(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<GraphArgs>();
   CLI::App* cmd = app.add_subcommand("graph", "draw the redirect graph (chains and loops highlighted) as DOT or Mermaid");
   add_input_options(*cmd, args->input);
+  add_walk_options(*cmd, args->input);
   cmd->add_option("--output", args->output, "dot (Graphviz) or mermaid")->check(CLI::IsMember({"dot", "mermaid"}));
   cmd->add_option("paths", args->paths, "rule files or directories")->required();
   cmd->callback([args, &exit_code] { exit_code = run_graph(*args); });
