@@ -38,14 +38,6 @@ void read_limit(const LimitInfo& info, const YAML::Node& v, const std::string& p
   else out.set(info.id, n);
 }
 
-bool valid_date(const std::string& d) {
-  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (d[i] < '0' || d[i] > '9') return false;
-  int month = (d[5] - '0') * 10 + (d[6] - '0'), day = (d[8] - '0') * 10 + (d[9] - '0');
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
 void read_codes(const YAML::Node& n, const std::string& path, std::vector<std::string>& out,
                 std::vector<ConfigError>& errors) {
   std::vector<YAML::Node> items;
@@ -131,6 +123,18 @@ void read_path_settings(const YAML::Node& k, const YAML::Node& v, const std::str
 }
 
 }  // namespace
+
+bool valid_date(std::string_view d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (d[i] < '0' || d[i] > '9') return false;
+  int year = std::stoi(std::string(d.substr(0, 4)));
+  int month = (d[5] - '0') * 10 + (d[6] - '0'), day = (d[8] - '0') * 10 + (d[9] - '0');
+  if (month < 1 || month > 12 || day < 1) return false;
+  static constexpr int kDays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= (month == 2 && !leap ? 28 : kDays[month - 1]);
+}
 
 std::string Config::base_dir() const {
   return path.empty() ? std::string() : std::filesystem::path(path).parent_path().string();

@@ -105,6 +105,10 @@ int run_check(const CheckArgs& a) {
     return kExitUsage;
   }
   if (!known_codes(a.select) || !known_codes(a.ignore)) return kExitUsage;
+  if (!a.today.empty() && !valid_date(a.today)) {
+    std::cerr << "redirlint: --today must be a date YYYY-MM-DD, got \"" << display_text(a.today) << "\"\n";
+    return kExitUsage;
+  }
   SourceFiles files;
   Loaded in = load_inputs(a.paths, popts, files, input);
   DisposeAtExit keep{in};

@@ -191,7 +191,9 @@ void Server::configure(const json& options) {
   if (options.contains("config") && options["config"].is_string()) o.config = options["config"].get<std::string>();
   if (options.contains("select")) o.select = string_list(options["select"]);
   if (options.contains("ignore")) o.ignore = string_list(options["ignore"]);
-  if (options.contains("today") && options["today"].is_string()) o.today = options["today"].get<std::string>();
+  // A `today` that is not a real date is not used (the config's, else the real date, applies).
+  if (options.contains("today") && options["today"].is_string() && valid_date(options["today"].get<std::string>()))
+    o.today = options["today"].get<std::string>();
   linter_ = Linter(o);
   shown_config_errors_.clear();
 }

@@ -128,3 +128,14 @@ TEST_CASE("bad exclude and per-path values are errors with a position") {
   CHECK(errors[3].message.find("RL999") != std::string::npos);
   CHECK(to_string(errors[4]) == "c.yaml:4:19: error: expected a mapping GLOB: [codes]");
 }
+
+TEST_CASE("valid_date accepts real calendar dates only") {
+  CHECK(valid_date("2024-02-29"));
+  CHECK(valid_date("2025-12-31"));
+  CHECK_FALSE(valid_date("2025-02-29"));
+  CHECK_FALSE(valid_date("2025-13-45"));
+  CHECK_FALSE(valid_date("2025-04-31"));
+  CHECK_FALSE(valid_date("1900-02-29"));
+  CHECK(valid_date("2000-02-29"));
+  CHECK_FALSE(valid_date("2025-1-01"));
+}
