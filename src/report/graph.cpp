@@ -1,6 +1,7 @@
 #include "report/graph.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <sstream>
 
@@ -233,6 +234,39 @@ std::string dot_style(EdgeKind k) {
   return "";
 }
 
+// Invisible edges that lay out the unconnected parts of `g` in a grid: part i+rows starts one rank right
+// of where part i ends. DOT alone puts every part in one column (500 separate redirects: 32767 px tall),
+// and Graphviz 2.43 drops edge labels when it packs parts itself (pack=true). Few parts: none.
+std::vector<std::pair<std::size_t, std::size_t>> grid_edges(const RedirectGraph& g) {
+  std::vector<std::size_t> parent(g.nodes.size());
+  for (std::size_t i = 0; i < parent.size(); ++i) parent[i] = i;
+  auto root = [&](std::size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  std::vector<bool> has_out(g.nodes.size(), false);
+  for (const GraphEdge& e : g.edges) {
+    parent[root(e.from)] = root(e.to);
+    has_out[e.from] = true;
+  }
+  // Parts in the order of their first node; each with its first node and a node with no way out.
+  std::map<std::size_t, std::size_t> part_of_root;
+  std::vector<std::pair<std::size_t, std::size_t>> parts;  // (first node, last node)
+  for (std::size_t n = 0; n < g.nodes.size(); ++n) {
+    auto [it, inserted] = part_of_root.try_emplace(root(n), parts.size());
+    if (inserted) parts.push_back({n, n});
+    std::pair<std::size_t, std::size_t>& p = parts[it->second];
+    if (!has_out[n] && has_out[p.second]) p.second = n;
+  }
+  constexpr std::size_t kMinParts = 20;
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  if (parts.size() < kMinParts) return out;
+  // About three rows for every column: a picture wider than tall, as screens are.
+  auto rows = static_cast<std::size_t>(std::lround(std::sqrt(3.0 * static_cast<double>(parts.size()))));
+  for (std::size_t i = rows; i < parts.size(); ++i) out.push_back({parts[i - rows].second, parts[i].first});
+  return out;
+}
+
 }  // namespace
 
 std::string render_dot(const std::vector<RedirectGraph>& graphs) {
@@ -253,6 +287,7 @@ std::string render_dot(const std::vector<RedirectGraph>& graphs) {
       if (!e.simulated && kind_of(e) != EdgeKind::unverified) style += dot_style(EdgeKind::unverified);
       o << "    " << id << e.from << " -> " << id << e.to << " [label=" << dot_quote(edge_label(e)) << style << "];\n";
     }
+    for (auto [from, to] : grid_edges(g)) o << "    " << id << from << " -> " << id << to << " [style=invis];\n";
     o << "  }\n";
   }
   auto legend = legend_entries(graphs);

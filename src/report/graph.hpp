@@ -66,8 +66,8 @@ void add_walk_graph(RedirectGraph& g, const RuleSet& rs, const Request& start, i
 RedirectGraph problems_only(const RedirectGraph& g);
 
 /// Graphviz DOT (one cluster per graph): loops red and bold, chains orange, unsimulated edges dashed, and
-/// a legend of the kinds drawn. (Graphviz 2.43 drops edge labels when it packs components: a 500-rule
-/// graph stays one tall column; --problems-only and --from draw the part that matters.)
+/// a legend of the kinds drawn. A graph of 20 or more unconnected parts is laid out in a grid by invisible
+/// edges (500 separate redirects: about 5200x3000 px at 96 dpi, not one column 32767 px tall).
 std::string render_dot(const std::vector<RedirectGraph>& graphs);
 /// Mermaid flowchart with the same colours (linkStyle) and legend.
 std::string render_mermaid(const std::vector<RedirectGraph>& graphs);

@@ -46,5 +46,15 @@ grep -q 'g0_1 -> g0_2 \[label="301 (line 3)", color=darkorange' "$tmp/f.dot" || 
 # 501 separate redirects: Mermaid's default limit is 500 edges; the command says so and what draws a part.
 python3 -c "
 for i in range(501): print(f'Redirect 301 /old{i} /new{i}')" > "$tmp/big.htaccess"
+# In DOT they are laid out in a grid, every label kept (one column would be 32767 px tall, scaled down).
+"$exe" graph "$tmp/big.htaccess" | dot -Tpng -o "$tmp/big.png" 2>"$tmp/big.err" || fail "dot rejected 501 rules"
+grep -q 'too large' "$tmp/big.err" && fail "501 rules: $(cat "$tmp/big.err")"
+python3 - "$tmp/big.png" <<'PY' || fail "501 rules: the picture is not a readable grid"
+import struct, sys
+w, h = struct.unpack(">II", open(sys.argv[1], "rb").read(24)[16:24])
+print("501 rules:", w, "x", h, "px")
+sys.exit(0 if w < 8000 and h < 5000 else 1)
+PY
+"$exe" graph "$tmp/big.htaccess" | dot -Tsvg | grep -c '<text[^>]*>301 (line [0-9]*)</text>' | grep -qx 501 || fail "501 rules: edge labels lost"
 "$exe" graph --output mermaid "$tmp/big.htaccess" 2>&1 >/dev/null | grep -q 'Mermaid draws at most 500' || fail "no Mermaid edge-limit warning"
 echo PASS
