@@ -105,8 +105,12 @@ int run_check(const CheckArgs& a) {
     return kExitUsage;
   }
   if (!known_codes(a.select) || !known_codes(a.ignore)) return kExitUsage;
+  if (!a.today.empty() && !valid_date(a.today)) {
+    std::cerr << "redirlint: --today must be a date YYYY-MM-DD, got \"" << display_text(a.today) << "\"\n";
+    return kExitUsage;
+  }
   SourceFiles files;
-  Loaded in = load_inputs(a.paths, popts, files);
+  Loaded in = load_inputs(a.paths, popts, files, input);
   DisposeAtExit keep{in};
   std::vector<Diagnostic> diags = in.unreadable_diags;
   bool bad_input = in.unreadable;
@@ -169,18 +173,18 @@ int run_check(const CheckArgs& a) {
     }
   }
   if (a.statistics || !a.output_file.empty()) {
-    std::string text = a.statistics ? render_statistics(diags, in.sets.size())
-                                    : diagnostics_text(a.output, diags, files, in.sets.size(), !a.quiet);
+    std::string text = a.statistics ? render_statistics(diags, in.files_counted())
+                                    : diagnostics_text(a.output, diags, files, in.files_counted(), !a.quiet);
     if (a.output_file.empty()) {
       std::cout << text;
     } else if (std::string error; !write_atomically(a.output_file, text, error)) {
       std::cerr << "redirlint: cannot write --output-file " << a.output_file << ": " << error << "\n";
       return kExitBadInput;
     } else if (!a.quiet && !a.statistics) {
-      std::cerr << render_summary(diags, in.sets.size()) << " (report in " << a.output_file << ")\n";
+      std::cerr << render_summary(diags, in.files_counted()) << " (report in " << a.output_file << ")\n";
     }
   } else {
-    print_diagnostics(a.output, diags, files, in.sets.size(), !a.quiet);
+    print_diagnostics(a.output, diags, files, in.files_counted(), !a.quiet);
   }
   if (bad_input) return kExitBadInput;
   if (never_fail) return kExitClean;
@@ -195,6 +199,7 @@ void setup_check(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<CheckArgs>();
   CLI::App* cmd = app.add_subcommand("check", "lint redirect rules (files or directories)");
   add_input_options(*cmd, args->input);
+  add_walk_options(*cmd, args->input);
   add_output_options(*cmd, args->output);
   cmd->add_option("--fail-level", args->fail_level,
                   "lowest severity that makes the exit code 1 (error|warning|info), or never");

@@ -198,6 +198,7 @@ void setup_trace(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("trace", "show what the server does with requests: status, Location, the rules that fired");
   add_input_options(*cmd, args->input);
   add_request_options(*cmd, args->request);
+  add_server_options(*cmd, args->request);
   cmd->add_flag("--follow", args->follow, "follow redirects, one line per hop (loop detection, at most max-hops redirects)");
   cmd->add_option("--max-hops", args->max_hops, "redirects --follow follows at most (default: max-hops of .redirlint.yaml, else 20)")
       ->check(CLI::Range(1, 100));

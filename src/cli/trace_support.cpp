@@ -18,6 +18,9 @@ void add_request_options(CLI::App& cmd, TraceRequestOptions& o) {
   cmd.add_option("--port", o.port, "port the server listens on (default: the scheme's)")->check(CLI::Range(0, 65535));
   // One value per occurrence: `--file /a RULES URL` must not swallow the positionals.
   cmd.add_option("--header", o.headers, "extra request header 'Name: value' (repeatable)")->allow_extra_args(false);
+}
+
+void add_server_options(CLI::App& cmd, TraceRequestOptions& o) {
   cmd.add_option("--file", o.files, "URL path that exists as a file (repeatable)")->allow_extra_args(false);
   cmd.add_option("--dir", o.dirs, "URL path that exists as a directory (repeatable)")->allow_extra_args(false);
   cmd.add_option("--document-root", o.document_root, "filesystem DocumentRoot (default /var/www/html)");

@@ -131,9 +131,13 @@ bool foreign_yaml(const std::string& path, const std::string& text, const ParseO
 Analysis analyze_buffer(const std::string& path, const std::string& text, const ParseOptions& opts, Linter* linter) {
   Analysis a;
   a.file = a.files.add(path, text);
-  if (foreign_yaml(path, text, opts)) return a;
+  ParseOptions for_file = opts;
+  // The buffer is read as `check` reads the file: its .redirlint.yaml's limits and per-path settings
+  // (the editor's format and htaccessDir settings win, as the command line does).
+  if (linter) linter->parse_options_for(path, opts.htaccess_dir != "/", for_file);
+  if (foreign_yaml(path, text, for_file)) return a;
   try {
-    a.rules = parse_file(a.files, a.file, opts);
+    a.rules = parse_file(a.files, a.file, for_file);
     LintOverrides none;
     none.no_config = true;
     Linter defaults(none);
@@ -187,7 +191,9 @@ void Server::configure(const json& options) {
   if (options.contains("config") && options["config"].is_string()) o.config = options["config"].get<std::string>();
   if (options.contains("select")) o.select = string_list(options["select"]);
   if (options.contains("ignore")) o.ignore = string_list(options["ignore"]);
-  if (options.contains("today") && options["today"].is_string()) o.today = options["today"].get<std::string>();
+  // A `today` that is not a real date is not used (the config's, else the real date, applies).
+  if (options.contains("today") && options["today"].is_string() && valid_date(options["today"].get<std::string>()))
+    o.today = options["today"].get<std::string>();
   linter_ = Linter(o);
   shown_config_errors_.clear();
 }

@@ -25,7 +25,8 @@ std::string slug_of(std::string_view code) {
   return c ? std::string(c->slug) : std::string();
 }
 
-// GitHub's workflow-command escaping: data escapes % CR LF; property values also ':' and ','.
+}  // namespace
+
 std::string github_escape(std::string_view s, bool property) {
   std::string out;
   for (char c : s) {
@@ -41,8 +42,6 @@ std::string github_escape(std::string_view s, bool property) {
   return out;
 }
 
-// XML 1.0 text and attributes: the five entities, and control characters XML cannot carry as U+FFFD
-// (written as the character reference of the replacement character).
 std::string xml_escape(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {
@@ -62,6 +61,8 @@ std::string xml_escape(std::string_view s) {
   }
   return out;
 }
+
+namespace {
 
 // One diagnostic's gcc line (for JUnit failure bodies).
 std::string gcc_line(const Diagnostic& d, const SourceFiles& files) {
