@@ -8,6 +8,8 @@
 
 #include "checks/registry.hpp"
 #include "model/source.hpp"
+#include "parse/yaml_util.hpp"  // valid_iso_date
+#include "util/yaml_keys.hpp"
 
 namespace rl {
 
@@ -35,14 +37,6 @@ void read_limit(const LimitInfo& info, const YAML::Node& v, const std::string& p
     errors.push_back(error_at(path, v, std::string(info.name) + " must be a number from " + std::to_string(info.min) +
                                            " to " + std::to_string(info.max)));
   else out.set(info.id, n);
-}
-
-bool valid_date(const std::string& d) {
-  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (d[i] < '0' || d[i] > '9') return false;
-  int month = (d[5] - '0') * 10 + (d[6] - '0'), day = (d[8] - '0') * 10 + (d[9] - '0');
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
 void read_codes(const YAML::Node& n, const std::string& path, std::vector<std::string>& out,
@@ -79,6 +73,11 @@ bool parse_config(std::string_view text, const std::string& path, Config& out, s
     errors.push_back({path, static_cast<std::uint32_t>(e.mark.line + 1), static_cast<std::uint32_t>(e.mark.column + 1), e.msg});
     return false;
   }
+  if (auto dup = find_duplicate_key(root)) {
+    errors.push_back({path, static_cast<std::uint32_t>(dup->second.line + 1), static_cast<std::uint32_t>(dup->second.column + 1),
+                      duplicate_key_message(*dup)});
+    return false;
+  }
   if (!root || root.IsNull()) return true;
   if (!root.IsMap()) {
     errors.push_back(error_at(path, root, "expected a mapping of settings (" + known_keys() + ")"));
@@ -110,7 +109,7 @@ bool parse_config(std::string_view text, const std::string& path, Config& out, s
         else out.max_hops = n;
       } else if (key == "today") {
         std::string d = v.IsScalar() ? v.Scalar() : "";
-        if (!valid_date(d)) errors.push_back(error_at(path, v, "today must be a date YYYY-MM-DD"));
+        if (!file_rules::valid_iso_date(d)) errors.push_back(error_at(path, v, "today must be a real date written YYYY-MM-DD"));
         else out.today = d;
       } else if (const LimitInfo* lim = find_limit(key)) {
         read_limit(*lim, v, path, out.limits, errors);

@@ -106,6 +106,10 @@ int run_check(const CheckArgs& a) {
     return kExitUsage;
   }
   if (!known_codes(a.select) || !known_codes(a.ignore)) return kExitUsage;
+  if (!a.today.empty() && !file_rules::valid_iso_date(a.today)) {
+    std::cerr << "redirlint: --today must be a real date written YYYY-MM-DD (got \"" << display_text(a.today) << "\")\n";
+    return kExitUsage;
+  }
   SourceFiles files;
   Loaded in = load_inputs(a.paths, popts, files);
   DisposeAtExit keep{in};
