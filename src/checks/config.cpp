@@ -9,6 +9,8 @@
 #include "checks/registry.hpp"
 #include "model/source.hpp"
 #include "util/glob.hpp"
+#include "parse/yaml_util.hpp"  // valid_iso_date
+#include "util/yaml_keys.hpp"
 
 namespace rl {
 
@@ -124,18 +126,6 @@ void read_path_settings(const YAML::Node& k, const YAML::Node& v, const std::str
 
 }  // namespace
 
-bool valid_date(std::string_view d) {
-  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (d[i] < '0' || d[i] > '9') return false;
-  int year = std::stoi(std::string(d.substr(0, 4)));
-  int month = (d[5] - '0') * 10 + (d[6] - '0'), day = (d[8] - '0') * 10 + (d[9] - '0');
-  if (month < 1 || month > 12 || day < 1) return false;
-  static constexpr int kDays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return day <= (month == 2 && !leap ? 28 : kDays[month - 1]);
-}
-
 std::string Config::base_dir() const {
   return path.empty() ? std::string() : std::filesystem::path(path).parent_path().string();
 }
@@ -163,6 +153,11 @@ bool parse_config(std::string_view text, const std::string& path, Config& out, s
     root = YAML::Load(std::string(text));
   } catch (const YAML::ParserException& e) {
     errors.push_back({path, static_cast<std::uint32_t>(e.mark.line + 1), static_cast<std::uint32_t>(e.mark.column + 1), e.msg});
+    return false;
+  }
+  if (auto dup = find_duplicate_key(root)) {
+    errors.push_back({path, static_cast<std::uint32_t>(dup->second.line + 1), static_cast<std::uint32_t>(dup->second.column + 1),
+                      duplicate_key_message(*dup)});
     return false;
   }
   if (!root || root.IsNull()) return true;
@@ -202,7 +197,7 @@ bool parse_config(std::string_view text, const std::string& path, Config& out, s
         else out.max_hops = n;
       } else if (key == "today") {
         std::string d = v.IsScalar() ? v.Scalar() : "";
-        if (!valid_date(d)) errors.push_back(error_at(path, v, "today must be a date YYYY-MM-DD"));
+        if (!file_rules::valid_iso_date(d)) errors.push_back(error_at(path, v, "today must be a real date written YYYY-MM-DD"));
         else out.today = d;
       } else if (const LimitInfo* lim = find_limit(key)) {
         read_limit(*lim, v, path, out.limits, errors);

@@ -69,8 +69,6 @@ bool load_config(const std::string& path, Config& out, std::vector<ConfigError>&
 /// The nearest `.redirlint.yaml` in the directory of `file` or above; "" when there is none.
 std::string find_config(const std::string& file);
 
-/// A real calendar date written YYYY-MM-DD (2024-02-29 yes, 2025-02-29 and 2025-13-45 no): `today:`, --today.
-bool valid_date(std::string_view date);
 
 /// "path:line:col: error: message".
 std::string to_string(const ConfigError& e);

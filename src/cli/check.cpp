@@ -78,7 +78,7 @@ bool handle_fixes(const CheckArgs& a, std::vector<Diagnostic>& diags, const Sour
     }
     std::string error;
     if (!write_atomically(files.path(fid), text, error)) {
-      std::cerr << "redirlint: " << error << "\n";
+      std::cerr << "redirlint: --fix: " << error << "; the file is unchanged\n";
       ok = false;
     }
   }
@@ -87,7 +87,8 @@ bool handle_fixes(const CheckArgs& a, std::vector<Diagnostic>& diags, const Sour
     for (std::size_t i = 0; i < diags.size(); ++i)
       if (!fr.applied[i] || !ok) left.push_back(std::move(diags[i]));
     diags = std::move(left);
-    std::cerr << "redirlint: fixed " << (ok ? fixed : 0) << " problem" << (fixed == 1 ? "" : "s") << " in "
+    if (!ok) fixed = 0;
+    std::cerr << "redirlint: fixed " << fixed << " problem" << (fixed == 1 ? "" : "s") << " in "
               << fr.texts.size() << " file" << (fr.texts.size() == 1 ? "" : "s") << "\n";
   }
   return ok;
@@ -105,8 +106,8 @@ int run_check(const CheckArgs& a) {
     return kExitUsage;
   }
   if (!known_codes(a.select) || !known_codes(a.ignore)) return kExitUsage;
-  if (!a.today.empty() && !valid_date(a.today)) {
-    std::cerr << "redirlint: --today must be a date YYYY-MM-DD, got \"" << display_text(a.today) << "\"\n";
+  if (!a.today.empty() && !file_rules::valid_iso_date(a.today)) {
+    std::cerr << "redirlint: --today must be a real date written YYYY-MM-DD (got \"" << display_text(a.today) << "\")\n";
     return kExitUsage;
   }
   SourceFiles files;
@@ -133,7 +134,7 @@ int run_check(const CheckArgs& a) {
     if (a.update_baseline) {
       std::string error;
       if (!write_atomically(a.baseline, baseline_text(diags, files), error)) {
-        std::cerr << "redirlint: cannot write --baseline " << a.baseline << ": " << error << "\n";
+        std::cerr << "redirlint: --baseline: " << error << "\n";
         return kExitBadInput;
       }
       std::cerr << "redirlint: wrote " << diags.size() << " finding" << (diags.size() == 1 ? "" : "s") << " to "
@@ -178,7 +179,7 @@ int run_check(const CheckArgs& a) {
     if (a.output_file.empty()) {
       std::cout << text;
     } else if (std::string error; !write_atomically(a.output_file, text, error)) {
-      std::cerr << "redirlint: cannot write --output-file " << a.output_file << ": " << error << "\n";
+      std::cerr << "redirlint: --output-file: " << error << "\n";
       return kExitBadInput;
     } else if (!a.quiet && !a.statistics) {
       std::cerr << render_summary(diags, in.files_counted()) << " (report in " << a.output_file << ")\n";

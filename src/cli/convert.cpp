@@ -77,7 +77,7 @@ int run_convert(const ConvertArgs& a) {
   if (!a.output.empty()) {
     std::string err;
     if (!write_atomically(a.output, out.text, err)) {
-      std::cerr << "redirlint: cannot write \"" << a.output << "\": " << err << "\n";
+      std::cerr << "redirlint: -o: " << err << "; nothing written\n";
       return kExitBadInput;
     }
   } else {

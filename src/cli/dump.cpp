@@ -4,6 +4,7 @@
 #include "cli/inputs.hpp"
 #include "model/model_json.hpp"
 #include "report/report.hpp"
+#include "report/json_text.hpp"
 
 namespace rl::cli {
 
@@ -33,7 +34,7 @@ int run_dump(const DumpArgs& a) {
     }
   }
   if (a.output == "json")
-    std::cout << (all.size() == 1 ? all[0] : all).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    std::cout << json_text(all.size() == 1 ? all[0] : all) << "\n";
   sort_diagnostics(diags, files);
   std::cerr << render_gcc(diags, files);
   return bad ? kExitBadInput : kExitClean;

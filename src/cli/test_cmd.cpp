@@ -11,6 +11,7 @@
 #include "cli/trace_support.hpp"
 #include "report/report.hpp"
 #include "util/atomic_write.hpp"
+#include "util/yaml_keys.hpp"
 
 namespace rl::cli {
 
@@ -168,6 +169,11 @@ int run_test(const TestArgs& a) {
     doc = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     std::cerr << a.suite << ":" << (e.mark.line + 1) << ":" << (e.mark.column + 1) << ": error: " << e.msg << "\n";
+    return kExitBadInput;
+  }
+  if (auto dup = find_duplicate_key(doc)) {
+    std::cerr << a.suite << ":" << (dup->second.line + 1) << ":" << (dup->second.column + 1)
+              << ": error: " << duplicate_key_message(*dup) << "\n";
     return kExitBadInput;
   }
   const std::filesystem::path base = std::filesystem::path(a.suite).parent_path();

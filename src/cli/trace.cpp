@@ -15,6 +15,7 @@
 #include "simulate/url.hpp"
 #include "util/limits.hpp"
 #include "util/regex.hpp"
+#include "report/json_text.hpp"
 
 namespace rl::cli {
 
@@ -186,7 +187,7 @@ int run_trace(const TraceArgs& a) {
     doc["rules"] = a.rules;
     doc["format"] = std::string(to_string(rs->format));
     doc["requests"] = all;
-    std::cout << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    std::cout << json_text(doc) << "\n";
   }
   return kExitClean;
 }
