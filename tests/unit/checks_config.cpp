@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "checks/config.hpp"
+#include "parse/yaml_util.hpp"
 
 using namespace rl;
 
@@ -119,7 +120,7 @@ TEST_CASE("exclude, per-path and per-file-ignores are read relative to the confi
 TEST_CASE("bad exclude and per-path values are errors with a position") {
   Config c;
   std::vector<ConfigError> errors;
-  std::string text = "exclude: {a: b}\nper-path:\n  \"x/**\": {format: iis, colour: red, ignore: [RL999]}\nper-file-ignores: [a]\n";
+  std::string text = "exclude: {a: b}\nper-path:\n  \"x/**\": {format: lighttpd, colour: red, ignore: [RL999]}\nper-file-ignores: [a]\n";
   CHECK_FALSE(parse_config(text, "c.yaml", c, errors));
   REQUIRE(errors.size() == 5);
   CHECK(to_string(errors[0]) == "c.yaml:1:10: error: expected a list of path globs");
@@ -130,12 +131,12 @@ TEST_CASE("bad exclude and per-path values are errors with a position") {
 }
 
 TEST_CASE("valid_date accepts real calendar dates only") {
-  CHECK(valid_date("2024-02-29"));
-  CHECK(valid_date("2025-12-31"));
-  CHECK_FALSE(valid_date("2025-02-29"));
-  CHECK_FALSE(valid_date("2025-13-45"));
-  CHECK_FALSE(valid_date("2025-04-31"));
-  CHECK_FALSE(valid_date("1900-02-29"));
-  CHECK(valid_date("2000-02-29"));
-  CHECK_FALSE(valid_date("2025-1-01"));
+  CHECK(file_rules::valid_iso_date("2024-02-29"));
+  CHECK(file_rules::valid_iso_date("2025-12-31"));
+  CHECK_FALSE(file_rules::valid_iso_date("2025-02-29"));
+  CHECK_FALSE(file_rules::valid_iso_date("2025-13-45"));
+  CHECK_FALSE(file_rules::valid_iso_date("2025-04-31"));
+  CHECK_FALSE(file_rules::valid_iso_date("1900-02-29"));
+  CHECK(file_rules::valid_iso_date("2000-02-29"));
+  CHECK_FALSE(file_rules::valid_iso_date("2025-1-01"));
 }
