@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "checks/config.hpp"
+#include "parse/yaml_util.hpp"
 
 using namespace rl;
 
@@ -130,12 +131,12 @@ TEST_CASE("bad exclude and per-path values are errors with a position") {
 }
 
 TEST_CASE("valid_date accepts real calendar dates only") {
-  CHECK(valid_date("2024-02-29"));
-  CHECK(valid_date("2025-12-31"));
-  CHECK_FALSE(valid_date("2025-02-29"));
-  CHECK_FALSE(valid_date("2025-13-45"));
-  CHECK_FALSE(valid_date("2025-04-31"));
-  CHECK_FALSE(valid_date("1900-02-29"));
-  CHECK(valid_date("2000-02-29"));
-  CHECK_FALSE(valid_date("2025-1-01"));
+  CHECK(file_rules::valid_iso_date("2024-02-29"));
+  CHECK(file_rules::valid_iso_date("2025-12-31"));
+  CHECK_FALSE(file_rules::valid_iso_date("2025-02-29"));
+  CHECK_FALSE(file_rules::valid_iso_date("2025-13-45"));
+  CHECK_FALSE(file_rules::valid_iso_date("2025-04-31"));
+  CHECK_FALSE(file_rules::valid_iso_date("1900-02-29"));
+  CHECK(file_rules::valid_iso_date("2000-02-29"));
+  CHECK_FALSE(file_rules::valid_iso_date("2025-1-01"));
 }
