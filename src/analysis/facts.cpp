@@ -299,13 +299,14 @@ namespace {
 std::optional<std::string> language_example(const RuleSet& rs, const Rule& r, const Block* loc) {
   // An exact location leaves at most its own path, which example_paths has added already.
   if (loc && loc->mod == LocationMod::exact) return std::nullopt;
-  if (r.match.kind == MatchKind::regex && !r.match.ignore_case)
-    if (auto ex = quick_path_example(r.match.text)) {
+  if (r.match.kind == MatchKind::regex)
+    if (auto ex = quick_path_example(r.match.text, r.match.ignore_case)) {
       // The quick example is the shortest string of the rule's pattern: when the location accepts it,
       // it is also the example of their intersection.
       bool prefix_loc = loc && (loc->mod == LocationMod::none || loc->mod == LocationMod::prefix_noregex) &&
                         loc->path.size() <= kMaxLocationPrefix && ex->rfind(loc->path, 0) == 0;
-      if (!loc || prefix_loc || (loc->mod == LocationMod::regex && loc->path == r.match.text)) return ex;
+      const LocationMod same = r.match.ignore_case ? LocationMod::regex_nocase : LocationMod::regex;
+      if (!loc || prefix_loc || (loc->mod == same && loc->path == r.match.text)) return ex;
     }
   auto l = rule_language(rs, r);
   if (!l) return std::nullopt;
