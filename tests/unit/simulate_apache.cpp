@@ -185,7 +185,7 @@ TEST_CASE("an <If> with a file test, a RewriteMap lookup and a RewriteRule in <D
   CHECK(f.tsv("/h?x") == "301 http://example.com/i?x");
   CHECK(f.tsv("/h") == "- -");
   Sim m("RewriteEngine On\nRewriteMap lc int:tolower\nRewriteRule ^/m/(.*)$ /n/${lc:$1} [R=301,L]\n", Format::apache);
-  CHECK(m.tsv("/m/A") == "unknown -");
+  CHECK(m.tsv("/m/A") == "301 http://example.com/n/a");  // int:tolower is evaluated
   CHECK(m.tsv("/other") == "- -");
   Sim n("<VirtualHost *:80>\n<Location /loc>\nRewriteEngine On\nRewriteRule ^ /x [R=301,L]\n</Location>\n</VirtualHost>\n",
         Format::apache);
