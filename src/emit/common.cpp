@@ -311,6 +311,12 @@ std::vector<Condition> scope_conditions(const Rule& r) {
   return out;
 }
 
+std::string section_refusal(const RuleSet& rs, const Rule& r) {
+  std::string section = enclosing_section(rs, r);
+  if (section.empty()) return "";
+  return "inside " + section + ": Apache applies it only to the requests that section selects, merged per directory";
+}
+
 std::string rule_label(const Rule& r) {
   std::string d = r.origin.directive.empty() ? "rule" : r.origin.directive;
   std::string p = r.match.original.empty() ? r.match.text : r.match.original;

@@ -95,6 +95,8 @@ std::vector<Condition> scope_conditions(const Rule& r);
 /// <IfModule>/<IfDefine>/<IfVersion> wrappers do not count). The emitters refuse such rules (RL301):
 /// per-directory merging has no equivalent in the other formats.
 std::string enclosing_section(const RuleSet& rs, const Rule& r);
+/// Why rule `r` is refused for being inside such a section (RL301 text), or "".
+std::string section_refusal(const RuleSet& rs, const Rule& r);
 
 /// A loss message fragment naming the rule: `RewriteRule "^/a$"`.
 std::string rule_label(const Rule& r);

@@ -555,9 +555,7 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
     return out + not_converted_block(r, why, ind);
   };
   const std::string id = "rl" + std::to_string(r.id + 1);
-  if (std::string section = enclosing_section(rs_, r); !section.empty())
-    return refuse("inside " + section + ": Apache applies it only to the requests that section selects, merged "
-                  "per directory; it is not converted");
+  if (std::string why = section_refusal(rs_, r); !why.empty()) return refuse(why);
   if (r.flags->proxy) return refuse("proxying ([P]) is not a redirect");
   if (chained_.size() > r.id && chained_[r.id]) return refuse("[S=n] / [C] rule chaining has no nginx equivalent");
   if (!r.flags->other.empty()) L_.approximated(r, "flags \"" + r.flags->other.front() + "\"... are ignored");
