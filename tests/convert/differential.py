@@ -105,6 +105,7 @@ def converted_case(case, text, target):
     if case.htaccess and case.htaccess[0] not in c.files:
         c.files.append(case.htaccess[0])
     c.htaccess = None
+    c.mapfiles = dict(case.mapfiles)  # a RewriteMap file the converted config still names
     c.requests = case.requests
     if target == "nginx":
         text = re.sub(r"listen 80( default_server)?;", r"listen @LISTEN@\1;", text)
