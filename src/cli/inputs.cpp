@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 namespace rl::cli {
 
 void add_input_options(CLI::App& cmd, InputOptions& in) {
-  cmd.add_option("--format", in.format, "input format: apache, htaccess, nginx, yaml, netlify (default: detect)");
+  cmd.add_option("--format", in.format, "input format: apache, htaccess, nginx, yaml, netlify, netlify-toml, vercel, cloudflare-bulk (default: detect)");
   cmd.add_option("--htaccess-dir", in.htaccess_dir, "URL path of the .htaccess file's directory (default /)");
   cmd.add_option("--stdin-filename", in.stdin_filename,
                  "the path that stdin (-) stands for: its format, .redirlint.yaml and the name in messages");
@@ -102,7 +102,7 @@ bool make_parse_options(const InputOptions& in, ParseOptions& out) {
   if (!in.format.empty()) {
     Format f;
     if (!parse_format(in.format, f)) {
-      std::cerr << "redirlint: unknown format \"" << in.format << "\" (apache, htaccess, nginx, yaml, netlify)\n";
+      std::cerr << "redirlint: unknown format \"" << in.format << "\" (apache, htaccess, nginx, yaml, netlify, netlify-toml, vercel, cloudflare-bulk)\n";
       return false;
     }
     out.format = f;
@@ -161,7 +161,8 @@ void walk_dir(const fs::path& dir, std::vector<std::string>& found, std::vector<
     if (!it->is_regular_file(e2) || !is_recognised_name(p.string()) || name == ".redirlint.yaml") continue;
     // A walk meets YAML of every kind (CI workflows, test suites, other tools' maps): read only our rule
     // files. A YAML file named on the command line is always read (and told apart by the parser).
-    if (name_format(p.string()) == Format::yaml) {
+    bool csv = name.size() > 4 && name.compare(name.size() - 4, 4, ".csv") == 0;
+    if (name_format(p.string()) == Format::yaml || csv) {
       std::string head, why;
       int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd >= 0) {
@@ -170,7 +171,8 @@ void walk_dir(const fs::path& dir, std::vector<std::string>& found, std::vector<
         head.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
         ::close(fd);
       }
-      if (fd >= 0 && !looks_like_rule_file(head)) continue;  // unreadable: kept, so that it is reported
+      // A CSV is read only when it is a Cloudflare Bulk Redirects list (other CSVs are data).
+      if (fd >= 0 && !(csv ? looks_like_cloudflare_csv(head) : looks_like_rule_file(head))) continue;  // unreadable: kept, reported
     }
     found.push_back(p.string());
   }
@@ -187,6 +189,32 @@ void walk(const fs::path& dir, std::vector<std::string>& out, std::vector<WalkEr
   walk_dir(dir, found, errors, 0);
   std::sort(found.begin(), found.end());
   out.insert(out.end(), found.begin(), found.end());
+}
+
+// Netlify reads a site's `_redirects` and its netlify.toml `[[redirects]]` as one list, `_redirects`
+// first: a netlify.toml next to a `_redirects` that was also read joins that set (its rules after
+// the file's), so chains and shadowing across the two files are found. Diagnostics keep each file's
+// positions; a netlify.toml with `disable-file=` stays its own set.
+void merge_netlify_sites(std::vector<RuleSet>& sets, const SourceFiles& files) {
+  auto dir_of = [&](const RuleSet& rs) { return fs::path(files.path(rs.file)).parent_path().string(); };
+  auto named = [&](const RuleSet& rs, std::string_view n) { return fs::path(files.path(rs.file)).filename() == n; };
+  for (std::size_t t = 0; t < sets.size(); ++t) {
+    RuleSet& toml = sets[t];
+    if (toml.format != Format::netlify_toml || !named(toml, "netlify.toml") || !toml.file_disabled.empty()) continue;
+    for (RuleSet& red : sets) {
+      if (red.format != Format::netlify || !named(red, "_redirects") || dir_of(red) != dir_of(toml)) continue;
+      for (Rule& r : toml.rules) {
+        r.id = static_cast<RuleId>(red.rules.size());
+        red.rules.push_back(std::move(r));
+      }
+      red.parse_diags.insert(red.parse_diags.end(), toml.parse_diags.begin(), toml.parse_diags.end());
+      red.unmodelled.insert(red.unmodelled.end(), toml.unmodelled.begin(), toml.unmodelled.end());
+      red.files.insert(red.files.end(), toml.files.begin(), toml.files.end());
+      red.sim_cache.reset();
+      sets.erase(sets.begin() + static_cast<std::ptrdiff_t>(t--));
+      break;
+    }
+  }
 }
 
 }  // namespace
@@ -253,6 +281,7 @@ Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& op
     FileId id = files.add(shown, std::move(text));
     out.sets.push_back(parse_file(files, id, file_opts));
   }
+  merge_netlify_sites(out.sets, files);
   out.config_errors = std::exchange(pending_config_errors(), {});
   return out;
 }

@@ -137,6 +137,9 @@ Emitted emit(const RuleSet& source, Format to, const EmitOptions& opts, const So
     case Format::htaccess: e = emit_apache(live, opts, files, true); break;
     case Format::yaml: e = emit_yaml(live, opts, files); break;
     case Format::netlify: e = emit_netlify(live, opts, files); break;
+    case Format::netlify_toml: e = emit_netlify_toml(live, opts, files); break;
+    case Format::vercel:
+    case Format::cloudflare_bulk: e = emit_netlify(live, opts, files); break;  // refused by convert (not a target)
   }
   // Lines the parser did not read as a rule (RL002, an Apache rule PCRE2 rejects): never silent.
   std::string unread_text;

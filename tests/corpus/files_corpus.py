@@ -70,5 +70,41 @@ for name in sorted(os.listdir(yaml_dir)) if os.path.isdir(yaml_dir) else []:
         print(f"FAIL {name}: expected one 'not a redirlint rule file' RL001 and no rule, got {rules} rules and:\n" + "\n".join(diags[:5]))
         failures += 1
 
+# netlify-toml/*, vercel/*: no RL001 error, and every entry of the file's redirect list is a rule or
+# is reported (RL0xx on its range), counted from the file's own text.
+import json
+import re
+import tomllib
+
+for sub, fmt in (("netlify-toml", "netlify-toml"), ("vercel", "vercel")):
+    folder = os.path.join(corpus, sub)
+    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        path = os.path.join(folder, name)
+        files += 1
+        try:
+            check = run(["check", "--select", PARSER_CODES, "--format", fmt, "--output", "gcc", "--fail-level", "info", path])
+            dump = run(["dump", "--format", fmt, "--output", "text", path])
+        except RuntimeError as e:
+            print(f"FAIL {name}: {e}")
+            failures += 1
+            continue
+        diags = [l for l in check.stdout.splitlines() if l.startswith(path + ":")]
+        errors = [l for l in diags if ": error: " in l and l.endswith("[RL001]")]
+        if errors:
+            print(f"FAIL {name}: RL001 errors:\n" + "\n".join(errors[:5]))
+            failures += 1
+        rules = sum(1 for l in dump.stdout.splitlines() if l.startswith("rule "))
+        with open(path, "rb") as f:
+            raw = f.read()
+        if sub == "netlify-toml":
+            entries = len(tomllib.loads(raw.decode()).get("redirects", []))
+        else:
+            doc = json.loads(raw)
+            entries = len(doc.get("redirects", [])) + len(doc.get("rewrites", []))
+        rejected = {l.split(":")[1] for l in diags if re.search(r": (error|warning): ", l) and not l.endswith("[RL006]")}
+        if rules != entries and rules + len(rejected) < entries:
+            print(f"FAIL {name}: {entries} entries, {rules} rules read, {len(rejected)} reported")
+            failures += 1
+
 print(f"files corpus: {files} files, {failures} failed")
 sys.exit(1 if failures else 0)
