@@ -214,8 +214,9 @@ class NginxEmitter {
                    }) -
       rs_.rules.begin());
 
+  /// `location_is_match`: the enclosing location matches exactly the requests the rule matches.
   std::string rule_block(const Rule& r, const std::string& ind, bool in_htaccess_location,
-                         std::size_t later_rules);
+                         std::size_t later_rules, bool location_is_match = false);
   bool make_test(const Rule& r, const Condition& c, const std::string& id, int idx, bool name_caps, Test& out,
                  std::string& why);
   std::string query_return(QueryMode q, std::string url);
@@ -548,7 +549,8 @@ std::optional<std::string> NginxEmitter::canonical_server(const Rule& r, bool le
 }
 
 /// Translates one rule into directives at `ind`. Records losses; a refused rule becomes a comment.
-std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool in_location, std::size_t later) {
+std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool in_location, std::size_t later,
+                                     bool location_is_match) {
   std::string out = carried_comments(r, ind);
   auto refuse = [&](const std::string& why) {
     L_.refused(r, why);
@@ -626,7 +628,7 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
     if (c.test.rfind("${country}", 0) == 0 || c.test.rfind("${language}", 0) == 0 || c.test.rfind("${role}", 0) == 0 ||
         c.test.rfind("${cookie}", 0) == 0)
       return refuse("condition on \"" + c.test + "\" (a Netlify/Cloudflare feature nginx does not have)");
-  bool everything = matches_everything(r.match) && !uses_rule_caps;
+  bool everything = (matches_everything(r.match) && !uses_rule_caps) || (location_is_match && answer);
   bool can_rewrite = (rewrite || (redirect && (r.status == 301 || r.status == 302))) && !r.match.negated;
   // Prefer `return` for redirects that need no rule captures (idiomatic, no query surprises).
   bool decodes = redirect && rewrite_decodes(tp);
@@ -757,6 +759,28 @@ bool alias_class(const Rule& r) {
   return d == "Redirect" || d == "RedirectMatch" || d == "RedirectPermanent" || d == "RedirectTemp";
 }
 
+/// A plain mod_alias rule (no condition, no section) of `kind`: it can live in a location of its own
+/// (`Redirect`: `location ^~`, `RedirectMatch`: `location ~`).
+bool plain_alias(const RuleSet& rs, const Rule& r, MatchKind kind) {
+  return alias_class(r) && r.match.kind == kind && !r.match.negated && !r.match.ignore_case && r.conds.empty() &&
+         r.scope.hosts.empty() && r.scope.schemes.empty() && !r.match.text.empty() &&
+         (kind == MatchKind::regex || r.match.text[0] == '/') &&
+         (r.action == Action::redirect || r.action == Action::answer) && !has_line_break(r.match.text) &&
+         section_refusal(rs, r).empty();
+}
+
+/// The nginx locations that together match exactly what `Redirect P` matches: `P` and `P/...`.
+std::vector<std::string> prefix_locations(const std::string& p) {
+  if (p.back() == '/') return {"^~ " + ng_quote(p)};
+  return {"= " + ng_quote(p), "^~ " + ng_quote(p + "/")};
+}
+
+/// Does mod_alias prefix `a` match the path `b` (whole segments, SEMANTICS §1.1)?
+bool alias_covers(const std::string& a, const std::string& b) {
+  return b.compare(0, a.size(), a) == 0 && (b.size() == a.size() || a.back() == '/' || b[a.size()] == '/');
+}
+
+
 std::string NginxEmitter::run() {
   std::string text = header_comment(o_, "nginx");
   if (!text.empty())
@@ -868,6 +892,37 @@ std::string NginxEmitter::run() {
           i = std::max(j, i + 1);
         }
       }
+    }
+    // The plain Redirects then RedirectMatches at the end (Apache runs mod_alias after mod_rewrite) become
+    // locations: a matching `^~` prefix stops nginx's regex search, and regex locations go in order, as
+    // Apache's first matching Redirect* does. Only when nothing before them rewrites internally (Apache then
+    // skips mod_alias; nginx would match the new URI) and the prefixes keep their order.
+    if (rs_.format == Format::apache) {
+      std::size_t r_from = rules.size(), t;
+      auto free = [&](std::size_t k) { return k > leading && !as_location[k - 1]; };
+      while (free(r_from) && plain_alias(rs_, *rules[r_from - 1], MatchKind::regex)) --r_from;
+      for (t = r_from; free(t) && plain_alias(rs_, *rules[t - 1], MatchKind::prefix);) --t;
+      bool plain_before = std::all_of(rules.begin() + static_cast<std::ptrdiff_t>(leading), rules.begin() + static_cast<std::ptrdiff_t>(t),
+                                      [](const Rule* r) { return r->action == Action::redirect || r->action == Action::answer; });
+      // Segment prefixes nest or are disjoint, so nginx's longest prefix is Apache's first match, except for a
+      // Redirect inside an earlier one's path (it never fires) and a location already written (`/a/` then `/a`).
+      std::set<std::string> written;
+      if (t < rules.size() && plain_before)
+        for (std::size_t k = t; k < rules.size(); ++k) {
+          const Rule& r = *rules[k];
+          as_location[k] = true;
+          bool shadowed = k < r_from && std::any_of(rules.begin() + static_cast<std::ptrdiff_t>(t), rules.begin() + static_cast<std::ptrdiff_t>(k),
+                                                    [&](const Rule* e) { return alias_covers(e->match.text, r.match.text); });
+          if (shadowed) {
+            locations += carried_comments(r, "    ") + "    # redirlint: never fires, an earlier Redirect covers its path: " + rule_label(r) + "\n";
+            continue;
+          }
+          std::string block = rule_block(r, "        ", true, rules.size() - k - 1, true);
+          std::vector<std::string> where = k < r_from ? prefix_locations(r.match.text)
+                                                      : std::vector<std::string>{"~ " + ng_quote(r.match.text, true)};
+          for (const std::string& w : where)
+            if (written.insert(w).second) locations += "    location " + w + " {\n" + block + "    }\n";
+        }
     }
     for (std::size_t k = leading; k < rules.size(); ++k) {
       if (as_location[k]) continue;
