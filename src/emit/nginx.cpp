@@ -110,6 +110,22 @@ Rendered render(const std::vector<Piece>& ps, const CapNames& names, Format src)
   return out;
 }
 
+/// Does the regex name its own groups by number (\1, \g1, \k<n>, (?1), (?R), (?P=n))? Then one more group
+/// around it changes what it means.
+bool refers_to_groups(std::string_view re) {
+  for (std::size_t i = 0; i + 1 < re.size(); ++i) {
+    char n = re[i + 1];
+    if (re[i] == '\\') {
+      if ((n >= '1' && n <= '9') || n == 'g' || n == 'k') return true;
+      ++i;
+    } else if (re[i] == '(' && n == '?' && i + 2 < re.size()) {
+      char m = re[i + 2];
+      if (std::isdigit(static_cast<unsigned char>(m)) || m == '+' || m == '-' || m == 'R' || m == '&' || m == 'P') return true;
+    }
+  }
+  return false;
+}
+
 bool is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
 
 /// The literal text of an Apache redirect target as Apache sends it (re-escaped, SEMANTICS 1.6, 2.9).
@@ -667,6 +683,16 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
     auto named = name_groups(mre, id + "m");
     if (!named) return refuse("cannot name the groups of \"" + mre + "\"");
     mre_final = "(?<" + id + "m0>" + *named + ")";
+  }
+  // nginx has no $0: the pattern goes in a group of its own and the rule's captures move up by one.
+  bool whole = std::any_of(tp.begin(), tp.end(), [](const Piece& p) { return p.kind == Piece::rule_cap && p.n == 0; });
+  if (whole && !name_rule) {
+    if (refers_to_groups(mre)) return refuse("nginx has no $0, and the pattern refers to its own groups (one more group would renumber them)");
+    if (std::any_of(tp.begin(), tp.end(), [](const Piece& p) { return p.kind == Piece::rule_cap && p.n >= 9; }))
+      return refuse("nginx has no $0, and $9 cannot move up to $10");
+    mre_final = "(" + mre + ")";
+    for (Piece& p : tp)
+      if (p.kind == Piece::rule_cap) ++p.n;
   }
   if (match_as_test) {
     Test t;
