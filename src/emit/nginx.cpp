@@ -126,6 +126,58 @@ bool refers_to_groups(std::string_view re) {
   return false;
 }
 
+std::string lowered(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+/// The h5bp idiom `RewriteCond %{HTTPS} =on` + `RewriteRule ^ - [E=V:https]` (or `!=on` + `[E=V:http]`):
+/// the lower-case name V when `r` is one of those two rules and sets nothing else.
+std::optional<std::string> scheme_setting(const Rule& r) {
+  if (r.action != Action::none || r.flow != Flow::next || !matches_everything(r.match) || r.conds.size() != 1 ||
+      r.flags->env.size() != 1 || r.flags->other.size() != 1)
+    return std::nullopt;
+  const Condition& c = r.conds[0];
+  if (c.test != "${https}" || c.op != CondOp::equal || c.pattern.text != "on" || c.pattern.ignore_case || c.or_next)
+    return std::nullopt;
+  const std::string& e = r.flags->env[0];
+  auto colon = e.find(':');
+  if (colon == std::string::npos || colon == 0 || e.find_first_of("$%{}") != std::string::npos) return std::nullopt;
+  if (e.substr(colon + 1) != (c.pattern.negated ? "http" : "https")) return std::nullopt;
+  return lowered(e.substr(0, colon));
+}
+
+/// Env variables that are the request scheme (nginx $scheme): set only by both rules of the idiom above,
+/// and read (%{ENV:V}) only after the last of them.
+std::set<std::string> scheme_envs(const RuleSet& rs) {
+  struct Seen {
+    bool https = false, http = false, other = false;
+    std::size_t last = 0;
+  };
+  std::map<std::string, Seen> seen;
+  for (const Rule& r : rs.rules) {
+    auto v = scheme_setting(r);
+    for (const std::string& e : r.flags->env) {
+      Seen& s = seen[lowered(e.substr(0, e.find(':')))];
+      if (!v || *v != lowered(e.substr(0, e.find(':')))) s.other = true;
+      else (r.conds[0].pattern.negated ? s.http : s.https) = true, s.last = r.id;
+    }
+  }
+  std::set<std::string> out;
+  for (const auto& [name, s] : seen) {
+    if (s.other || !s.https || !s.http) continue;
+    std::string ref = "${env:" + name + "}";
+    bool early = std::any_of(rs.rules.begin(), rs.rules.end(), [&](const Rule& r) {
+      if (r.id > s.last) return false;
+      if (r.target && lowered(r.target->url).find(ref) != std::string::npos) return true;
+      return std::any_of(r.conds.begin(), r.conds.end(), [&](const Condition& c) { return lowered(c.test).find(ref) != std::string::npos; });
+    });
+    if (!early) out.insert(name);
+  }
+  return out;
+}
+
 bool is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
 
 /// The literal text of an Apache redirect target as Apache sends it (re-escaped, SEMANTICS 1.6, 2.9).
@@ -221,6 +273,24 @@ class NginxEmitter {
   std::string server_variables() const;
   bool any_internal_rewrite_ = false;
   std::vector<bool> chained_ = chained_rules(rs_);
+  /// Env variables that hold the request scheme (scheme_envs): %{ENV:V} is written $scheme.
+  std::set<std::string> scheme_env_ = scheme_envs(rs_);
+  /// `${env:V}` pieces of such a variable become `${scheme}`.
+  /// A .htaccess target that starts with it is absolute once expanded: Apache then adds no directory prefix
+  /// (the parser, which cannot expand it, did).
+  void scheme_pieces(std::vector<Piece>& ps) const {
+    for (Piece& p : ps)
+      if (p.kind == Piece::var && p.text.rfind("env:", 0) == 0 && scheme_env_.count(lowered(p.text.substr(4))))
+        p.text = "scheme";
+    if (rs_.format == Format::htaccess && ps.size() >= 3 && ps[0].kind == Piece::literal &&
+        ps[0].text == (rs_.dir.empty() ? "/" : rs_.dir) && ps[1].kind == Piece::var && ps[1].text == "scheme" &&
+        ps[2].kind == Piece::literal && ps[2].text.rfind("://", 0) == 0)
+      ps.erase(ps.begin());
+  }
+  bool sets_scheme_env(const Rule& r) const {
+    auto v = scheme_setting(r);
+    return v && scheme_env_.count(*v);
+  }
   /// Index in rs_.rules of the first internal rewrite that changes the query (size() if none):
   /// rule_block asks "is there one before rule r" for every rule, so it is found once.
   std::size_t first_query_rewrite_ = static_cast<std::size_t>(
@@ -513,15 +583,18 @@ std::optional<std::string> NginxEmitter::canonical_server(const Rule& r, bool le
   if (server_name.empty() || (bad_name && !host_capture)) return std::nullopt;
   // The target: SCHEME://HOST then the whole path ($1 of a match-all, or ${uri}), query kept.
   std::vector<Piece> ps = parse_template(r.target->url);
-  if (ps.empty() || ps[0].kind != Piece::literal) return std::nullopt;
+  scheme_pieces(ps);
+  bool same_scheme = !ps.empty() && ps[0].kind == Piece::var && ps[0].text == "scheme";
+  if (ps.empty() || (ps[0].kind != Piece::literal && !same_scheme)) return std::nullopt;
   std::string head;
-  std::size_t i = 0;
+  std::size_t i = same_scheme ? 1 : 0;
   for (; i < ps.size() && ps[i].kind == Piece::literal; ++i) head += ps[i].text;
   std::string scheme;
-  if (head.rfind("https://", 0) == 0) scheme = "https://";
+  if (same_scheme && head.rfind("://", 0) == 0) scheme = "$scheme://", head = "http" + head;
+  else if (head.rfind("https://", 0) == 0) scheme = "https://";
   else if (head.rfind("http://", 0) == 0) scheme = "http://";
   else return std::nullopt;
-  std::string rest = head.substr(scheme.size());
+  std::string rest = head.substr(same_scheme ? 7 : scheme.size());
   std::string host;
   bool slash_before = false;
   if (host_capture) {
@@ -558,6 +631,8 @@ std::optional<std::string> NginxEmitter::canonical_server(const Rule& r, bool le
   }
   if (!ok) return std::nullopt;
   request_uri_notes(r);
+  if (host_capture)
+    L_.approximated(r, "nginx lower-cases the Host header before it matches server_name: the captured host name is sent in lower case, Apache sends it as the client wrote it (the same host)", Weight::encoding);
   std::string s = carried_comments(r, "");
   s += "server {\n    listen " + std::to_string(o_.listen_port) + ";\n    server_name " + ng_quote(server_name) +
        ";\n    return " + std::to_string(r.status) + " " + ng_quote(scheme + host + "$request_uri") + ";\n}\n";
@@ -576,6 +651,9 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
   if (std::string why = section_refusal(rs_, r); !why.empty()) return refuse(why);
   if (r.flags->proxy) return refuse("proxying ([P]) is not a redirect");
   if (chained_.size() > r.id && chained_[r.id]) return refuse("[S=n] / [C] rule chaining has no nginx equivalent");
+  if (sets_scheme_env(r))
+    return out + ind + "# redirlint: no effect on redirects (%{ENV:" + r.flags->env[0].substr(0, r.flags->env[0].find(':')) +
+           "} is the request scheme, $scheme in nginx): " + rule_label(r) + "\n";
   if (!r.flags->other.empty()) L_.approximated(r, "flags \"" + r.flags->other.front() + "\"... are ignored");
   if (r.flags->b) L_.approximated(r, "[B] escaping of back-references is not reproduced");
   // nginx's configuration has no escape for a line break or NUL: such a path or pattern cannot be written.
@@ -608,6 +686,7 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
   }
   bool from_apache = rs_.format == Format::apache || rs_.format == Format::htaccess;
   apache_literals(rs_, r, tp);
+  scheme_pieces(tp);
   bool uses_rule_caps = std::any_of(tp.begin(), tp.end(), [](const Piece& p) { return p.kind == Piece::rule_cap; });
   bool uses_cond_caps = std::any_of(tp.begin(), tp.end(), [](const Piece& p) { return p.kind == Piece::cond_cap; });
   int tail_group = 0;
@@ -857,6 +936,11 @@ std::string NginxEmitter::run() {
     // Host canonicalisation rules at the top become their own servers.
     if (dir == "/")
       while (leading < rules.size()) {
+        // The scheme setters only feed %{ENV:V} ($scheme): they stay at the top of the server as comments.
+        if (sets_scheme_env(*rules[leading])) {
+          inner += rule_block(*rules[leading++], ind, htaccess, 0);
+          continue;
+        }
         auto c = canonical_server(*rules[leading], true);
         if (!c) break;
         canon += c->empty() ? "" : *c;
