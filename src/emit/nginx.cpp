@@ -5,6 +5,7 @@
 #include <map>
 #include <filesystem>
 #include <set>
+#include <unordered_set>
 
 #include "emit/common.hpp"
 #include "util/hex.hpp"
@@ -880,9 +881,13 @@ std::vector<std::string> prefix_locations(const std::string& p) {
   return {"= " + ng_quote(p), "^~ " + ng_quote(p + "/")};
 }
 
-/// Does mod_alias prefix `a` match the path `b` (whole segments, SEMANTICS §1.1)?
-bool alias_covers(const std::string& a, const std::string& b) {
-  return b.compare(0, a.size(), a) == 0 && (b.size() == a.size() || a.back() == '/' || b[a.size()] == '/');
+/// Is there a mod_alias prefix in `earlier` that matches the path `b` (whole segments, SEMANTICS §1.1:
+/// `b` itself, or `b` cut before or after one of its '/')? One lookup per '/', not one per earlier rule.
+bool alias_covered(const std::unordered_set<std::string>& earlier, const std::string& b) {
+  if (earlier.count(b)) return true;
+  for (std::size_t k = 0; k < b.size(); ++k)
+    if (b[k] == '/' && ((k > 0 && earlier.count(b.substr(0, k))) || earlier.count(b.substr(0, k + 1)))) return true;
+  return false;
 }
 
 
@@ -1017,12 +1022,13 @@ std::string NginxEmitter::run() {
       // Segment prefixes nest or are disjoint, so nginx's longest prefix is Apache's first match, except for a
       // Redirect inside an earlier one's path (it never fires) and a location already written (`/a/` then `/a`).
       std::set<std::string> written;
+      std::unordered_set<std::string> earlier;
       if (t < rules.size() && plain_before)
         for (std::size_t k = t; k < rules.size(); ++k) {
           const Rule& r = *rules[k];
           as_location[k] = true;
-          bool shadowed = k < r_from && std::any_of(rules.begin() + static_cast<std::ptrdiff_t>(t), rules.begin() + static_cast<std::ptrdiff_t>(k),
-                                                    [&](const Rule* e) { return alias_covers(e->match.text, r.match.text); });
+          bool shadowed = k < r_from && alias_covered(earlier, r.match.text);
+          if (k < r_from) earlier.insert(r.match.text);
           if (shadowed) {
             locations += carried_comments(r, "    ") + "    # redirlint: never fires, an earlier Redirect covers its path: " + rule_label(r) + "\n";
             continue;
