@@ -1023,7 +1023,10 @@ std::string NginxEmitter::run() {
       // Redirect inside an earlier one's path (it never fires) and a location already written (`/a/` then `/a`).
       std::set<std::string> written;
       std::unordered_set<std::string> earlier;
-      if (t < rules.size() && plain_before)
+      // nginx builds its location tree in quadratic time: 2,000 Redirects (4,000 locations) load in 0.4 s,
+      // 20,000 in 127 s (`nginx -t`, nginx 1.22); beyond that they stay server-level rewrites (20,000: 0.3 s).
+      constexpr std::size_t kMaxAliasLocations = 2000;
+      if (t < rules.size() && plain_before && rules.size() - t <= kMaxAliasLocations)
         for (std::size_t k = t; k < rules.size(); ++k) {
           const Rule& r = *rules[k];
           as_location[k] = true;
