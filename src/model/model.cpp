@@ -14,13 +14,14 @@ std::string_view to_string(Format f) {
     case Format::netlify_toml: return "netlify-toml";
     case Format::vercel: return "vercel";
     case Format::cloudflare_bulk: return "cloudflare-bulk";
+    case Format::iis: return "iis";
   }
   return "?";
 }
 
 bool parse_format(std::string_view t, Format& out) {
   for (Format f : {Format::apache, Format::htaccess, Format::nginx, Format::yaml, Format::netlify, Format::netlify_toml,
-                   Format::vercel, Format::cloudflare_bulk})
+                   Format::vercel, Format::cloudflare_bulk, Format::iis})
     if (to_string(f) == t) {
       out = f;
       return true;
@@ -31,6 +32,10 @@ bool parse_format(std::string_view t, Format& out) {
   }
   if (t == "vercel.json") {
     out = Format::vercel;
+    return true;
+  }
+  if (t == "web.config") {
+    out = Format::iis;
     return true;
   }
   if (t == "_redirects" || t == "cloudflare" || t == "redirects") {

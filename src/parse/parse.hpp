@@ -51,6 +51,7 @@ RuleSet parse_netlify(SourceFiles& files, FileId id, const ParseOptions& opts);
 RuleSet parse_netlify_toml(SourceFiles& files, FileId id, const ParseOptions& opts);
 RuleSet parse_vercel(SourceFiles& files, FileId id, const ParseOptions& opts);
 RuleSet parse_cloudflare_bulk(SourceFiles& files, FileId id, const ParseOptions& opts);
+RuleSet parse_iis(SourceFiles& files, FileId id, const ParseOptions& opts);
 
 /// Detects (unless opts.format) and parses; a file whose format cannot be told gives RL001 at 1:1.
 RuleSet parse_file(SourceFiles& files, FileId id, const ParseOptions& opts);

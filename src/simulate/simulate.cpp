@@ -12,6 +12,7 @@ Outcome simulate(const RuleSet& rs, const Request& req, const SimOptions& opts) 
     case Format::netlify_toml:
     case Format::vercel:
     case Format::cloudflare_bulk: return simulate_file_rules(rs, req, opts);
+    case Format::iis: return simulate_iis(rs, req, opts);
   }
   return {};
 }
