@@ -26,16 +26,16 @@ bool parse_format(std::string_view t, Format& out) {
       out = f;
       return true;
     }
+  if (t == "web.config") {
+    out = Format::iis;
+    return true;
+  }
   if (t == "netlify.toml" || t == "toml") {
     out = Format::netlify_toml;
     return true;
   }
   if (t == "vercel.json") {
     out = Format::vercel;
-    return true;
-  }
-  if (t == "web.config") {
-    out = Format::iis;
     return true;
   }
   if (t == "_redirects" || t == "cloudflare" || t == "redirects") {

@@ -159,10 +159,10 @@ std::size_t FormatEvidence::of(Format f) const {
     case Format::htaccess: return apache;
     case Format::nginx: return nginx;
     case Format::netlify: return netlify;
+    case Format::iis: return iis;
     case Format::netlify_toml:
     case Format::vercel:
     case Format::cloudflare_bulk: return 0;  // told by name (or --format), never by sniffing
-    case Format::iis: return iis;
     case Format::yaml: return yaml;
   }
   return 0;

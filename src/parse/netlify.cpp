@@ -423,7 +423,7 @@ void add_rule(const Fields& p, Format format, std::string_view directive, const 
   for (const Field& t : p.conds) {
     std::size_t eq = t.text.find('=');
     std::string key(t.text.substr(0, eq));
-    std::string value = t.text.substr(eq + 1);  // a copy: Field::text is a std::string
+    std::string_view value = std::string_view(t.text).substr(eq + 1);
     std::string lkey = ascii_lower(key);
     if (lkey == "sign" || lkey == "signed" || lkey == "signing") {
       rs.parse_diags.push_back(make_diagnostic("RL006", tok_range(t), "signed proxy header \"" + std::string(t.text) + "\" is not modelled"));

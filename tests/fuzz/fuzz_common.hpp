@@ -32,7 +32,7 @@ inline const char* file_name(rl::Format f) {
     case rl::Format::netlify: return "_redirects";
     case rl::Format::netlify_toml: return "netlify.toml";
     case rl::Format::vercel: return "vercel.json";
-    case rl::Format::cloudflare_bulk: return "fuzz.csv";
+    case rl::Format::cloudflare_bulk: return "bulk-redirects.csv";
     case rl::Format::iis: return "web.config";
   }
   return "fuzz";
