@@ -271,6 +271,7 @@ TEST_CASE("a site's _redirects and netlify.toml are one rule set: a chain across
   cli::Loaded in = cli::load_inputs({dir.string()}, ParseOptions{}, files);
   cli::DisposeAtExit keep{in};
   REQUIRE(in.sets.size() == 1);
+  CHECK(in.files_counted() == 2);  // the summary's "in 2 files"
   const RuleSet& rs = in.sets[0];
   REQUIRE(rs.rules.size() == 2);
   CHECK(rs.format == Format::netlify);
