@@ -117,7 +117,9 @@ namespace {
 // first: a netlify.toml next to a `_redirects` that was also read joins that set (its rules after
 // the file's), so chains and shadowing across the two files are found. Diagnostics keep each file's
 // positions; a netlify.toml with `disable-file=` stays its own set.
-void merge_netlify_sites(std::vector<RuleSet>& sets, const SourceFiles& files) {
+/// Returns how many netlify.toml files joined a `_redirects` set.
+std::size_t merge_netlify_sites(std::vector<RuleSet>& sets, const SourceFiles& files) {
+  std::size_t merged = 0;
   auto dir_of = [&](const RuleSet& rs) { return fs::path(files.path(rs.file)).parent_path().string(); };
   auto named = [&](const RuleSet& rs, std::string_view n) { return fs::path(files.path(rs.file)).filename() == n; };
   for (std::size_t t = 0; t < sets.size(); ++t) {
@@ -134,9 +136,11 @@ void merge_netlify_sites(std::vector<RuleSet>& sets, const SourceFiles& files) {
       red.files.insert(red.files.end(), toml.files.begin(), toml.files.end());
       red.sim_cache.reset();
       sets.erase(sets.begin() + static_cast<std::ptrdiff_t>(t--));
+      ++merged;
       break;
     }
   }
+  return merged;
 }
 
 }  // namespace
@@ -204,7 +208,7 @@ Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& op
     FileId id = files.add(shown, std::move(text));
     out.sets.push_back(parse_file(files, id, file_opts));
   }
-  merge_netlify_sites(out.sets, files);
+  out.merged_files = merge_netlify_sites(out.sets, files);
   // One config file can be read by both the walk and the limits: each error once.
   for (ConfigError& e : std::exchange(pending_config_errors(), {})) {
     bool seen = false;

@@ -64,8 +64,10 @@ struct Loaded {
   bool unreadable = false;    ///< some named path could not be read (reported as RL001 in `unreadable_diags`)
   std::vector<Diagnostic> unreadable_diags;
   std::size_t unreadable_files = 0;  ///< named or walked files that could not be read (for the summary's count)
-  /// Files in the summary's "in N files": those read (sets) and those that could not be read.
-  std::size_t files_counted() const { return sets.size() + unreadable_files; }
+  std::size_t merged_files = 0;  ///< netlify.toml files read into the `_redirects` set beside them
+  /// Files in the summary's "in N files": those read (sets, and the netlify.toml files merged into
+  /// one) and those that could not be read.
+  std::size_t files_counted() const { return sets.size() + merged_files + unreadable_files; }
   /// A .redirlint.yaml that applies to an input (or --config) and does not load: its errors. Commands
   /// report them and exit 3 (usage), as `check` does, instead of running with the defaults.
   std::vector<ConfigError> config_errors;

@@ -691,7 +691,7 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
   bool uses_rule_caps = std::any_of(tp.begin(), tp.end(), [](const Piece& p) { return p.kind == Piece::rule_cap; });
   bool uses_cond_caps = std::any_of(tp.begin(), tp.end(), [](const Piece& p) { return p.kind == Piece::cond_cap; });
   int tail_group = 0;
-  std::string mre = match_regex(r.match, &tail_group);
+  std::string mre = rule_match_regex(r, &tail_group);
   if (tail_group) {
     // mod_alias appends the rest of the path (SEMANTICS §1.1); our group is the last one.
     if (uses_rule_caps) return refuse("a prefix rule whose target uses captures");
