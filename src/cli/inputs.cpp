@@ -210,6 +210,17 @@ DisposeAtExit::~DisposeAtExit() {
 }
 
 Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& opts, SourceFiles& files) {
+  std::vector<RuleSet> sets;
+  Loaded out = load_inputs_each(paths, opts, files, [&](RuleSet& rs, bool) {
+    sets.push_back(std::move(rs));
+    return true;
+  });
+  out.sets = std::move(sets);
+  return out;
+}
+
+Loaded load_inputs_each(const std::vector<std::string>& paths, const ParseOptions& opts, SourceFiles& files,
+                        const EachRuleSet& each) {
   std::vector<std::string> expanded;
   std::vector<WalkError> walk_errors;
   for (const std::string& p : paths) {
@@ -224,7 +235,9 @@ Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& op
     out.unreadable_diags.push_back(
         make_diagnostic("RL001", SourceRange{fid, 0, 0, 0, 0}, "cannot read directory: " + e.why + "; its files are not checked"));
   }
-  for (const std::string& p : expanded) {
+  for (std::size_t i = 0; i < expanded.size(); ++i) {
+    const std::string& p = expanded[i];
+    const bool last = i + 1 == expanded.size();
     // stdin is named by --stdin-filename for detection, config lookup and messages.
     const std::string shown = p != "-" ? p : opts.stdin_name.empty() ? "<stdin>" : opts.stdin_name;
     ParseOptions file_opts = opts;
@@ -241,7 +254,8 @@ Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& op
       rs.parse_diags.push_back(make_diagnostic("RL001", SourceRange{fid, 0, 0, 0, 0},
                                                "file has " + err + ", over the limit; not read (" +
                                                    limit_hint(LimitId::file_bytes, file_opts.max_file_bytes) + ")"));
-      out.sets.push_back(std::move(rs));
+      ++out.files_read;
+      if (!each(rs, last)) break;
       continue;
     }
     if (r != ReadStatus::ok) {
@@ -251,7 +265,9 @@ Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& op
       continue;
     }
     FileId id = files.add(shown, std::move(text));
-    out.sets.push_back(parse_file(files, id, file_opts));
+    RuleSet rs = parse_file(files, id, file_opts);
+    ++out.files_read;
+    if (!each(rs, last)) break;
   }
   out.config_errors = std::exchange(pending_config_errors(), {});
   return out;

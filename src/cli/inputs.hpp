@@ -1,6 +1,7 @@
 #pragma once
 /// Shared by the subcommands: turning command-line paths into parsed RuleSets.
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,7 +40,8 @@ void apply_parse_limits(const Limits& l, ParseOptions& out);
 void apply_global_limits(const Limits& l);
 
 struct Loaded {
-  std::vector<RuleSet> sets;  ///< one per readable input file, in path order
+  std::vector<RuleSet> sets;  ///< one per readable input file, in path order (empty from load_inputs_each)
+  std::size_t files_read = 0;  ///< RuleSets made (sets.size() for load_inputs)
   bool unreadable = false;    ///< some named path could not be read (reported as RL001 in `unreadable_diags`)
   std::vector<Diagnostic> unreadable_diags;
   /// A .redirlint.yaml that applies to an input (or --config) and does not load: its errors. Commands
@@ -68,5 +70,15 @@ class DisposeAtExit {
 /// Expands directories (recognised names only, sorted, hidden folders skipped) and parses every file.
 /// A path that cannot be read gives an RL001 diagnostic; the next file is still read.
 Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& opts, SourceFiles& files);
+
+/// What `each` gets: one file's rules, `last` = no file comes after it. `each` returns false to stop.
+using EachRuleSet = std::function<bool(RuleSet& rs, bool last)>;
+
+/// load_inputs() one file at a time: each file's RuleSet goes to `each` right after it is parsed and
+/// is not kept (`sets` stays empty; `files_read` counts them), so a command that uses one file at a
+/// time (check) holds one file's rules, indexes and simulator tables at a time: 10 files of 10^5
+/// rules cost about what one does. The texts stay in `files` (diagnostics and fixes quote them).
+Loaded load_inputs_each(const std::vector<std::string>& paths, const ParseOptions& opts, SourceFiles& files,
+                        const EachRuleSet& each);
 
 }  // namespace rl::cli
