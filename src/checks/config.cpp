@@ -8,6 +8,7 @@
 
 #include "checks/registry.hpp"
 #include "model/source.hpp"
+#include "util/glob.hpp"
 #include "parse/yaml_util.hpp"  // valid_iso_date
 #include "util/yaml_keys.hpp"
 
@@ -16,7 +17,7 @@ namespace rl {
 namespace {
 
 std::string known_keys() {
-  std::string keys = "select, ignore, severity, max-hops, today";
+  std::string keys = "select, ignore, severity, max-hops, today, exclude, per-path, per-file-ignores";
   for (const LimitInfo& l : limit_table()) keys += ", " + std::string(l.name);
   return keys;
 }
@@ -61,7 +62,88 @@ void read_codes(const YAML::Node& n, const std::string& path, std::vector<std::s
   }
 }
 
+void read_severity(const YAML::Node& v, const std::string& path, std::vector<std::pair<std::string, Severity>>& out,
+                   std::vector<ConfigError>& errors) {
+  if (!v.IsMap()) {
+    errors.push_back(error_at(path, v, "expected a mapping CODE: error|warning|info"));
+    return;
+  }
+  for (const auto& s : v) {
+    std::string code = s.first.IsScalar() ? s.first.Scalar() : "";
+    Severity sev;
+    if (!find_check(code)) errors.push_back(error_at(path, s.first, "unknown check \"" + code + "\" (see redirlint list-checks)"));
+    else if (!s.second.IsScalar() || !parse_severity(s.second.Scalar(), sev))
+      errors.push_back(error_at(path, s.second, "severity must be error, warning or info"));
+    else out.push_back({std::string(find_check(code)->code), sev});
+  }
+}
+
+void read_globs(const YAML::Node& v, const std::string& path, std::vector<std::string>& out,
+                std::vector<ConfigError>& errors) {
+  if (v.IsScalar() && !v.Scalar().empty()) {
+    out.push_back(v.Scalar());
+    return;
+  }
+  if (!v.IsSequence()) {
+    errors.push_back(error_at(path, v, "expected a list of path globs"));
+    return;
+  }
+  for (const YAML::Node& x : v) {
+    if (!x.IsScalar() || x.Scalar().empty()) errors.push_back(error_at(path, x, "expected a path glob"));
+    else out.push_back(x.Scalar());
+  }
+}
+
+// One `per-path:` entry: GLOB: {format, htaccess-dir, select, ignore, severity}.
+void read_path_settings(const YAML::Node& k, const YAML::Node& v, const std::string& path, PathSettings& ps,
+                        std::vector<ConfigError>& errors) {
+  ps.glob = k.IsScalar() ? k.Scalar() : "";
+  if (ps.glob.empty()) errors.push_back(error_at(path, k, "expected a path glob"));
+  if (!v.IsMap()) {
+    errors.push_back(error_at(path, v, "expected a mapping of settings (format, htaccess-dir, select, ignore, severity)"));
+    return;
+  }
+  for (const auto& kv : v) {
+    std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+    const YAML::Node& x = kv.second;
+    if (key == "select") read_codes(x, path, ps.select, errors);
+    else if (key == "ignore") read_codes(x, path, ps.ignore, errors);
+    else if (key == "severity") read_severity(x, path, ps.severity, errors);
+    else if (key == "format") {
+      Format f;
+      if (!x.IsScalar() || !parse_format(x.Scalar(), f))
+        errors.push_back(error_at(path, x, "format must be apache, htaccess, nginx, yaml or netlify"));
+      else ps.format = f;
+    } else if (key == "htaccess-dir") {
+      if (!x.IsScalar() || x.Scalar().empty()) errors.push_back(error_at(path, x, "htaccess-dir must be a URL path"));
+      else ps.htaccess_dir = x.Scalar();
+    } else {
+      errors.push_back(error_at(path, kv.first, "unknown per-path key \"" + key +
+                                                    "\" (known: format, htaccess-dir, select, ignore, severity)"));
+    }
+  }
+}
+
 }  // namespace
+
+std::string Config::base_dir() const {
+  return path.empty() ? std::string() : std::filesystem::path(path).parent_path().string();
+}
+
+const std::string* Config::excluded_by(const std::string& file) const {
+  if (exclude.empty()) return nullptr;
+  for (const std::string& g : exclude)
+    if (glob_covers_file(g, file, base_dir())) return &g;
+  return nullptr;
+}
+
+std::vector<const PathSettings*> Config::path_settings(const std::string& file) const {
+  std::vector<const PathSettings*> out;
+  if (per_path.empty()) return out;
+  for (const PathSettings& ps : per_path)
+    if (glob_covers_file(ps.glob, file, base_dir())) out.push_back(&ps);
+  return out;
+}
 
 bool parse_config(std::string_view text, const std::string& path, Config& out, std::vector<ConfigError>& errors) {
   std::size_t before = errors.size();
@@ -90,18 +172,24 @@ bool parse_config(std::string_view text, const std::string& path, Config& out, s
     try {
       if (key == "select") read_codes(v, path, out.select, errors);
       else if (key == "ignore") read_codes(v, path, out.ignore, errors);
-      else if (key == "severity") {
+      else if (key == "severity") read_severity(v, path, out.severity, errors);
+      else if (key == "exclude") read_globs(v, path, out.exclude, errors);
+      else if (key == "per-path" || key == "per-file-ignores") {
         if (!v.IsMap()) {
-          errors.push_back(error_at(path, v, "expected a mapping CODE: error|warning|info"));
+          errors.push_back(error_at(path, v, key == "per-path" ? "expected a mapping GLOB: {settings}"
+                                                               : "expected a mapping GLOB: [codes]"));
           continue;
         }
-        for (const auto& s : v) {
-          std::string code = s.first.IsScalar() ? s.first.Scalar() : "";
-          Severity sev;
-          if (!find_check(code)) errors.push_back(error_at(path, s.first, "unknown check \"" + code + "\" (see redirlint list-checks)"));
-          else if (!s.second.IsScalar() || !parse_severity(s.second.Scalar(), sev))
-            errors.push_back(error_at(path, s.second, "severity must be error, warning or info"));
-          else out.severity.push_back({std::string(find_check(code)->code), sev});
+        for (const auto& e : v) {
+          PathSettings ps;
+          if (key == "per-path") {
+            read_path_settings(e.first, e.second, path, ps, errors);
+          } else {
+            ps.glob = e.first.IsScalar() ? e.first.Scalar() : "";
+            if (ps.glob.empty()) errors.push_back(error_at(path, e.first, "expected a path glob"));
+            read_codes(e.second, path, ps.ignore, errors);
+          }
+          out.per_path.push_back(std::move(ps));
         }
       } else if (key == "max-hops") {
         int n = v.IsScalar() ? v.as<int>() : 0;

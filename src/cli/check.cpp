@@ -117,7 +117,7 @@ int run_check(const CheckArgs& a) {
   Loaded last;  // the last file's rules, handed to the end of the process (DisposeAtExit)
   DisposeAtExit keep{last};
   // One file at a time: each file's rules and analyses are freed before the next file is read.
-  Loaded in = load_inputs_each(a.paths, popts, files, [&](RuleSet& rs, bool is_last) {
+  Loaded in = load_inputs_each(a.paths, popts, files, input, [&](RuleSet& rs, bool is_last) {
     for (const Diagnostic& d : rs.parse_diags)
       if (d.code == "RL001" && d.severity == Severity::error) bad_input = true;
     ParseOptions this_file = popts;  // sets this file's regex and automaton limits
@@ -181,18 +181,18 @@ int run_check(const CheckArgs& a) {
     }
   }
   if (a.statistics || !a.output_file.empty()) {
-    std::string text = a.statistics ? render_statistics(diags, in.files_read)
-                                    : diagnostics_text(a.output, diags, files, in.files_read, !a.quiet);
+    std::string text = a.statistics ? render_statistics(diags, in.files_counted())
+                                    : diagnostics_text(a.output, diags, files, in.files_counted(), !a.quiet);
     if (a.output_file.empty()) {
       std::cout << text;
     } else if (std::string error; !write_atomically(a.output_file, text, error)) {
       std::cerr << "redirlint: --output-file: " << error << "\n";
       return kExitBadInput;
     } else if (!a.quiet && !a.statistics) {
-      std::cerr << render_summary(diags, in.files_read) << " (report in " << a.output_file << ")\n";
+      std::cerr << render_summary(diags, in.files_counted()) << " (report in " << a.output_file << ")\n";
     }
   } else {
-    print_diagnostics(a.output, diags, files, in.files_read, !a.quiet);
+    print_diagnostics(a.output, diags, files, in.files_counted(), !a.quiet);
   }
   if (bad_input) return kExitBadInput;
   if (never_fail) return kExitClean;
@@ -207,6 +207,7 @@ void setup_check(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<CheckArgs>();
   CLI::App* cmd = app.add_subcommand("check", "lint redirect rules (files or directories)");
   add_input_options(*cmd, args->input);
+  add_walk_options(*cmd, args->input);
   add_output_options(*cmd, args->output);
   cmd->add_option("--fail-level", args->fail_level,
                   "lowest severity that makes the exit code 1 (error|warning|info), or never");

@@ -59,6 +59,7 @@ std::string status_text(const Outcome& o) {
   switch (o.kind) {
     case OutcomeKind::none: return "-";
     case OutcomeKind::limit: return "limit";
+    case OutcomeKind::unknown: return "unknown";
     default: return std::to_string(o.status);
   }
 }
@@ -199,6 +200,7 @@ void setup_trace(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("trace", "show what the server does with requests: status, Location, the rules that fired");
   add_input_options(*cmd, args->input);
   add_request_options(*cmd, args->request);
+  add_server_options(*cmd, args->request);
   cmd->add_flag("--follow", args->follow, "follow redirects, one line per hop (loop detection, at most max-hops redirects)");
   cmd->add_option("--max-hops", args->max_hops, "redirects --follow follows at most (default: max-hops of .redirlint.yaml, else 20)")
       ->check(CLI::Range(1, 100));

@@ -191,9 +191,13 @@ bool foreign_yaml(const std::string& path, const std::string& text, const ParseO
 Analysis analyze_buffer(const std::string& path, const std::string& text, const ParseOptions& opts, Linter* linter) {
   Analysis a;
   a.file = a.files.add(path, text);
-  if (foreign_yaml(path, text, opts)) return a;
+  ParseOptions for_file = opts;
+  // The buffer is read as `check` reads the file: its .redirlint.yaml's limits and per-path settings
+  // (the editor's format and htaccessDir settings win, as the command line does).
+  if (linter) linter->parse_options_for(path, opts.htaccess_dir != "/", for_file);
+  if (foreign_yaml(path, text, for_file)) return a;
   try {
-    a.rules = parse_file(a.files, a.file, opts);
+    a.rules = parse_file(a.files, a.file, for_file);
     LintOverrides none;
     none.no_config = true;
     Linter defaults(none);

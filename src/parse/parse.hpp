@@ -46,6 +46,7 @@ RuleSet parse_apache(SourceFiles& files, FileId id, Format format, const ParseOp
 RuleSet parse_nginx(SourceFiles& files, FileId id, const ParseOptions& opts);
 RuleSet parse_yaml(SourceFiles& files, FileId id, const ParseOptions& opts);
 RuleSet parse_netlify(SourceFiles& files, FileId id, const ParseOptions& opts);
+RuleSet parse_iis(SourceFiles& files, FileId id, const ParseOptions& opts);
 
 /// Detects (unless opts.format) and parses; a file whose format cannot be told gives RL001 at 1:1.
 RuleSet parse_file(SourceFiles& files, FileId id, const ParseOptions& opts);

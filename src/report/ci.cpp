@@ -26,6 +26,8 @@ std::string slug_of(std::string_view code) {
   return c ? std::string(c->slug) : std::string();
 }
 
+}  // namespace
+
 // GitHub's workflow-command escaping: data escapes % CR LF; property values also ':' and ','. Input bytes
 // are display_text()-escaped first: an ESC reaches no CI log raw, and no newline can start a command.
 std::string github_escape(std::string_view raw, bool property) {
@@ -58,6 +60,8 @@ std::string xml_escape(std::string_view raw) {
   }
   return out;
 }
+
+namespace {
 
 // One diagnostic's gcc line (for JUnit failure bodies).
 std::string gcc_line(const Diagnostic& d, const SourceFiles& files) {

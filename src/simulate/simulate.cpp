@@ -9,6 +9,7 @@ Outcome simulate(const RuleSet& rs, const Request& req, const SimOptions& opts) 
     case Format::nginx: return simulate_nginx(rs, req, opts);
     case Format::yaml:
     case Format::netlify: return simulate_file_rules(rs, req, opts);
+    case Format::iis: return simulate_iis(rs, req, opts);
   }
   return {};
 }
