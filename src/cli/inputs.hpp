@@ -106,6 +106,7 @@ using EachRuleSet = std::function<bool(RuleSet& rs, bool last)>;
 /// is not kept (`sets` stays empty; `files_read` counts them), so a command that uses one file at a
 /// time (check) holds one file's rules, indexes and simulator tables at a time: 10 files of 10^5
 /// rules cost about what one does. The texts stay in `files` (diagnostics and fixes quote them).
+/// A netlify.toml and the _redirects of its folder are read together and handed over as one set.
 Loaded load_inputs_each(const std::vector<std::string>& paths, const ParseOptions& opts, SourceFiles& files,
                         const InputOptions& in, const EachRuleSet& each);
 
