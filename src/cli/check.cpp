@@ -111,12 +111,13 @@ int run_check(const CheckArgs& a) {
     return kExitUsage;
   }
   SourceFiles files;
-  Loaded in = load_inputs(a.paths, popts, files, input);
-  DisposeAtExit keep{in};
-  std::vector<Diagnostic> diags = in.unreadable_diags;
-  bool bad_input = in.unreadable;
+  std::vector<Diagnostic> diags;
+  bool bad_input = false, config_failed = false;
   Linter linter({a.config, a.select, a.ignore, a.today, a.jobs});
-  for (RuleSet& rs : in.sets) {
+  Loaded last;  // the last file's rules, handed to the end of the process (DisposeAtExit)
+  DisposeAtExit keep{last};
+  // One file at a time: each file's rules and analyses are freed before the next file is read.
+  Loaded in = load_inputs_each(a.paths, popts, files, input, [&](RuleSet& rs, bool is_last) {
     for (const Diagnostic& d : rs.parse_diags)
       if (d.code == "RL001" && d.severity == Severity::error) bad_input = true;
     ParseOptions this_file = popts;  // sets this file's regex and automaton limits
@@ -125,10 +126,16 @@ int run_check(const CheckArgs& a) {
     std::vector<ConfigError> errors;
     if (!linter.lint(rs, files, files.path(rs.file), ds, errors)) {
       for (const ConfigError& e : errors) std::cerr << to_string(e) << "\n";
-      return kExitUsage;
+      config_failed = true;
+      return false;
     }
-    diags.insert(diags.end(), ds.begin(), ds.end());
-  }
+    diags.insert(diags.end(), std::make_move_iterator(ds.begin()), std::make_move_iterator(ds.end()));
+    if (is_last) last.sets.push_back(std::move(rs));
+    return true;
+  });
+  if (config_failed) return kExitUsage;
+  diags.insert(diags.begin(), in.unreadable_diags.begin(), in.unreadable_diags.end());
+  bad_input = bad_input || in.unreadable;
   sort_diagnostics(diags, files);
   if (!a.baseline.empty()) {
     if (a.update_baseline) {
