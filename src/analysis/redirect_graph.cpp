@@ -102,7 +102,7 @@ class Builder {
           if (!follow(q, *t, next) || !may_answer(next)) return false;
         }
       Outcome o = simulate(rs_, q, opts_.sim);
-      if (o.kind == OutcomeKind::limit) {
+      if (undetermined(o.kind)) {
         add_limit({q, std::move(o.note), r.id});
         return false;
       }

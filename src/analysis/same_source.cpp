@@ -71,7 +71,7 @@ std::string source_key(const RuleSet& rs, const Rule& r) {
 bool is_final(const RuleSet& rs, const Rule& r) {
   if (r.action == Action::redirect || r.action == Action::answer)
     return r.flow == Flow::stop || r.flow == Flow::end || (rs.format != Format::apache && rs.format != Format::htaccess && r.flow != Flow::next);
-  if (r.action == Action::rewrite) return rs.format == Format::netlify || rs.format == Format::yaml;
+  if (r.action == Action::rewrite) return is_file_rules(rs.format);
   return false;
 }
 
@@ -136,7 +136,7 @@ std::vector<SameSourcePair> same_source_pairs(SharedFacts& facts) {
     for (const std::string& p : facts.example_paths(r.id)) {
       Request q = request_for(rs, r, p, facts.conditions());
       Outcome o = simulate(rs, q, *opts);
-      if (o.kind == OutcomeKind::limit || !fired(o, a.id) || fired(o, r.id)) continue;
+      if (undetermined(o.kind) || !fired(o, a.id) || fired(o, r.id)) continue;
       out.push_back({a.id, r.id, same_result(a, r), std::move(q), std::move(o)});
       break;
     }

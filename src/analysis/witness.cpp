@@ -182,7 +182,7 @@ namespace {
 bool on_origin(const Rule& r) {
   // Server blocks give their rules scope hosts too (nginx server_name): only file rules' own domain-level
   // sources (`http://example.com/*` in _redirects) say so of the rule.
-  const bool file_rules = r.origin.format == Format::netlify || r.origin.format == Format::yaml;
+  const bool file_rules = is_file_rules(r.origin.format);
   if (file_rules && (!r.scope.hosts.empty() || !r.scope.schemes.empty())) return true;
   for (const Condition& c : r.conds) {
     const std::string& t = c.test;
@@ -236,7 +236,7 @@ std::optional<OriginWitness> witness_on_origins(const RuleSet& rs, const Rule& r
                                                 const std::function<bool(const Outcome&)>& accept,
                                                 std::optional<Outcome> first, std::size_t max_tries) {
   Outcome o = first ? std::move(*first) : simulate(rs, base, sim);
-  if (o.kind == OutcomeKind::limit) return std::nullopt;
+  if (undetermined(o.kind)) return std::nullopt;
   if (accept(o)) return OriginWitness{std::move(base), std::move(o), std::nullopt};
   auto other = answering_rule(rs, o);
   if (!other || *other == r.id) return std::nullopt;  // nothing else answered: another origin will not help
@@ -249,7 +249,7 @@ std::optional<OriginWitness> witness_on_origins(const RuleSet& rs, const Rule& r
     tried.push_back(key);
     ++tries;
     Outcome a = simulate(rs, q, sim);
-    if (a.kind == OutcomeKind::limit || !accept(a)) {
+    if (undetermined(a.kind) || !accept(a)) {
       o = std::move(a);
       return false;
     }

@@ -76,7 +76,7 @@ struct CaseSettings {
 
 /// What a case expects; unset = not checked.
 struct Expectation {
-  std::optional<std::string> status;    ///< "301", "-" (no rule answered), "limit"
+  std::optional<std::string> status;    ///< "301", "-" (no rule answered), "limit", "unknown"
   bool check_location = false;
   std::string location;                 ///< "" = no Location
 };
@@ -121,6 +121,7 @@ bool read_settings(const YAML::Node& n, const std::filesystem::path& base, CaseS
 std::string actual_status(const Outcome& o) {
   if (o.kind == OutcomeKind::none) return "-";
   if (o.kind == OutcomeKind::limit) return "limit";
+  if (o.kind == OutcomeKind::unknown) return "unknown";
   return std::to_string(o.status);
 }
 

@@ -59,6 +59,7 @@ std::string status_text(const Outcome& o) {
   switch (o.kind) {
     case OutcomeKind::none: return "-";
     case OutcomeKind::limit: return "limit";
+    case OutcomeKind::unknown: return "unknown";
     default: return std::to_string(o.status);
   }
 }

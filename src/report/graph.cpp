@@ -51,6 +51,7 @@ std::string describe_walk(const Walk& w) {
       case OutcomeKind::redirect: s += " -> " + std::to_string(o.status) + " " + o.location; break;
       case OutcomeKind::answer: s += " -> " + std::to_string(o.status); break;
       case OutcomeKind::limit: s += " -> unknown (regex match limit)"; break;
+      case OutcomeKind::unknown: s += " -> unknown (" + o.note + ")"; break;
       case OutcomeKind::none:
         s += " -> no rule answers";
         if (!o.final_path.empty()) s += " (serves " + o.final_path + ")";

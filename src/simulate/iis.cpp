@@ -9,7 +9,7 @@
 ///   OR of the group. `{REQUEST_URI}` is the original path and query as sent; `{URL}` the current path.
 ///   `{HTTPS}` is "on"/"off". IsFile / IsDirectory use SimOptions::existing_files / existing_dirs.
 /// - A server variable the model does not know (`${var:...}`: functions, maps, REMOTE_ADDR ...) makes
-///   the answer unknown (OutcomeKind::limit): no check claims through it.
+///   the answer unknown (OutcomeKind::unknown): no check claims through it.
 /// - Location is the target as expanded, captures re-escaped (url::escape_capture); the request's query
 ///   is added per QueryMode. A prefix rule (`<httpRedirect>`) appends the rest of the path.
 /// - `<httpRedirect>` rules run after the rewrite rules (the redirect module runs in a later stage).
@@ -207,7 +207,7 @@ Outcome Iis::run() {
     Match m = match_rule(r);
     if (m == Match::yes && !r.conds.empty()) m = match_conds(r);
     if (m == Match::limit || m == Match::unknown) {
-      out.kind = OutcomeKind::limit;
+      out.kind = m == Match::limit ? OutcomeKind::limit : OutcomeKind::unknown;
       out.note = m == Match::limit ? "regex match limit reached in rule at line " + std::to_string(r.where.line)
                                    : "the rule at line " + std::to_string(r.where.line) + " reads a value the simulator does not know";
       return out;
@@ -228,7 +228,7 @@ Outcome Iis::run() {
     out = finish(std::move(out), r);
     if (unknown_) {
       out = Outcome{};
-      out.kind = OutcomeKind::limit;
+      out.kind = OutcomeKind::unknown;
       out.note = "the target of the rule at line " + std::to_string(r.where.line) + " reads a value the simulator does not know";
       return out;
     }

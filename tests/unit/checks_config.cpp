@@ -120,7 +120,7 @@ TEST_CASE("exclude, per-path and per-file-ignores are read relative to the confi
 TEST_CASE("bad exclude and per-path values are errors with a position") {
   Config c;
   std::vector<ConfigError> errors;
-  std::string text = "exclude: {a: b}\nper-path:\n  \"x/**\": {format: iis, colour: red, ignore: [RL999]}\nper-file-ignores: [a]\n";
+  std::string text = "exclude: {a: b}\nper-path:\n  \"x/**\": {format: lighttpd, colour: red, ignore: [RL999]}\nper-file-ignores: [a]\n";
   CHECK_FALSE(parse_config(text, "c.yaml", c, errors));
   REQUIRE(errors.size() == 5);
   CHECK(to_string(errors[0]) == "c.yaml:1:10: error: expected a list of path globs");
