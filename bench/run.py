@@ -156,15 +156,17 @@ def main():
             for fmt in args.formats.split(","):
                 path = generate(n, fmt, workdir, args.real)
                 check_row = None
+                # The prelude and the injected findings add rules: at 1M the default max-rules (10^6) would refuse them.
+                limit = ["--max-rules", str(2 * n + 1000)]
                 for command in args.commands.split(","):
                     if command == "check":
-                        cmd = [binary, "check", "--output", "gcc", path]
+                        cmd = [binary, "check", "--output", "gcc"] + limit + [path]
                     elif command == "convert":
                         to = "nginx" if fmt != "nginx" else "apache"
-                        cmd = [binary, "convert", "--to", to, path]
+                        cmd = [binary, "convert", "--to", to] + limit + [path]
                     else:
                         # n requests: each rule's own source (3 in 4) or a miss (bench/gen.py --urls).
-                        cmd = [binary, "trace", "--output", "tsv", "--urls", path + ".urls", path]
+                        cmd = [binary, "trace", "--output", "tsv", "--urls", path + ".urls"] + limit + [path]
                     wall, peak, code, cpu = measure(cmd, args.repeat, timeout=args.timeout)
                     if code not in (0, 1):  # 1 = findings / approximations: fine for a benchmark
                         print(f"FAIL redirlint {command} on {fmt} {n}: exit {code}", file=sys.stderr)
