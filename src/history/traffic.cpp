@@ -15,10 +15,8 @@ void Traffic::add(const LogEntry& e, FileId file, std::uint32_t line) {
   ++lines_;
   if (!first_day_ || e.day < first_day_) first_day_ = e.day;
   last_day_ = std::max(last_day_, e.day);
-  std::string key;
-  key.reserve(e.method.size() + 1 + e.target.size());
-  key.append(e.method).append(" ").append(e.target);
-  Logged& l = requests_[key];
+  key_.assign(e.method).append(" ").append(e.target);  // one buffer for every line: no allocation per line
+  Logged& l = requests_[key_];
   ++l.count;
   if (!l.days.empty() && l.days.back().first == e.day) ++l.days.back().second;
   else l.days.emplace_back(e.day, 1);
@@ -30,7 +28,8 @@ void Traffic::add(const LogEntry& e, FileId file, std::uint32_t line) {
       n.first = SourceRange{file, line, 1, line + 1, 1};
     }
   } else if (e.status >= 200 && e.status < 300 && pages_.size() < 1'000'000) {
-    pages_.emplace(path);
+    key_.assign(path);
+    if (!pages_.count(key_)) pages_.insert(key_);
   }
 }
 

@@ -41,6 +41,7 @@ class Traffic {
   std::unordered_map<std::string, Logged> requests_;    ///< key "GET /a?b"
   std::unordered_map<std::string, NotFound> not_found_;  ///< logged 404s by path (no query)
   std::unordered_set<std::string> pages_;                ///< paths logged with a 2xx (pages the site serves)
+  std::string key_;  ///< reused for each line's key
   std::uint64_t lines_ = 0;
   std::uint32_t first_day_ = 0, last_day_ = 0;
 };
