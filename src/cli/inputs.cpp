@@ -269,6 +269,14 @@ Loaded load_inputs_each(const std::vector<std::string>& paths, const ParseOption
   return out;
 }
 
+int findings_exit_code(const std::vector<Diagnostic>& diags, Severity fail, bool never_fail, bool bad_input) {
+  if (bad_input) return kExitBadInput;
+  if (never_fail) return kExitClean;
+  for (const Diagnostic& d : diags)
+    if (static_cast<int>(d.severity) <= static_cast<int>(fail)) return kExitFindings;
+  return kExitClean;
+}
+
 bool report_config_errors(const Loaded& in) {
   for (const ConfigError& e : in.config_errors) std::cerr << to_string(e) << "\n";
   return !in.config_errors.empty();
