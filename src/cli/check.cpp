@@ -219,7 +219,7 @@ void setup_check(CLI::App& app, int& exit_code) {
   add_walk_options(*cmd, args->input);
   add_output_options(*cmd, args->output);
   cmd->add_option("--fail-level", args->fail_level,
-                  "lowest severity that makes the exit code 1 (error|warning|info), or never");
+                  "{error,warning,info,never}: lowest severity that makes the exit code 1 (never: findings do not fail)");
   cmd->add_flag("--exit-zero", args->exit_zero,
                 "exit 0 even with findings (2 and 3 still mean unreadable input and usage errors)");
   cmd->add_option("--output-file", args->output_file, "write the report to this file (atomically) instead of stdout");
