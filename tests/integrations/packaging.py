@@ -8,8 +8,10 @@
   brings: one it lists, one of their dependencies, or one of the base image (Priority: required and apt,
   as debootstrap's minbase, which is what `-slim` is); otherwise the image's `redirlint` would stop
   with "error while loading shared libraries";
+- the action's check step, run by bash with its inputs, writes the SARIF report and the exit code;
 - every package either file names exists in the machine's apt cache, and action.yml is a composite
-  action whose `run` steps each name a shell.
+  action whose `run` steps each name a shell and take inputs from `env`, never `${{ inputs.* }}` pasted
+  into the script (GitHub's advice against script injection).
 Skips (77) where dpkg/apt-cache are absent or the machine's release is not the image's base.
 usage: packaging.py REDIRLINT SOURCE_DIR
 """
@@ -63,10 +65,55 @@ for key in ("name", "description"):
 for s in steps:
     if "run" in s and "shell" not in s:
         failures.append(f"action.yml: step {s.get('name')!r} runs a script without `shell` (required in composite actions)")
+for s in steps:
+    if "${{" in s.get("run", "") and "inputs." in s.get("run", ""):
+        failures.append(f"action.yml: step {s.get('name')!r} pastes an input into its script (script injection): pass it in env")
 action_pkgs = sum((sum(words_after_install(s["run"]), []) for s in steps if "run" in s), [])
 for p in build_deps:
     if p not in action_pkgs:
         failures.append(f"action.yml does not install {p} (scripts/deps.sh needs it to build)")
+
+
+
+def run_action_check_step():
+    """The action's `redirlint check` step, run by bash as the runner would (its env from the inputs,
+    $GITHUB_OUTPUT a file): a looping .htaccess gives a SARIF file with the RL202 result, the gcc line in
+    the log, and exit-code=1 for the last step."""
+    import json
+    import tempfile
+    step = next((s for s in steps if s.get("id") == "check"), None)
+    if not step:
+        failures.append("action.yml: no step with id `check`")
+        return
+    inputs = {k: v.get("default", "") for k, v in action.get("inputs", {}).items()}
+    inputs.update({"paths": ".htaccess", "args": "--select RL202,RL201"})
+    with tempfile.TemporaryDirectory() as tmp:
+        os.mkdir(os.path.join(tmp, "bin"))
+        os.symlink(os.path.realpath(exe), os.path.join(tmp, "bin", "redirlint"))
+        with open(os.path.join(tmp, ".htaccess"), "w") as f:
+            f.write("Redirect 301 /x /y\nRedirect 301 /y /x\n")
+        env = dict(os.environ, PATH=os.path.join(tmp, "bin") + os.pathsep + os.environ["PATH"],
+                   GITHUB_OUTPUT=os.path.join(tmp, "output"))
+        for k, v in step.get("env", {}).items():
+            env[k] = re.sub(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}", lambda m: inputs.get(m.group(1), ""), str(v))
+        p = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=tmp, env=env, capture_output=True, text=True, timeout=60)
+        if p.returncode != 0:
+            failures.append(f"action.yml check step exited {p.returncode}: {p.stderr}")
+        if ".htaccess:1:1: error: redirect loop" not in p.stdout:
+            failures.append(f"action.yml check step: no gcc line in the log: {p.stdout!r}")
+        with open(env["GITHUB_OUTPUT"]) as f:
+            if "exit-code=1" not in f.read().split():
+                failures.append("action.yml check step: GITHUB_OUTPUT lacks exit-code=1")
+        try:
+            with open(os.path.join(tmp, inputs["sarif-file"])) as f:
+                results = json.load(f)["runs"][0]["results"]
+            if [r["ruleId"] for r in results] != ["RL202"]:
+                failures.append(f"action.yml check step: SARIF results {[r['ruleId'] for r in results]}, want RL202")
+        except (OSError, ValueError, KeyError, IndexError) as e:
+            failures.append(f"action.yml check step: no SARIF report: {e}")
+
+
+run_action_check_step()
 
 if not (shutil.which("dpkg-query") and shutil.which("apt-cache") and shutil.which("ldd")):
     print("SKIP: no dpkg/apt-cache/ldd here; the package lists were compared only")
