@@ -17,7 +17,7 @@ RUN cmake -S /src -B /build -DCMAKE_BUILD_TYPE=Release \
 FROM debian:bookworm-slim
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libyaml-cpp0.7 libyaml-0-2 libpcre2-8-0 libaugeas0 git \
+      libyaml-cpp0.7 libyaml-0-2 libpcre2-8-0 libaugeas0 libtomlplusplus3 libxml2 git \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /opt/redirlint /usr/local
 # pre-commit mounts the repository at /src and runs the entry there.

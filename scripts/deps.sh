@@ -2,7 +2,7 @@
 # Installs the Debian packages redirlint needs, only those that are missing (DESIGN.md §8).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config tao-pegtl-dev libcli11-dev libyaml-cpp-dev libyaml-dev doctest-dev
-      libpcre2-dev nlohmann-json3-dev libaugeas-dev libtomlplusplus-dev libxml2-dev zlib1g-dev apache2 nginx-light curl python3 graphviz pre-commit git clang lld zsh fish)
+      libpcre2-dev nlohmann-json3-dev libaugeas-dev libtomlplusplus-dev libxml2-dev zlib1g-dev apache2 nginx-light curl python3 graphviz pre-commit git clang lld zsh fish neovim)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -44,11 +44,8 @@ _redirlint() {
     COMPREPLY=($(compgen -W "$(_redirlint_subcommands) --help --version" -- "$cur"))
     return 0
   fi
+  [[ $sub == graph && $prev == --from ]] && return 0  # a request, not a file
   case $prev in
-    --format | --from | --to)
-      COMPREPLY=($(compgen -W "apache htaccess nginx yaml netlify" -- "$cur")); return 0 ;;
-    --fail-level)
-      COMPREPLY=($(compgen -W "error warning info" -- "$cur")); return 0 ;;
     --select | --ignore)
       # Comma-separated lists: complete the item after the last comma.
       local head="" item=$cur

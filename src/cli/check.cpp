@@ -1,3 +1,4 @@
+#include <filesystem>
 #include <iostream>
 #include <map>
 
@@ -76,6 +77,21 @@ bool known_codes(const std::vector<std::string>& codes) {
   return true;
 }
 
+/// `--select RL201 RL202 .` reads RL202 as a path (each --select takes one value): a path that does not
+/// exist and names a check is a usage error that shows the two ways to write the list.
+bool no_code_as_path(const std::vector<std::string>& paths) {
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (p == "-" || std::filesystem::symlink_status(p, ec).type() != std::filesystem::file_type::not_found ||
+        !find_check(p))
+      continue;
+    std::cerr << "redirlint: \"" << display_text(p) << "\" is a check, not a file: --select and --ignore take one value"
+              << " each; write --select RL201,RL202 or --select RL201 --select RL202\n";
+    return false;
+  }
+  return true;
+}
+
 /// --fix / --unsafe-fixes / --diff. Returns false when a file could not be written.
 bool handle_fixes(const CheckArgs& a, std::vector<Diagnostic>& diags, const SourceFiles& files, bool& changed) {
   FixResult fr = apply_fixes(diags, files, a.unsafe_fixes);
@@ -117,7 +133,7 @@ int run_check(const CheckArgs& a) {
     std::cerr << "redirlint: --fail-level must be error, warning, info or never\n";
     return kExitUsage;
   }
-  if (!known_codes(a.select) || !known_codes(a.ignore)) return kExitUsage;
+  if (!known_codes(a.select) || !known_codes(a.ignore) || !no_code_as_path(a.paths)) return kExitUsage;
   if (!a.today.empty() && !file_rules::valid_iso_date(a.today)) {
     std::cerr << "redirlint: --today must be a real date written YYYY-MM-DD (got \"" << display_text(a.today) << "\")\n";
     return kExitUsage;
@@ -253,7 +269,7 @@ void setup_check(CLI::App& app, int& exit_code) {
   add_walk_options(*cmd, args->input);
   add_output_options(*cmd, args->output);
   cmd->add_option("--fail-level", args->fail_level,
-                  "lowest severity that makes the exit code 1 (error|warning|info), or never");
+                  "{error,warning,info,never}: lowest severity that makes the exit code 1 (never: findings do not fail)");
   cmd->add_flag("--exit-zero", args->exit_zero,
                 "exit 0 even with findings (2 and 3 still mean unreadable input and usage errors)");
   cmd->add_option("--output-file", args->output_file, "write the report to this file (atomically) instead of stdout");

@@ -20,8 +20,18 @@ namespace fs = std::filesystem;
 
 namespace rl::cli {
 
+bool writable_format(Format f) { return f != Format::vercel && f != Format::cloudflare_bulk && f != Format::iis; }
+
+std::string format_choices(bool writable) {
+  std::string out;
+  for (int i = 0; i <= static_cast<int>(Format::iis); ++i)  // iis is the enum's last format
+    if (Format f = static_cast<Format>(i); !writable || writable_format(f))
+      out += (out.empty() ? "{" : ",") + std::string(to_string(f));
+  return out + "}";
+}
+
 void add_input_options(CLI::App& cmd, InputOptions& in) {
-  cmd.add_option("--format", in.format, "input format: apache, htaccess, nginx, yaml, netlify, netlify-toml, vercel, cloudflare-bulk, iis (default: detect)");
+  cmd.add_option("--format", in.format, "input format " + format_choices() + " (default: detect)");
   cmd.add_option("--htaccess-dir", in.htaccess_dir, "URL path of the .htaccess file's directory (default /)");
   cmd.add_option("--stdin-filename", in.stdin_filename,
                  "the path that stdin (-) stands for: its format, .redirlint.yaml and the name in messages");
@@ -84,7 +94,7 @@ bool make_parse_options(const InputOptions& in, ParseOptions& out) {
   if (!in.format.empty()) {
     Format f;
     if (!parse_format(in.format, f)) {
-      std::cerr << "redirlint: unknown format \"" << in.format << "\" (apache, htaccess, nginx, yaml, netlify, netlify-toml, vercel, cloudflare-bulk, iis)\n";
+      std::cerr << "redirlint: unknown format \"" << in.format << "\" " << format_choices() << "\n";
       return false;
     }
     out.format = f;

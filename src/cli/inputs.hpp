@@ -46,6 +46,12 @@ class ConfigCache {
   Config defaults_;
 };
 
+/// "{apache,htaccess,...}": the formats the help lists as an option's values (the shell completions read
+/// the braces); `writable` leaves out the formats convert cannot write.
+std::string format_choices(bool writable = false);
+/// True for the formats `convert --to` writes.
+bool writable_format(Format f);
+
 /// Adds --format, --htaccess-dir and the limit options to a subcommand.
 void add_input_options(CLI::App& cmd, InputOptions& in);
 /// Adds --exclude GLOB (repeatable) and --no-ignore, and makes load_inputs walk with them.

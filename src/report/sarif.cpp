@@ -56,19 +56,34 @@ ordered_json region(const SourceFiles& files, const SourceRange& r) {
 // The base that relative URIs are resolved against (GitHub code scanning maps it to the checkout).
 constexpr const char* kSrcRoot = "%SRCROOT%";
 
-// A relative path is relative to %SRCROOT%; standard input has no URI, only a description.
-ordered_json artifact(std::string_view path) {
+// A file under %SRCROOT% (the directory redirlint ran in, `root`, ending in '/') has a URI relative to
+// it, however it was named (`x`, `./x`, `/abs/root/x`): what GitHub code scanning maps onto the checkout.
+// A file outside it (`../x`, `/etc/x`) has an absolute file:// URI, never a `..` that leaves the root.
+// Standard input has no URI, only a description.
+ordered_json artifact(std::string_view path, const std::string& root) {
   if (path == "<stdin>" || path.empty()) return {{"description", {{"text", "standard input"}}}};
   ordered_json a;
-  a["uri"] = to_uri(path);
-  if (!path.starts_with("/")) a["uriBaseId"] = kSrcRoot;
+  if (root.empty()) {  // the working directory is unknown: the path as given
+    a["uri"] = to_uri(path);
+    if (!path.starts_with("/")) a["uriBaseId"] = kSrcRoot;
+    return a;
+  }
+  std::filesystem::path p(path);
+  std::string full = (p.is_absolute() ? p : std::filesystem::path(root) / p).lexically_normal().string();
+  if (full.starts_with(root) && full.size() > root.size()) {
+    a["uri"] = to_uri(std::string_view(full).substr(root.size()));
+    a["uriBaseId"] = kSrcRoot;
+  } else {
+    a["uri"] = to_uri(full);
+  }
   return a;
 }
 
-ordered_json location(const SourceFiles& files, const SourceRange& r, const std::string* message) {
+ordered_json location(const SourceFiles& files, const SourceRange& r, const std::string* message,
+                      const std::string& root) {
   ordered_json phys;
   std::string path = r.file < files.size() ? files.path(r.file) : std::string();
-  phys["artifactLocation"] = artifact(path);
+  phys["artifactLocation"] = artifact(path, root);
   // A whole-file diagnostic (line 0) points at the file's first line: code scanning shows a result
   // without a region nowhere in the file view.
   if (r.file < files.size()) {
@@ -130,6 +145,10 @@ ordered_json rule_json(const CheckInfo& c) {
 }  // namespace
 
 std::string render_sarif(const std::vector<Diagnostic>& diags, const SourceFiles& files) {
+  std::error_code ec;
+  std::string src_root = std::filesystem::current_path(ec).lexically_normal().string();
+  if (ec) src_root.clear();
+  if (!src_root.empty() && src_root.back() != '/') src_root += '/';
   ordered_json rules = ordered_json::array();
   std::map<std::string, int, std::less<>> index;
   for (const CheckInfo& c : all_checks()) {
@@ -143,12 +162,12 @@ std::string render_sarif(const std::vector<Diagnostic>& diags, const SourceFiles
     if (auto it = index.find(d.code); it != index.end()) res["ruleIndex"] = it->second;
     res["level"] = std::string(sarif_level(d.severity));
     res["message"] = {{"text", display_text(d.message)}};
-    res["locations"] = ordered_json::array({location(files, d.range, nullptr)});
+    res["locations"] = ordered_json::array({location(files, d.range, nullptr, src_root)});
     if (!d.related.empty()) {
       ordered_json rel = ordered_json::array();
       int id = 1;
       for (const Related& r : d.related) {
-        ordered_json l = location(files, r.range, &r.message);
+        ordered_json l = location(files, r.range, &r.message, src_root);
         l["id"] = id++;
         rel.push_back(l);
       }
@@ -163,7 +182,7 @@ std::string render_sarif(const std::vector<Diagnostic>& diags, const SourceFiles
       }
       ordered_json changes = ordered_json::array();
       for (auto& [file, reps] : by_file)
-        changes.push_back({{"artifactLocation", artifact(file < files.size() ? files.path(file) : "")},
+        changes.push_back({{"artifactLocation", artifact(file < files.size() ? files.path(file) : "", src_root)},
                            {"replacements", reps}});
       res["fixes"] = ordered_json::array({{{"description", {{"text", display_text(d.fix->title)}}}, {"artifactChanges", changes}}});
     }
@@ -183,12 +202,7 @@ std::string render_sarif(const std::vector<Diagnostic>& diags, const SourceFiles
   driver["rules"] = rules;
   ordered_json run;
   run["tool"] = {{"driver", driver}};
-  std::error_code ec;
-  std::string cwd = std::filesystem::current_path(ec).string();
-  if (!ec && !cwd.empty()) {
-    if (cwd.back() != '/') cwd += '/';
-    run["originalUriBaseIds"] = {{kSrcRoot, {{"uri", to_uri(cwd)}}}};
-  }
+  if (!src_root.empty()) run["originalUriBaseIds"] = {{kSrcRoot, {{"uri", to_uri(src_root)}}}};
   run["columnKind"] = "unicodeCodePoints";
   run["results"] = results;
   ordered_json root;

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 
-exe = sys.argv[1]
+exe = os.path.abspath(sys.argv[1])
 failures = []
 
 
@@ -36,6 +36,16 @@ with tempfile.TemporaryDirectory() as tmp:
     expect(["check", "--today", "2025-13-45", f], 3, '--today must be a real date written YYYY-MM-DD (got "2025-13-45")')
     expect(["check", "--today", "2025-02-29", f], 3, "--today must be a real date")
     expect(["check", "--today", "2024-02-29", "--select", "RL103", f], 0)
+    # Each --select takes one value: the second code would be read as a file.
+    expect(["check", "--select", "RL201", "RL202", f], 3, '"RL202" is a check, not a file', "--select RL201,RL202")
+    expect(["check", "--ignore", "RL104", "redirect-chain", f], 3, '"redirect-chain" is a check, not a file')
+    expect(["check", "--select", "RL201,RL202", f], 1, "RL202")
+    cwd = os.getcwd()
+    os.chdir(tmp)
+    with open("RL203", "w") as out:  # a real file of that name is read as one
+        out.write("Redirect 301 /a /b\n")
+    expect(["check", "--format", "apache", "RL203"], 0)
+    os.chdir(cwd)
     expect(["check", "--diff", f], 1)  # a loop has no safe fix, and it is still a finding
 
 if failures:

@@ -130,6 +130,34 @@ def validate(log):
                         check_region(rep.get("deletedRegion"), fw + ".deletedRegion")
 
 
+def check_uris(exe):
+    """A file under the directory redirlint runs in has a URI relative to %SRCROOT% however it is named
+    (`x`, `./x`, its absolute path); one outside it has an absolute file:// URI, not `../x`, which GitHub
+    cannot place in the checkout."""
+    import tempfile
+    loop = "Redirect 301 /x /y\nRedirect 301 /y /x\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = os.path.realpath(tmp)
+        os.mkdir(os.path.join(tmp, "repo"))
+        for name in ("repo/site.htaccess", "outside.htaccess"):
+            with open(os.path.join(tmp, name), "w") as f:
+                f.write(loop)
+        repo = os.path.join(tmp, "repo")
+        cases = [("site.htaccess", {"uri": "site.htaccess", "uriBaseId": "%SRCROOT%"}),
+                 ("./site.htaccess", {"uri": "site.htaccess", "uriBaseId": "%SRCROOT%"}),
+                 (os.path.join(repo, "site.htaccess"), {"uri": "site.htaccess", "uriBaseId": "%SRCROOT%"}),
+                 ("../outside.htaccess", {"uri": "file://" + os.path.join(tmp, "outside.htaccess")}),
+                 (os.path.join(tmp, "outside.htaccess"), {"uri": "file://" + os.path.join(tmp, "outside.htaccess")})]
+        for path, want in cases:
+            run = subprocess.run([exe, "check", "--output", "sarif", path], cwd=repo, capture_output=True, text=True, timeout=60)
+            log = json.loads(run.stdout)
+            run0 = log["runs"][0]
+            got = run0["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+            need(got == want, "uri of " + path, "got %r, want %r" % (got, want))
+            need(run0.get("originalUriBaseIds", {}).get("%SRCROOT%", {}).get("uri") == "file://" + repo + "/",
+                 "uri of " + path, "%%SRCROOT%% is not the working directory: %r" % run0.get("originalUriBaseIds"))
+
+
 def main():
     exe, src = os.path.abspath(sys.argv[1]), sys.argv[2]
     gdir = os.path.join(src, "tests", "integrations", "golden")
@@ -143,6 +171,7 @@ def main():
         for r in log["runs"][0]["results"]:
             seen.add(r["ruleId"])
         print("checked", name, "results:", len(log["runs"][0]["results"]))
+    check_uris(exe)
     # The validator itself must catch a broken log (a check that cannot fail is a defect).
     before = len(errors)
     validate({"version": "2.0", "runs": [{"tool": {"driver": {}}, "results": [{"ruleId": "X", "ruleIndex": 3,
