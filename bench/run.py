@@ -2,9 +2,11 @@
 """redirlint benchmark driver (issue 8): generates rule sets with bench/gen.py, runs redirlint and the
 peers side by side in one run, and prints a table:
 
-    rules  format  command  median s  peak MiB  rules/s  ratio
+    rules  format  command  median s  cpu s  peak MiB  rules/s  ratio  cpu ratio
 
-`ratio` = redirlint's median time / the peer's median time on the same file (≤ 1.0 = faster).
+`ratio` = redirlint's median wall time / the peer's median wall time on the same file (≤ 1.0 = faster);
+`cpu s` is the median user+sys time of the runs (all threads) and `cpu ratio` its ratio to the peer's:
+on a shared machine whose other jobs stretch the wall times, compare those.
 Peers: `apache2 -t` on a private config that includes the generated Apache rules, and `nginx -t` on a
 private config including the nginx rules (nginx is superlinear: it is only run up to --nginx-max).
 Times are wall-clock medians of --repeat runs; peak RSS comes from wait4() of each child. `trace` runs
@@ -29,7 +31,7 @@ EXT = {"apache": "conf", "htaccess": "htaccess", "nginx": "conf", "netlify": "re
 
 
 def run_measured(cmd, cwd=None, timeout=3600):
-    """Runs cmd, returns (wall seconds, peak RSS MiB, exit code). Output is discarded."""
+    """Runs cmd, returns (wall seconds, peak RSS MiB, exit code, user+sys seconds). Output is discarded."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = start + timeout
@@ -44,17 +46,19 @@ def run_measured(cmd, cwd=None, timeout=3600):
         time.sleep(0.002)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024.0, code
+    return wall, usage.ru_maxrss / 1024.0, code, usage.ru_utime + usage.ru_stime
 
 
 def measure(cmd, repeat, cwd=None, timeout=3600):
-    walls, peaks, codes = [], [], []
+    """(median wall s, max peak MiB, last exit code, median user+sys s) of `repeat` runs."""
+    walls, peaks, codes, cpus = [], [], [], []
     for _ in range(repeat):
-        w, p, c = run_measured(cmd, cwd, timeout)
+        w, p, c, u = run_measured(cmd, cwd, timeout)
         walls.append(w)
         peaks.append(p)
         codes.append(c)
-    return statistics.median(walls), max(peaks), codes[-1]
+        cpus.append(u)
+    return statistics.median(walls), max(peaks), codes[-1], statistics.median(cpus)
 
 
 def generate(n, fmt, workdir, real=False):
@@ -139,33 +143,37 @@ def main():
         nonlocal printed
         # A check row waits for its peer's ratio; everything before it can go out now.
         upto = len(rows) if final else next((i for i in range(printed, len(rows)) if rows[i][2] == "redirlint check"), len(rows))
-        for n, fmt, cmd, wall, peak, rate, ratio in rows[printed:upto]:
+        for n, fmt, cmd, wall, cpu, peak, rate, ratio, cpu_ratio in rows[printed:upto]:
             r = f"{ratio:6.2f}" if ratio is not None else "     -"
-            print(f"{n:9d}  {fmt:8}  {cmd:20}  {wall:9.3f}  {peak:9.1f}  {rate:10.0f}  {r}", flush=True)
+            cr = f"{cpu_ratio:9.2f}" if cpu_ratio is not None else "        -"
+            print(f"{n:9d}  {fmt:8}  {cmd:20}  {wall:9.3f}  {cpu:7.3f}  {peak:9.1f}  {rate:10.0f}  {r}  {cr}", flush=True)
         printed = max(printed, upto)
 
-    print(f"{'rules':>9}  {'format':8}  {'command':20}  {'median s':>9}  {'peak MiB':>9}  {'rules/s':>10}  {'ratio':>6}", flush=True)
+    print(f"{'rules':>9}  {'format':8}  {'command':20}  {'median s':>9}  {'cpu s':>7}  {'peak MiB':>9}  {'rules/s':>10}  "
+          f"{'ratio':>6}  {'cpu ratio':>9}", flush=True)
     try:
         for n in [int(s) for s in args.sizes.split(",")]:
             for fmt in args.formats.split(","):
                 path = generate(n, fmt, workdir, args.real)
                 check_row = None
+                # The prelude and the injected findings add rules: at 1M the default max-rules (10^6) would refuse them.
+                limit = ["--max-rules", str(2 * n + 1000)]
                 for command in args.commands.split(","):
                     if command == "check":
-                        cmd = [binary, "check", "--output", "gcc", path]
+                        cmd = [binary, "check", "--output", "gcc"] + limit + [path]
                     elif command == "convert":
                         to = "nginx" if fmt != "nginx" else "apache"
-                        cmd = [binary, "convert", "--to", to, path]
+                        cmd = [binary, "convert", "--to", to] + limit + [path]
                     else:
                         # n requests: each rule's own source (3 in 4) or a miss (bench/gen.py --urls).
-                        cmd = [binary, "trace", "--output", "tsv", "--urls", path + ".urls", path]
-                    wall, peak, code = measure(cmd, args.repeat, timeout=args.timeout)
+                        cmd = [binary, "trace", "--output", "tsv", "--urls", path + ".urls"] + limit + [path]
+                    wall, peak, code, cpu = measure(cmd, args.repeat, timeout=args.timeout)
                     if code not in (0, 1):  # 1 = findings / approximations: fine for a benchmark
                         print(f"FAIL redirlint {command} on {fmt} {n}: exit {code}", file=sys.stderr)
                         failures += 1
                     if command == "check":
                         check_row = len(rows)
-                    rows.append((n, fmt, f"redirlint {command}", wall, peak, n / wall if wall else 0, None))
+                    rows.append((n, fmt, f"redirlint {command}", wall, cpu, peak, n / wall if wall else 0, None, None))
                 if args.no_peers:
                     flush(final=True)
                     continue
@@ -175,12 +183,13 @@ def main():
                 elif fmt == "nginx" and shutil.which("nginx") and n <= args.nginx_max:
                     peer = ("nginx -t", nginx_peer(path, workdir))
                 if peer:
-                    wall, peak, code = measure(peer[1], args.repeat)
+                    wall, peak, code, cpu = measure(peer[1], args.repeat)
                     if code != 0:
                         print(f"note: {peer[0]} exited {code} on {path}", file=sys.stderr)
-                    rows.append((n, fmt, peer[0], wall, peak, n / wall if wall else 0, None))
+                    rows.append((n, fmt, peer[0], wall, cpu, peak, n / wall if wall else 0, None, None))
                     if check_row is not None and wall:
-                        rows[check_row] = rows[check_row][:6] + (rows[check_row][3] / wall,)
+                        own = rows[check_row]
+                        rows[check_row] = own[:7] + (own[3] / wall, own[4] / cpu if cpu else None)
                 flush(final=True)
     finally:
         if not args.keep:

@@ -49,6 +49,14 @@ const std::array kChecks = {
   CheckInfo{"RL205", "conflicting-rule",      Severity::warning, "same source, different target or status; the first one wins", make_conflicting_rule},
   CheckInfo{"RL301", "not-convertible",       Severity::error,   "rule cannot be expressed in the target format; emitted as a comment", nullptr},
   CheckInfo{"RL302", "approximated",          Severity::warning, "converted with a documented difference", nullptr},
+  CheckInfo{"RL501", "permanent-redirect-removed", Severity::warning, "a permanent redirect of an earlier revision is gone, but browsers and caches keep it", nullptr},
+  CheckInfo{"RL502", "permanent-redirect-changed", Severity::warning, "a permanent redirect answers otherwise than at an earlier revision", nullptr},
+  CheckInfo{"RL503", "temporary-made-permanent", Severity::info,  "a temporary redirect of an earlier revision is now permanent", nullptr},
+  CheckInfo{"RL504", "redirect-removed",      Severity::warning, "a URL that redirected at an earlier revision now has no rule", nullptr},
+  CheckInfo{"RL511", "unused-rule",           Severity::info,    "no logged request reached the rule", nullptr},
+  CheckInfo{"RL512", "logged-chain",          Severity::warning, "logged requests went through a chain of redirects", nullptr},
+  CheckInfo{"RL513", "logged-not-found",      Severity::info,    "a path often logged as 404, with the closest redirect source or page", nullptr},
+  CheckInfo{"RL514", "expired-temporary-hit", Severity::warning, "temporary redirect still requested after its review date", nullptr},
 };
 // clang-format on
 

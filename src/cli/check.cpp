@@ -3,6 +3,7 @@
 
 #include "checks/fixes.hpp"
 #include "checks/lint.hpp"
+#include "cli/against.hpp"
 #include "cli/baseline.hpp"
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
@@ -30,6 +31,7 @@ struct CheckArgs {
   bool statistics = false;  ///< --statistics: counts per code instead of the findings
   std::string baseline;     ///< --baseline: findings listed there are not reported
   bool update_baseline = false;  ///< --update-baseline: (re)write --baseline with today's findings
+  AgainstOptions against;        ///< --against REV / --staged (cli/against.hpp)
 };
 
 /// "RL101,RL102" arguments (possibly repeated) into one list of codes.
@@ -45,6 +47,16 @@ std::vector<std::string> split_codes(const std::vector<std::string>& args) {
     }
   }
   return out;
+}
+
+/// --select / --ignore for findings that do not come from lint() (the --against comparison).
+bool selected(const Diagnostic& d, const std::vector<std::string>& select, const std::vector<std::string>& ignore) {
+  auto names = [&](const std::vector<std::string>& list) {
+    for (const std::string& c : list)
+      if (const CheckInfo* info = find_check(c); info && info->code == d.code) return true;
+    return false;
+  };
+  return (select.empty() || names(select)) && !names(ignore);
 }
 
 bool known_codes(const std::vector<std::string>& codes) {
@@ -111,12 +123,10 @@ int run_check(const CheckArgs& a) {
     return kExitUsage;
   }
   SourceFiles files;
-  Loaded in = load_inputs(a.paths, popts, files, input);
-  DisposeAtExit keep{in};
-  std::vector<Diagnostic> diags = in.unreadable_diags;
-  bool bad_input = in.unreadable;
+  std::vector<Diagnostic> diags;
+  bool bad_input = false, config_failed = false;
   Linter linter({a.config, a.select, a.ignore, a.today, a.jobs});
-  for (RuleSet& rs : in.sets) {
+  auto lint_one = [&](RuleSet& rs) {
     for (const Diagnostic& d : rs.parse_diags)
       if (d.code == "RL001" && d.severity == Severity::error) bad_input = true;
     ParseOptions this_file = popts;  // sets this file's regex and automaton limits
@@ -125,9 +135,53 @@ int run_check(const CheckArgs& a) {
     std::vector<ConfigError> errors;
     if (!linter.lint(rs, files, files.path(rs.file), ds, errors)) {
       for (const ConfigError& e : errors) std::cerr << to_string(e) << "\n";
+      config_failed = true;
+      return false;
+    }
+    diags.insert(diags.end(), std::make_move_iterator(ds.begin()), std::make_move_iterator(ds.end()));
+    return true;
+  };
+  Loaded last;  // the rules kept to the end of the process (DisposeAtExit): the last file's, or all with --against
+  DisposeAtExit keep{last};
+  Loaded in;
+  if (a.against.rev.empty()) {
+    // One file at a time: each file's rules and analyses are freed before the next file is read.
+    in = load_inputs_each(a.paths, popts, files, input, [&](RuleSet& rs, bool is_last) {
+      if (!lint_one(rs)) return false;
+      if (is_last) last.sets.push_back(std::move(rs));
+      return true;
+    });
+  } else {
+    // --against compares every file with REV, so all are kept. A named file that is gone from the work
+    // tree is compared with REV (all its rules removed), not reported as unreadable.
+    std::vector<std::string> present = a.paths, gone;
+    split_missing(present, gone);
+    in = load_inputs(present, popts, files, input);
+    if (std::string error; a.against.staged && !load_staged(in, files, popts, error)) {
+      std::cerr << "redirlint: " << error << "\n";
       return kExitUsage;
     }
-    diags.insert(diags.end(), ds.begin(), ds.end());
+    for (RuleSet& rs : in.sets)
+      if (!lint_one(rs)) break;
+  }
+  if (config_failed) return kExitUsage;
+  diags.insert(diags.begin(), in.unreadable_diags.begin(), in.unreadable_diags.end());
+  bad_input = bad_input || in.unreadable;
+  if (!a.against.rev.empty()) {
+    std::vector<Diagnostic> ds;
+    std::vector<std::string> unknown;
+    if (std::string error; !against_diagnostics(a.against, a.paths, in, files, popts, ds, unknown, error)) {
+      std::cerr << "redirlint: " << error << "\n";
+      return kExitUsage;
+    }
+    for (Diagnostic& d : ds)
+      if (selected(d, a.select, a.ignore)) diags.push_back(std::move(d));
+    for (const std::string& u : unknown) {
+      bad_input = true;
+      diags.push_back(make_diagnostic("RL001", SourceRange{files.add(u, ""), 0, 0, 0, 0},
+                                      "cannot read file: it is neither in the work tree nor at " + a.against.rev));
+    }
+    last.sets = std::move(in.sets);
   }
   sort_diagnostics(diags, files);
   if (!a.baseline.empty()) {
@@ -187,11 +241,7 @@ int run_check(const CheckArgs& a) {
   } else {
     print_diagnostics(a.output, diags, files, in.files_counted(), !a.quiet);
   }
-  if (bad_input) return kExitBadInput;
-  if (never_fail) return kExitClean;
-  for (const Diagnostic& d : diags)
-    if (static_cast<int>(d.severity) <= static_cast<int>(fail)) return kExitFindings;
-  return kExitClean;
+  return findings_exit_code(diags, fail, never_fail, bad_input);
 }
 
 }  // namespace
@@ -219,6 +269,10 @@ void setup_check(CLI::App& app, int& exit_code) {
   cmd->add_option("--jobs", args->jobs,
                   "threads for one file's checks: 1 = one; default: 2 when the machine has two cores")
       ->check(CLI::Range(0, 64));
+  cmd->add_option("--against", args->against.rev,
+                  "also compare with the rules at this git revision: removed or changed redirects (RL501-RL504)");
+  cmd->add_flag("--staged", args->against.staged, "check the staged version of each file (git add), for a pre-commit hook")
+      ->needs(cmd->get_option("--against"));
   cmd->add_flag("--fix", args->fix, "apply safe fixes in place");
   cmd->add_flag("--unsafe-fixes", args->unsafe_fixes, "also apply unsafe fixes (temporary codes made permanent)");
   cmd->add_flag("--diff", args->diff, "print the fixes as a unified diff instead of writing them");

@@ -62,7 +62,8 @@ int run_convert(const ConvertArgs& a) {
   for (const RuleSet& rs : loaded.sets)
     for (const Diagnostic& d : rs.parse_diags) {
       diags.push_back(d);
-      if (d.code == "RL001") bad = true;
+      // A warning-level RL001 (a Netlify source without its leading '/', read as such) was read: convert it.
+      if (d.code == "RL001" && d.severity == Severity::error) bad = true;
     }
   if (bad) {
     sort_diagnostics(diags, files);

@@ -45,12 +45,14 @@ int run_graph(const GraphArgs& a) {
     }
     starts.push_back(r);
   }
-  std::vector<Diagnostic> errors;
+  std::vector<Diagnostic> errors, notes;
   std::vector<RedirectGraph> graphs;
   for (const RuleSet& rs : in.sets) {
     bool parsed = true;
-    for (const Diagnostic& d : rs.parse_diags)
+    for (const Diagnostic& d : rs.parse_diags) {
       if (d.code == "RL001") errors.push_back(d), parsed = false;
+      if (d.code == "RL006") notes.push_back(d);  // what is not drawn (an include not read), said on stderr
+    }
     if (!parsed) continue;
     int max_hops = configured_max_hops(files.path(rs.file), a.input.config);
     RedirectGraph g;
@@ -64,8 +66,10 @@ int run_graph(const GraphArgs& a) {
   if (a.output == "mermaid" && edges > kMermaidMaxEdges)
     std::cerr << "redirlint: " << edges << " edges: Mermaid draws at most " << kMermaidMaxEdges
               << " by default (maxEdges); --problems-only or --from URL draws a part\n";
-  sort_diagnostics(errors, files);
-  std::cerr << render_gcc(errors, files);
+  std::vector<Diagnostic> said = errors;
+  said.insert(said.end(), notes.begin(), notes.end());
+  sort_diagnostics(said, files);
+  std::cerr << render_gcc(said, files);
   std::cout << (a.output == "mermaid" ? render_mermaid(graphs) : render_dot(graphs));
   return in.unreadable || !errors.empty() ? kExitBadInput : kExitClean;
 }

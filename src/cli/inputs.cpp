@@ -1,6 +1,7 @@
 #include "cli/inputs.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -117,7 +118,9 @@ namespace {
 // first: a netlify.toml next to a `_redirects` that was also read joins that set (its rules after
 // the file's), so chains and shadowing across the two files are found. Diagnostics keep each file's
 // positions; a netlify.toml with `disable-file=` stays its own set.
-void merge_netlify_sites(std::vector<RuleSet>& sets, const SourceFiles& files) {
+/// Returns how many netlify.toml files joined a `_redirects` set.
+std::size_t merge_netlify_sites(std::vector<RuleSet>& sets, const SourceFiles& files) {
+  std::size_t merged = 0;
   auto dir_of = [&](const RuleSet& rs) { return fs::path(files.path(rs.file)).parent_path().string(); };
   auto named = [&](const RuleSet& rs, std::string_view n) { return fs::path(files.path(rs.file)).filename() == n; };
   for (std::size_t t = 0; t < sets.size(); ++t) {
@@ -134,9 +137,11 @@ void merge_netlify_sites(std::vector<RuleSet>& sets, const SourceFiles& files) {
       red.files.insert(red.files.end(), toml.files.begin(), toml.files.end());
       red.sim_cache.reset();
       sets.erase(sets.begin() + static_cast<std::ptrdiff_t>(t--));
+      ++merged;
       break;
     }
   }
+  return merged;
 }
 
 }  // namespace
@@ -161,6 +166,17 @@ DisposeAtExit::~DisposeAtExit() {
 
 Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& opts, SourceFiles& files,
                    const InputOptions& in) {
+  std::vector<RuleSet> sets;
+  Loaded out = load_inputs_each(paths, opts, files, in, [&](RuleSet& rs, bool) {
+    sets.push_back(std::move(rs));
+    return true;
+  });
+  out.sets = std::move(sets);
+  return out;
+}
+
+Loaded load_inputs_each(const std::vector<std::string>& paths, const ParseOptions& opts, SourceFiles& files,
+                        const InputOptions& in, const EachRuleSet& each) {
   ConfigCache configs(in.config);
   Expanded ex = expand_paths(paths, in.walk, configs);
   std::vector<std::string>& expanded = ex.files;
@@ -174,7 +190,9 @@ Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& op
     out.unreadable_diags.push_back(
         make_diagnostic("RL001", SourceRange{fid, 0, 0, 0, 0}, "cannot read directory: " + e.why + "; its files are not checked"));
   }
-  for (const std::string& p : expanded) {
+  // Reads and parses expanded[i]; false when it cannot be read (reported in `out`).
+  auto read_one = [&](std::size_t i, RuleSet& rs) {
+    const std::string& p = expanded[i];
     // stdin is named by --stdin-filename for detection, config lookup and messages.
     const std::string shown = p != "-" ? p : opts.stdin_name.empty() ? "<stdin>" : opts.stdin_name;
     ParseOptions file_opts = opts;
@@ -185,26 +203,62 @@ Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& op
                             : read_bounded(p, file_opts.max_file_bytes, text, err);
     if (r == ReadStatus::too_large) {
       FileId fid = files.add(shown, "");
-      RuleSet rs;
       rs.file = fid;
       rs.files.push_back(fid);
       rs.parse_diags.push_back(make_diagnostic("RL001", SourceRange{fid, 0, 0, 0, 0},
                                                "file has " + err + ", over the limit; not read (" +
                                                    limit_hint(LimitId::file_bytes, file_opts.max_file_bytes) + ")"));
-      out.sets.push_back(std::move(rs));
-      continue;
+      return true;
     }
     if (r != ReadStatus::ok) {
       out.unreadable = true;
       ++out.unreadable_files;
       FileId fid = files.add(shown, "");
       out.unreadable_diags.push_back(make_diagnostic("RL001", SourceRange{fid, 0, 0, 0, 0}, "cannot read file: " + err));
-      continue;
+      return false;
     }
     FileId id = files.add(shown, std::move(text));
-    out.sets.push_back(parse_file(files, id, file_opts));
+    rs = parse_file(files, id, file_opts);
+    return true;
+  };
+  // A netlify.toml and the _redirects of the same folder are one site (merge_netlify_sites): they are
+  // read together, when the first of the two is reached, and handed over as one set.
+  std::vector<std::size_t> partner(expanded.size(), SIZE_MAX);
+  {
+    std::map<std::string, std::size_t> redirects_in;  // folder -> index of its _redirects
+    for (std::size_t i = 0; i < expanded.size(); ++i)
+      if (expanded[i] != "-" && fs::path(expanded[i]).filename() == "_redirects")
+        redirects_in.emplace(fs::path(expanded[i]).parent_path().string(), i);
+    for (std::size_t i = 0; i < expanded.size(); ++i) {
+      if (expanded[i] == "-" || fs::path(expanded[i]).filename() != "netlify.toml") continue;
+      auto it = redirects_in.find(fs::path(expanded[i]).parent_path().string());
+      if (it == redirects_in.end() || partner[it->second] != SIZE_MAX) continue;
+      partner[i] = it->second;
+      partner[it->second] = i;
+    }
   }
-  merge_netlify_sites(out.sets, files);
+  std::vector<bool> done(expanded.size(), false);
+  std::size_t next = 0;  // every index below it is done
+  for (std::size_t i = 0; i < expanded.size(); ++i) {
+    if (done[i]) continue;
+    std::vector<std::size_t> group{i};
+    if (partner[i] != SIZE_MAX) group.push_back(partner[i]);
+    if (group.size() == 2 && fs::path(expanded[group[0]]).filename() != "_redirects") std::swap(group[0], group[1]);
+    std::vector<RuleSet> sets;
+    for (std::size_t g : group) {
+      done[g] = true;
+      RuleSet rs;
+      if (read_one(g, rs)) sets.push_back(std::move(rs));
+    }
+    out.files_read += merge_netlify_sites(sets, files);  // a merged netlify.toml still counts as a file
+    while (next < expanded.size() && done[next]) ++next;
+    bool stop = false;
+    for (std::size_t k = 0; k < sets.size() && !stop; ++k) {
+      ++out.files_read;
+      stop = !each(sets[k], next == expanded.size() && k + 1 == sets.size());
+    }
+    if (stop) break;
+  }
   // One config file can be read by both the walk and the limits: each error once.
   for (ConfigError& e : std::exchange(pending_config_errors(), {})) {
     bool seen = false;
@@ -213,6 +267,14 @@ Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& op
     if (!seen) out.config_errors.push_back(std::move(e));
   }
   return out;
+}
+
+int findings_exit_code(const std::vector<Diagnostic>& diags, Severity fail, bool never_fail, bool bad_input) {
+  if (bad_input) return kExitBadInput;
+  if (never_fail) return kExitClean;
+  for (const Diagnostic& d : diags)
+    if (static_cast<int>(d.severity) <= static_cast<int>(fail)) return kExitFindings;
+  return kExitClean;
 }
 
 bool report_config_errors(const Loaded& in) {

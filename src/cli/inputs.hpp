@@ -1,6 +1,7 @@
 #pragma once
 /// Shared by the subcommands: turning command-line paths into parsed RuleSets.
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -60,16 +61,22 @@ bool make_parse_options(const InputOptions& in, ParseOptions& out);
 
 
 struct Loaded {
-  std::vector<RuleSet> sets;  ///< one per readable input file, in path order
+  std::vector<RuleSet> sets;  ///< one per readable input file, in path order (empty from load_inputs_each)
+  std::size_t files_read = 0;  ///< files read: RuleSets made, plus each netlify.toml merged into one
   bool unreadable = false;    ///< some named path could not be read (reported as RL001 in `unreadable_diags`)
   std::vector<Diagnostic> unreadable_diags;
   std::size_t unreadable_files = 0;  ///< named or walked files that could not be read (for the summary's count)
-  /// Files in the summary's "in N files": those read (sets) and those that could not be read.
-  std::size_t files_counted() const { return sets.size() + unreadable_files; }
+  /// Files in the summary's "in N files": those read (a netlify.toml merged into the `_redirects` set
+  /// beside it counts) and those that could not be read.
+  std::size_t files_counted() const { return files_read + unreadable_files; }
   /// A .redirlint.yaml that applies to an input (or --config) and does not load: its errors. Commands
   /// report them and exit 3 (usage), as `check` does, instead of running with the defaults.
   std::vector<ConfigError> config_errors;
 };
+
+/// The exit code of a command that reports findings (DESIGN §7): 2 with unreadable input, else 1 when a
+/// finding is at or above `fail` (never with `never_fail`), else 0.
+int findings_exit_code(const std::vector<Diagnostic>& diags, Severity fail, bool never_fail, bool bad_input);
 
 /// Prints `in.config_errors` on stderr; true when there were any (the command should exit kExitUsage).
 bool report_config_errors(const Loaded& in);
@@ -96,5 +103,16 @@ class DisposeAtExit {
 /// A path that cannot be read gives an RL001 diagnostic; the next file is still read.
 Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& opts, SourceFiles& files,
                    const InputOptions& in = InputOptions{});
+
+/// What `each` gets: one file's rules, `last` = no file comes after it. `each` returns false to stop.
+using EachRuleSet = std::function<bool(RuleSet& rs, bool last)>;
+
+/// load_inputs() one file at a time: each file's RuleSet goes to `each` right after it is parsed and
+/// is not kept (`sets` stays empty; `files_read` counts them), so a command that uses one file at a
+/// time (check) holds one file's rules, indexes and simulator tables at a time: 10 files of 10^5
+/// rules cost about what one does. The texts stay in `files` (diagnostics and fixes quote them).
+/// A netlify.toml and the _redirects of its folder are read together and handed over as one set.
+Loaded load_inputs_each(const std::vector<std::string>& paths, const ParseOptions& opts, SourceFiles& files,
+                        const InputOptions& in, const EachRuleSet& each);
 
 }  // namespace rl::cli

@@ -108,10 +108,26 @@ std::string rule_location(const FiredRule& f, const SourceFiles& files) {
 
 std::string rule_text(const RuleSet& rs, RuleId id) {
   if (id >= rs.rules.size()) return {};
-  std::string t = rs.rules[id].original;
+  const Rule& r = rs.rules[id];
+  std::string t = r.original;
   std::size_t nl = t.find('\n');
-  if (nl != std::string::npos) t = t.substr(0, nl) + " ...";
-  return t;
+  if (nl == std::string::npos) return t;
+  // A netlify.toml table or a vercel.json object says little on its first line ("[[redirects]]", "{"):
+  // its lines joined, whitespace collapsed, at most 200 bytes.
+  if (r.origin.format == Format::netlify_toml || r.origin.format == Format::vercel) {
+    std::string joined;
+    for (char c : t) {
+      bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+      if (space && (joined.empty() || joined.back() == ' ')) continue;
+      joined += space ? ' ' : c;
+    }
+    while (!joined.empty() && joined.back() == ' ') joined.pop_back();
+    if (joined.size() <= 200) return joined;
+    std::size_t n = 200;
+    while (n > 0 && (static_cast<unsigned char>(joined[n]) & 0xC0) == 0x80) --n;  // not inside a UTF-8 sequence
+    return joined.substr(0, n) + " ...";
+  }
+  return t.substr(0, nl) + " ...";
 }
 
 std::string outcome_text(const Outcome& o) {

@@ -203,6 +203,7 @@ class ApacheEmitter {
   std::vector<bool> chained_ = chained_rules(rs_);
 
   bool alias_ok(const Rule& r) const;
+  bool slash_tail(const Rule& r) const;
   std::string alias_line(const Rule& r);
   std::string rewrite_lines(const Rule& r, const std::vector<Condition>& extra, const std::string& ind);
   std::optional<std::string> location_regex(int block, bool& nocase, int& loc) const;
@@ -317,24 +318,33 @@ bool ApacheEmitter::alias_ok(const Rule& r) const {
   if (!(u.rfind("/", 0) == 0 || u.find("://") != std::string::npos)) return false;
   if (r.target->query == QueryMode::drop || r.target->query == QueryMode::append) return false;
   if (r.target->query == QueryMode::replace && u.find('?') == std::string::npos) return false;
-  if (r.match.kind == MatchKind::prefix) return !has_captures(ps) && !r.match.ignore_case;
+  if (r.match.kind == MatchKind::prefix && !slash_tail(r)) return !has_captures(ps) && !r.match.ignore_case;
+  if (r.match.kind == MatchKind::prefix && (has_captures(ps) || r.match.ignore_case)) return false;
   // RedirectMatch double-encodes a literal %XX (SEMANTICS §1.6).
   return u.find("%%") == std::string::npos;
 }
 
+// mod_alias appends "/x" to a target ending in '/' ("//x"); a first-match list does not: such a prefix
+// rule is written as RedirectMatch of rule_match_regex.
+bool ApacheEmitter::slash_tail(const Rule& r) const {
+  return r.match.kind == MatchKind::prefix && rule_match_regex(r, nullptr) != match_regex(r.match);
+}
+
 std::string ApacheEmitter::alias_line(const Rule& r) {
   std::string out;
-  if (r.match.kind == MatchKind::prefix) {
+  const bool tail = slash_tail(r);
+  if (r.match.kind == MatchKind::prefix && !tail) {
     out = "Redirect " + status_word(r.status) + " " + ap_quote(r.match.text);
   } else {
-    std::string re = match_regex(r.match);
+    std::string re = rule_match_regex(r, nullptr);
     if (r.match.ignore_case) re = "(?i)" + re;
     out = "RedirectMatch " + status_word(r.status) + " " + ap_quote(re);
   }
   if (r.action == Action::redirect) {
     auto ps = parse_template(r.target->url);
     resolve_named_captures(ps, match_regex(r.match));
-    ApTarget t = render(ps, rs_.format, true, r.match.kind != MatchKind::prefix);
+    if (tail) ps.push_back(Piece{Piece::rule_cap, "", 1});
+    ApTarget t = render(ps, rs_.format, true, r.match.kind != MatchKind::prefix || tail);
     if (!t.ok) return "";
     out += " " + ap_quote(t.text);
   }
@@ -490,7 +500,7 @@ std::string ApacheEmitter::rewrite_lines(const Rule& r, const std::vector<Condit
       return refuse("condition on \"" + c.test + "\" (a Netlify/Cloudflare feature Apache does not have)");
 
   int tail = 0;
-  std::string re = match_regex(r.match, &tail);
+  std::string re = rule_match_regex(r, &tail);
   std::vector<Piece> tp;
   if (r.target) {
     tp = parse_template(r.target->url);

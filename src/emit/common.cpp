@@ -196,6 +196,15 @@ std::string match_regex(const Pattern& p, int* tail_group) {
   return p.text;
 }
 
+std::string rule_match_regex(const Rule& r, int* tail_group) {
+  std::string re = match_regex(r.match, tail_group);
+  const std::string& t = r.match.text;
+  if (r.match.kind != MatchKind::prefix || !is_file_rules(r.origin.format) || t.empty() || t.back() == '/' || !r.target)
+    return re;
+  const std::string& u = r.target->url;  // with a query the tail goes before it: not this form
+  return !u.empty() && u.back() == '/' ? "^" + regex_escape(t) + "(?:/(.*))?$" : re;
+}
+
 bool matches_everything(const Pattern& p) {
   if (p.negated) return false;
   if (p.kind == MatchKind::prefix) return p.text == "/";

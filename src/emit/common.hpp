@@ -74,6 +74,10 @@ bool has_line_break(std::string_view s);
 /// prefix `/a` -> `^/a(/.*)?$` and `tail_group` = 1 (the remainder to append); `/a/` -> `^/a/(.*)$`.
 /// `tail_group` is 0 when the remainder is not appended (exact and regex kinds).
 std::string match_regex(const Pattern& p, int* tail_group = nullptr);
+/// match_regex of a rule's match. A prefix rule of a first-match list (YAML `match: prefix`, a Cloudflare
+/// subpath with path suffix) whose target ends with '/' (no query) does not double it (simulate/file_rules.cpp):
+/// `/a` -> `^/a(?:/(.*))?$`, so "/a/x" appends "x".
+std::string rule_match_regex(const Rule& r, int* tail_group);
 /// True when the pattern matches every path (`^`, `.*`, `^(.*)$`, `^/?(.*)$` ... or empty).
 bool matches_everything(const Pattern& p);
 /// Capture count of a regex (0 when it does not compile).

@@ -132,8 +132,9 @@ Emitted emit(const RuleSet& source, Format to, const EmitOptions& opts, const So
     // Constructs the model folds (nginx `map` expanded into one rule per entry, a block without
     // its end) cannot be rebuilt from it: the source is written back as it is.
     // nginx keeps much of a server's context outside the model (listen options, events{}, includes),
-    // and a _redirects line is its own best form: their same-format output is the source as written.
-    bool folded = to == Format::nginx || to == Format::netlify || std::any_of(rs.blocks.begin(), rs.blocks.end(), [](const Block& b) { return !b.end.valid(); });
+    // and a _redirects line (a netlify.toml with its build settings) is its own best form: their same-format
+    // output is the source as written.
+    bool folded = to == Format::nginx || to == Format::netlify || to == Format::netlify_toml || std::any_of(rs.blocks.begin(), rs.blocks.end(), [](const Block& b) { return !b.end.valid(); });
     for (std::size_t i = 1; i < rs.rules.size() && !folded; ++i) folded = rs.rules[i].where == rs.rules[i - 1].where;
     if (folded && rs.file < files.size()) {
       std::string text = emit_detail::header_comment(opts, to_string(to));

@@ -55,6 +55,14 @@ std::optional<std::string> splat_from_regex(const std::string& re, int& group) {
       return netlify_path(*lit) + "*";
     }
   }
+  // The `_redirects` reader's own form of `/x/*` (also matching `/x` and `/x/`): netlify.toml sources.
+  constexpr std::string_view kSplatSegment = "(?:/(?<splat>.*))?$";
+  if (body.size() > kSplatSegment.size() && body.compare(body.size() - kSplatSegment.size(), kSplatSegment.size(), kSplatSegment) == 0) {
+    auto lit = regex_literal(body.substr(0, body.size() - kSplatSegment.size()));
+    if (!lit || lit->empty() || lit->find(':') != std::string::npos || lit->find('*') != std::string::npos) return std::nullopt;
+    group = 1;
+    return netlify_path(*lit + "/") + "*";
+  }
   if (body.size() > 1 && body.back() == '$') {
     auto lit = regex_literal(body.substr(0, body.size() - 1));
     if (lit && !lit->empty() && lit->find(':') == std::string::npos && lit->find('*') == std::string::npos) return netlify_path(*lit);
@@ -63,9 +71,17 @@ std::optional<std::string> splat_from_regex(const std::string& re, int& group) {
 }
 
 std::string line_for(const Rule& r, Losses& L, std::string& why) {
-  if (!r.conds.empty()) {
-    why = "conditions (RewriteCond / if) have no _redirects equivalent";
-    return "";
+  // Country / Language / Role / Cookie conditions of a netlify.toml rule are `Key=v1,v2` tokens.
+  std::string cond_tokens;
+  for (const Condition& c : r.conds) {
+    bool own = is_netlify_family(r.origin.format) && c.op == CondOp::regex && !c.pattern.negated &&
+               (c.test == "${country}" || c.test == "${language}" || c.test == "${role}" || c.test == "${cookie}") &&
+               c.original.find('=') != std::string::npos && plain_token(c.original);
+    if (!own) {
+      why = "conditions (RewriteCond / if) have no _redirects equivalent";
+      return "";
+    }
+    cond_tokens += " " + c.original;
   }
   if (!r.scope.hosts.empty() || !r.scope.schemes.empty()) {
     why = "host or scheme scope has no _redirects equivalent";
@@ -84,7 +100,8 @@ std::string line_for(const Rule& r, Losses& L, std::string& why) {
     why = "status " + std::to_string(status) + " is not a _redirects redirect";
     return "";
   }
-  if (r.action == Action::rewrite) L.approximated(r, "an internal rewrite becomes a 200 rewrite (the target is served)");
+  if (r.action == Action::rewrite && !is_netlify_family(r.origin.format))
+    L.approximated(r, "an internal rewrite becomes a 200 rewrite (the target is served)");
   std::vector<Piece> ps = parse_template(r.target->url);
   std::string from;
   int group = 0;
@@ -174,7 +191,7 @@ std::string line_for(const Rule& r, Losses& L, std::string& why) {
   if (r.flow == Flow::next) L.approximated(r, "_redirects stops at the first match");
   std::string line = from + " " + to + " " + std::to_string(status);
   if (r.force) line += "!";
-  return line + "\n";
+  return line + cond_tokens + "\n";
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "emit/common.hpp"
 #include "emit/emit.hpp"
 
 namespace rl {
@@ -88,8 +89,12 @@ std::string table(std::string_view line) {
 
 Emitted emit_netlify_toml(const RuleSet& rs, const EmitOptions& opts, const SourceFiles& files) {
   Emitted e = emit_netlify(rs, opts, files);
+  std::string out, line, head = emit_detail::header_comment(opts, "_redirects");
+  if (!head.empty() && e.text.rfind(head, 0) == 0) {  // the header names the format written
+    out = emit_detail::header_comment(opts, "netlify-toml");
+    e.text.erase(0, head.size());
+  }
   std::istringstream in(e.text);
-  std::string out, line;
   bool after_table = false;
   while (std::getline(in, line)) {
     std::size_t f = line.find_first_not_of(" \t");

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -72,10 +73,28 @@ ReadStatus read_bounded(const std::string& path, std::size_t max_bytes, std::str
                                   : "is not a regular file";
     return ReadStatus::not_regular;
   }
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // A FIFO is opened without waiting (open() blocks until a writer comes, maybe never), then given
+  // kFifoWriterWaitMs for a writer to send something or close; with none it is refused. Once a writer is
+  // there it is read blocking and bounded, like stdin.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (S_ISFIFO(st.st_mode) ? O_NONBLOCK : 0));
   if (fd < 0) {
     error = std::strerror(errno);
     return ReadStatus::error;
+  }
+  if (S_ISFIFO(st.st_mode)) {
+    constexpr int kFifoWriterWaitMs = 2000;
+    struct pollfd p{fd, POLLIN, 0};
+    int ready;
+    do ready = ::poll(&p, 1, kFifoWriterWaitMs);
+    while (ready < 0 && errno == EINTR);
+    int flags = ::fcntl(fd, F_GETFL);
+    if (ready <= 0 || flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+      ::close(fd);
+      error = ready == 0 ? "is a named pipe (FIFO) that no program wrote to within " +
+                               std::to_string(kFifoWriterWaitMs / 1000) + " s; not read"
+                         : "is a named pipe (FIFO) that cannot be read";
+      return ReadStatus::not_regular;
+    }
   }
   ReadStatus r = read_fd_bounded(fd, max_bytes, text, error);
   ::close(fd);

@@ -185,6 +185,17 @@ RuleSet parse_netlify_toml(SourceFiles& files, FileId id, const ParseOptions& op
       return;
     }
     Reader reader{pos, opts, rs, {}};
+    // Deploy-context rules ([[context.deploy-preview.redirects]]) apply to that context's deploys only:
+    // not the production rule set that is checked, but never silent.
+    if (const toml::table* contexts = doc["context"].as_table())
+      for (const auto& [name, ctx] : *contexts)
+        if (const toml::table* t = ctx.as_table())
+          if (const toml::node* r = t->get("redirects")) {
+            std::size_t o = pos.offset(r->source().begin);
+            rs.parse_diags.push_back(make_diagnostic(
+                "RL006", pos.range(o, o),
+                "redirects of the deploy context \"" + std::string(name.str()) + "\" are not checked (only the site's own [[redirects]])"));
+          }
     const toml::node* redirects = doc.get("redirects");
     if (!redirects) return;
     const toml::array* list = redirects->as_array();

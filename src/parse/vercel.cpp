@@ -186,6 +186,13 @@ bool pcre_name(std::string_view n) {
 struct Compiled {
   std::string regex, error;
   std::vector<std::string> names;  // named parameters (`:name`)
+  /// Optional named parameters (`/:name*`, `/:name?`) with a prefix: name -> prefix. The source regex
+  /// also captures prefix and value as `rlp_NAME`, so that a destination `/:name*` can drop its prefix
+  /// when the parameter matched nothing, as path-to-regexp's compile does.
+  std::vector<std::pair<std::string, char>> optional_prefixed;
+  /// The PCRE2 group number of each path-to-regexp parameter, in order (`$1` is the first one's):
+  /// the `rlp_` groups shift them.
+  std::vector<int> group_numbers;
   bool dynamic = false;
   std::string literal;  // the whole source when it has no parameter (decoded)
 };
@@ -219,20 +226,29 @@ Compiled compile_source(std::string_view s) {
     }
     return std::nullopt;
   };
+  int groups = 0;
   auto param = [&](std::string prefix, const std::string& name, std::string pattern, char mod) {
     out.dynamic = true;
+
     std::string group = pcre_name(name) ? "(?<" + name + ">" : "(";
     if (pcre_name(name)) out.names.push_back(name);
     std::string pre = regex_escape(prefix);
     if (!prefix.empty()) {
+      std::string outer = "(?:";
+      if ((mod == '*' || mod == '?') && pcre_name(name) && name.size() <= 28) {
+        outer = "(?<rlp_" + name + ">";
+        out.optional_prefixed.emplace_back(name, prefix[0]);
+        ++groups;
+      }
       if (mod == '+' || mod == '*')
-        re += "(?:" + pre + group + "(?:" + pattern + ")(?:" + pre + "(?:" + pattern + "))*))" + (mod == '*' ? "?" : "");
+        re += outer + pre + group + "(?:" + pattern + ")(?:" + pre + "(?:" + pattern + "))*))" + (mod == '*' ? "?" : "");
       else
-        re += "(?:" + pre + group + pattern + "))" + (mod ? std::string(1, mod) : "");
+        re += outer + pre + group + pattern + "))" + (mod ? std::string(1, mod) : "");
     } else {
       if (mod == '+' || mod == '*') re += group + "(?:" + pattern + ")" + mod + ")";
       else re += group + pattern + ")" + (mod ? std::string(1, mod) : "");
     }
+    out.group_numbers.push_back(++groups);  // after the `rlp_` group that encloses it
   };
   for (std::size_t i = 0; i < s.size();) {
     char c = s[i];
@@ -427,15 +443,20 @@ class Reader {
       else r.status = p->b ? 308 : 307, r.status_implicit = false;
     }
     if (const JNode* sc = e.get("statusCode")) {
-      // Vercel sends any code written here; a non-3xx one answers with it (its Location is not followed).
       int v = sc->kind == JNode::number && sc->integer && sc->num >= 100 && sc->num <= 999 ? static_cast<int>(sc->num) : 0;
       if (v == 0 || (v >= 300 && v < 400 && v != 301 && v != 302 && v != 303 && v != 307 && v != 308) || v < 300) {
-        diag("RL004", *sc, "\"statusCode\" must be a redirect code (301, 302, 303, 307, 308) or a 4xx/5xx answer");
+        diag("RL004", *sc, "\"statusCode\" must be a redirect code (301, 302, 303, 307, 308)");
         ok = false;
       }
       r.status = v;
       r.status_implicit = false;
-      if (v >= 400) r.action = Action::answer;
+      if (v >= 400) {
+        // What Vercel does with a 4xx/5xx code on a redirect (before the filesystem) is not documented:
+        // no claim (astro docs end their list with `/:lang/(.*)` -> 404, which would hide every page).
+        diag("RL006", *sc, "\"statusCode\": " + std::to_string(v) +
+                               " on a redirect: Vercel's handling of a non-redirect code is not documented; the entry is not modelled");
+        ok = false;
+      }
     }
     // Destination: `:name` of a source parameter, `$N` of a group.
     Target t;
@@ -446,7 +467,14 @@ class Reader {
     std::size_t lit = 0;
     for (std::size_t i = 0; i < d.size(); ++i) {
       if (d[i] == '$' && i + 1 < d.size() && std::isdigit(static_cast<unsigned char>(d[i + 1]))) {
-        url += file_rules::template_literal(d.substr(lit, i - lit)) + "$" + d[i + 1];
+        std::size_t k = static_cast<std::size_t>(d[i + 1] - '0');
+        int g = k >= 1 && k <= src.group_numbers.size() ? src.group_numbers[k - 1] : static_cast<int>(k);
+        if (g > 9) {  // templates hold $1..$9
+          diag("RL006", *dest, "\"$" + std::string(1, d[i + 1]) + "\" is capture group " + std::to_string(g) + " of the compiled source; not modelled");
+          return;
+        }
+        std::string n = std::to_string(g);
+        url += file_rules::template_literal(d.substr(lit, i - lit)) + "$" + n;
         lit = ++i + 1;
         continue;
       }
@@ -455,9 +483,18 @@ class Reader {
       while (j < d.size() && (std::isalnum(static_cast<unsigned char>(d[j])) || d[j] == '_')) ++j;
       std::string name = d.substr(i + 1, j - i - 1);
       if (std::find(src.names.begin(), src.names.end(), name) == src.names.end()) continue;
-      url += file_rules::template_literal(d.substr(lit, i - lit)) + "${ph:" + name + "}";
-      lit = j;
-      i = j - 1;
+      // path-to-regexp compile: a modifier is part of the token; an optional token that matched nothing
+      // leaves out its prefix too ("/docs/:path*" with no path is "/docs").
+      char mod = j < d.size() && (d[j] == '*' || d[j] == '+' || d[j] == '?') ? d[j] : 0;
+      std::size_t b = i;
+      std::string ref = "${ph:" + name + "}";
+      // Not at the start: "/:path*" stays "/" (not an empty Location) when the path is empty (assumed).
+      if ((mod == '*' || mod == '?') && i > lit && i > 1)
+        for (const auto& [n, pre] : src.optional_prefixed)
+          if (n == name && d[i - 1] == pre) b = i - 1, ref = "${ph:rlp_" + name + "}";
+      url += file_rules::template_literal(d.substr(lit, b - lit)) + ref;
+      lit = j + (mod ? 1 : 0);
+      i = lit - 1;
     }
     url += file_rules::template_literal(d.substr(lit));
     t.url = url;

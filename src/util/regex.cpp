@@ -7,6 +7,8 @@
 #include <atomic>
 #include <bitset>
 #include <cctype>
+#include <mutex>
+#include <unordered_set>
 
 namespace rl {
 
@@ -121,9 +123,42 @@ struct Regex::Simple {
   }
 };
 
+// The subjects on which one pattern hit the match or depth limit, under the limits then in force: the
+// same (pattern, subject) pair is answered `limit` at once instead of running into the limit again
+// (issue 20: a doomed regex behind each of 10^4 redirects cost minutes, the chain analysis asking it
+// the same subject once per redirect). Bounded: past kMaxBytes of subjects nothing more is kept.
+class LimitMemo {
+ public:
+  bool known(std::string_view subject, std::uint32_t match_limit, std::uint32_t depth_limit) const {
+    if (!any_.load(std::memory_order_acquire)) return false;  // the common case: no lock
+    std::lock_guard lock(mutex_);
+    return match_limit == match_limit_ && depth_limit == depth_limit_ && subjects_.count(std::string(subject));
+  }
+  void add(std::string_view subject, std::uint32_t match_limit, std::uint32_t depth_limit) {
+    std::lock_guard lock(mutex_);
+    if (match_limit != match_limit_ || depth_limit != depth_limit_) {  // other limits: other answers
+      subjects_.clear();
+      bytes_ = 0;
+      match_limit_ = match_limit, depth_limit_ = depth_limit;
+    }
+    if (bytes_ + subject.size() > kMaxBytes) return;
+    if (subjects_.emplace(subject).second) bytes_ += subject.size() + sizeof(std::string);
+    any_.store(true, std::memory_order_release);
+  }
+
+ private:
+  static constexpr std::size_t kMaxBytes = std::size_t{4} << 20;
+  std::atomic<bool> any_{false};
+  mutable std::mutex mutex_;
+  std::unordered_set<std::string> subjects_;
+  std::size_t bytes_ = 0;
+  std::uint32_t match_limit_ = 0, depth_limit_ = 0;
+};
+
 struct Regex::Code {
   pcre2_code* code = nullptr;
   std::optional<Simple> simple;  // set: code is nullptr
+  LimitMemo limit_hits;
   ~Code() { pcre2_code_free(code); }
 };
 
@@ -208,6 +243,7 @@ MatchStatus Regex::match(std::string_view subject, Captures* caps) const {
     }
     return last->match(subject, caps);
   }
+  if (code_->limit_hits.known(subject, match_limit, depth_limit)) return MatchStatus::limit;
   thread_local MatchScratch scratch;
   pcre2_match_context* mctx = scratch.context;
   pcre2_set_match_limit(mctx, match_limit);
@@ -231,6 +267,7 @@ MatchStatus Regex::match(std::string_view subject, Captures* caps) const {
     st = MatchStatus::no_match;
   } else if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
     st = MatchStatus::limit;
+    code_->limit_hits.add(subject, match_limit, depth_limit);
   } else {
     st = MatchStatus::error;
   }

@@ -105,7 +105,7 @@ def converted_case(case, text, target):
     if case.htaccess and case.htaccess[0] not in c.files:
         c.files.append(case.htaccess[0])
     c.htaccess = None
-    c.mapfiles = dict(case.mapfiles)
+    c.mapfiles = dict(case.mapfiles)  # a RewriteMap file the converted config still names
     c.requests = case.requests
     # A production case (ports as the user wrote them) stays one: the harness serves the ports the
     # converted config names and maps the answers back.

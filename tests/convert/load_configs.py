@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The generated nginx and Apache configs load in the real servers: every rules file (samples,
-tests/convert fixtures, the shared corpus when present) converted to nginx, apache and htaccess,
+tests/convert fixtures; the shared corpus is corpus.py's, which imports this) converted to nginx, apache and htaccess,
 checked with `nginx -t` / `apache2 -t` on a private config in a temp dir (never the system one).
 Same-format output keeps the source's own context (a whole nginx.conf, a fragment) and is covered by
 tests/roundtrip instead. A .htaccess output is checked inside a <Directory> section (the same directives, parsed at start).
@@ -15,7 +15,7 @@ import tempfile
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 APACHE = "/usr/sbin/apache2"
 MODS = "/usr/lib/apache2/modules"
-EXTS = (".conf", ".htaccess", ".txt", ".yaml", ".yml", ".redirects", "_redirects", ".config")
+EXTS = (".conf", ".htaccess", ".txt", ".yaml", ".yml", ".redirects", "_redirects", ".config", ".toml", ".json", ".csv")
 
 
 def nginx_ok(tmp, text):

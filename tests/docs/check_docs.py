@@ -5,7 +5,8 @@
 - `redirlint explain CODE` prints that page (a trailing link may follow);
 - the page's Example block equals samples/CODE.* and its Output block equals the real
   `redirlint check --select CODE --output gcc samples/CODE.EXT` (run from the repository root;
-  RL3xx pages show `redirlint convert` output and only their Example is compared);
+  RL3xx pages show `redirlint convert` output and RL50x pages `check --against` output, and only their
+  Example is compared; RL51x pages show `redirlint logs --output gcc samples/CODE.EXT samples/access.log`);
 - README.md has the checks table with exactly the registry's codes, slugs, severities and summaries:
       | code | slug | severity | summary |
       |---|---|---|---|
@@ -64,9 +65,14 @@ for code, slug, severity, summary in registry:
     example, output = block_after(page, "## Example"), block_after(page, "## Output")
     if example != open(samples[0]).read():
         failures.append(f"{code}: Example block differs from {samples[0]}")
-    if code.startswith("RL3"):
-        continue  # conversion findings come from `redirlint convert`, whose arguments the page shows
-    real = run("check", "--select", code, "--output", "gcc", samples[0]).stdout
+    if code.startswith("RL3") or code.startswith("RL50"):
+        # conversion findings come from `redirlint convert`, `--against` ones from a git history: the
+        # page shows the commands (tests/history/against.py checks the findings themselves)
+        continue
+    if code.startswith("RL51"):  # `redirlint logs` on the sample rules and samples/access.log
+        real = run("logs", "--output", "gcc", samples[0], "samples/access.log").stdout
+    else:
+        real = run("check", "--select", code, "--output", "gcc", samples[0]).stdout
     if output != real:
         failures.append(f"{code}: Output block differs from the real output:\n{real}")
 

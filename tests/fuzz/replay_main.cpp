@@ -32,7 +32,10 @@ bool entry_for(std::string_view target, bool& checks, rl::Format& format, Entry&
   if (us == std::string_view::npos) return false;
   std::string_view kind = target.substr(0, us);
   checks = kind == "check";
-  return (checks || kind == "parse") && rl::parse_format(target.substr(us + 1), format);
+  std::string name(target.substr(us + 1));  // parse_netlify_toml: the format netlify-toml
+  for (char& c : name)
+    if (c == '_') c = '-';
+  return (checks || kind == "parse") && rl::parse_format(name, format);
 }
 
 }  // namespace

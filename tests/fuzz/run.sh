@@ -24,7 +24,8 @@ dict_of() {
     *_apache|*_htaccess) echo apache ;;
     *_nginx) echo nginx ;;
     *_yaml) echo yaml ;;
-    *_netlify) echo netlify ;;
+    *_netlify|*_netlify_toml|*_cloudflare_bulk) echo netlify ;;
+    *_vercel|*_iis) echo request ;;
     automaton) echo regex ;;
     simulate) echo request ;;
     roundtrip) echo all ;;

@@ -60,6 +60,14 @@ def format_of(p, data):
         return "htaccess"
     if n == "_redirects" or n.endswith(".redirects"):
         return "netlify"
+    if n == "netlify.toml" or n.endswith(".netlify.toml"):
+        return "netlify_toml"
+    if n == "vercel.json" or n.endswith(".vercel.json"):
+        return "vercel"
+    if n.endswith(".csv"):
+        return "cloudflare_bulk"
+    if n == "web.config" or n.endswith(".web.config"):
+        return "iis"
     if n.endswith((".yaml", ".yml")):
         return "yaml" if re.search(rb"^(version|redirects):", data, re.M) else None
     if n.endswith(".conf"):

@@ -1,6 +1,6 @@
 # The fuzz targets, for fuzz.cmake (libFuzzer binaries) and CMakeLists.txt (fuzz_replay, normal build).
 set(RL_FUZZ_TARGETS)
-foreach(fmt apache htaccess nginx yaml netlify)
+foreach(fmt apache htaccess nginx yaml netlify netlify_toml vercel cloudflare_bulk iis)
   list(APPEND RL_FUZZ_TARGETS parse_${fmt} check_${fmt})
 endforeach()
 list(APPEND RL_FUZZ_TARGETS automaton simulate roundtrip)

@@ -1,4 +1,4 @@
-// One rule set written as Apache, nginx, a YAML rule file and `_redirects` reads into the same model
+// One rule set written as Apache, nginx, a YAML rule file, `_redirects` and netlify.toml reads into the same model
 // (issue 3, "Done means"): compared on the format-neutral fields after normalisation.
 //
 // The rule set: an exact 301 (query kept), a section moved by prefix, a regex with a capture, a 302
@@ -59,6 +59,15 @@ const char* kNetlify =
     "/blog/:id  /posts/:id             301\n"
     "/retired   /gone.html             410\n";
 
+// netlify.toml: the `_redirects` form as tables (Netlify gives both the same meaning).
+const char* kNetlifyToml =
+    "[build]\n"
+    "  publish = \"public\"\n"
+    "[[redirects]]\n  from = \"/old-page\"\n  to = \"/new-page\"\n  status = 301\n"
+    "[[redirects]]\n  from = \"/docs/*\"\n  to = \"/documentation/:splat\"\n"
+    "[[redirects]]\n  from = \"/blog/:id\"\n  to = \"/posts/:id\"\n  status = 301\n"
+    "[[redirects]]\n  from = \"/retired\"\n  to = \"/gone.html\"\n  status = 410\n";
+
 /// The format-neutral fields of one rule, normalised.
 struct Neutral {
   std::string match;   // "exact /x", "prefix /x", "regex ^...$"
@@ -96,7 +105,7 @@ Neutral neutral(const Rule& r) {
   std::string text = r.match.text;
   std::string target = r.target && r.action != Action::answer ? r.target->url : "";
   MatchKind kind = r.match.kind;
-  if (r.origin.format == Format::netlify && kind == MatchKind::regex) {
+  if (is_netlify_family(r.origin.format) && kind == MatchKind::regex) {
     // `/x/*` is the segment prefix `/x`; `${splat}` after it is the appended remainder.
     const std::string splat_tail = "(?:/(?<splat>.*))?$";
     if (text.size() > splat_tail.size() && text.compare(text.size() - splat_tail.size(), splat_tail.size(), splat_tail) == 0 &&
@@ -141,6 +150,7 @@ std::vector<std::string> neutral_rules(Format format, const char* text) {
     case Format::apache: rs = parse_apache(files, id, Format::apache, opts); break;
     case Format::nginx: rs = parse_nginx(files, id, opts); break;
     case Format::yaml: rs = parse_yaml(files, id, opts); break;
+    case Format::netlify_toml: rs = parse_netlify_toml(files, id, opts); break;
     default: rs = parse_netlify(files, id, opts); break;
   }
   std::string messages;
@@ -177,6 +187,10 @@ TEST_CASE("the _redirects form reads into the same model, except the query drop 
   std::vector<std::string> expected = kExpected;
   expected.erase(expected.begin() + 3);
   CHECK(neutral_rules(Format::netlify, kNetlify) == expected);
+}
+
+TEST_CASE("the netlify.toml form reads into the same model as the _redirects form") {
+  CHECK(neutral_rules(Format::netlify_toml, kNetlifyToml) == neutral_rules(Format::netlify, kNetlify));
 }
 
 TEST_CASE("the four forms agree rule by rule on every format-neutral field") {

@@ -119,3 +119,23 @@ TEST_CASE("simple patterns report the PCRE2 limit when the limits are tiny") {
   CHECK(re->names().empty());
   CHECK(re->pattern() == "^/a/(.*)$");
 }
+
+TEST_CASE("a limit hit is remembered for the same (pattern, subject) under the same limits") {
+  auto re = Regex::compile("^/(a+)+$", false);
+  REQUIRE(re);
+  const std::string doomed = "/" + std::string(28, 'a') + "!";
+  const auto match_limit = Regex::match_limit(), depth_limit = Regex::depth_limit();
+  Regex::set_limits(100'000, 10'000);
+  CHECK(re->match(doomed) == MatchStatus::limit);
+  Regex copy = *re;  // copies share the memo
+  CHECK(copy.match(doomed) == MatchStatus::limit);
+  CHECK(re->match("/aaa") == MatchStatus::match);      // other subjects still get their answer
+  CHECK(re->match("/aab") == MatchStatus::no_match);
+  // Larger limits forget the memo: the short subject then gets its real answer.
+  Regex::set_limits(4'000'000'000u, 4'000'000'000u);
+  CHECK(re->match("/" + std::string(12, 'a') + "!") == MatchStatus::no_match);
+  Regex::set_limits(1, 1);
+  CHECK(re->match("/aaa") == MatchStatus::limit);
+  Regex::set_limits(match_limit, depth_limit);
+  CHECK(re->match("/aaa") == MatchStatus::match);
+}

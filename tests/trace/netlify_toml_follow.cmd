@@ -1,0 +1,1 @@
+trace --follow samples/netlify.toml /old-blog/launch

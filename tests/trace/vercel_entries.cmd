@@ -1,0 +1,1 @@
+trace samples/vercel.json /beta/x /old-docs
