@@ -165,6 +165,8 @@ def send(port, method, url, headers):
 class Server:
     """A throw-away server in its own temp dir, stopped by the PID in its pid file."""
 
+    ports = {}  # production port -> instance port; none for servers built without __init__ (robustness tests)
+
     def __init__(self, kind, case, tmp):
         self.kind, self.case, self.tmp = kind, case, tmp
         # production port -> the port the throw-away instance listens on for it
