@@ -4,7 +4,9 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <tuple>
 
+#include "analysis/automaton.hpp"
 #include "analysis/quick_example.hpp"
 #include "simulate/url.hpp"
 #include "util/regex.hpp"
@@ -129,10 +131,10 @@ std::optional<std::string> regex_literal(std::string_view re) {
   return out;
 }
 
-std::optional<std::string> capture_group_text(std::string_view p, int n) {
+std::optional<GroupSpan> capture_group_span(std::string_view p, int n) {
   int count = 0;
   bool in_class = false;
-  std::vector<std::pair<std::size_t, int>> open;  // (start of group body, number or 0)
+  std::vector<std::tuple<std::size_t, std::size_t, int>> open;  // ('(', start of group body, number or 0)
   for (std::size_t i = 0; i < p.size(); ++i) {
     char c = p[i];
     if (c == '\\') {
@@ -168,14 +170,20 @@ std::optional<std::string> capture_group_text(std::string_view p, int n) {
       } else {
         num = ++count;
       }
-      open.push_back({body, num});
+      open.push_back({i, body, num});
     } else if (c == ')' && !open.empty()) {
-      auto [body, num] = open.back();
+      auto [at, body, num] = open.back();
       open.pop_back();
-      if (num == n) return std::string(p.substr(body, i - body));
+      if (num == n) return GroupSpan{at, body, i};
     }
   }
   return std::nullopt;
+}
+
+std::optional<std::string> capture_group_text(std::string_view p, int n) {
+  auto g = capture_group_span(p, n);
+  if (!g) return std::nullopt;
+  return std::string(p.substr(g->body, g->close - g->body));
 }
 
 TargetShape target_shape(const Target& t) {
@@ -344,6 +352,14 @@ std::vector<std::string> example_paths(const RuleSet& rs, const Rule& r, const R
     add(loc->path);
     if (loc->mod != LocationMod::exact) add(loc->path + (!loc->path.empty() && loc->path.back() == '/' ? "" : "/") + "redirlint-x");
   }
+  // Guarded by the path itself (nginx `map $request_uri $new` entries, RewriteCond %{REQUEST_URI} =/x):
+  // the path the condition names.
+  for (const Condition& c : r.conds)
+    if (!c.or_next && !c.pattern.negated && c.op == CondOp::equal && (c.test == "${uri}" || c.test == "${request_uri}")) {
+      std::string decoded;
+      if (c.test == "${uri}") add(c.pattern.text);
+      else if (url::percent_decode(url::split_target(c.pattern.text).path, decoded)) add(decoded);
+    }
   if (!literal_only && (out.empty() || r.match.kind == MatchKind::regex))
     if (auto ex = language_example(rs, r, loc)) add(*ex);
   // Keep only paths the real patterns accept.
@@ -358,6 +374,77 @@ std::vector<std::string> example_paths(const RuleSet& rs, const Rule& r, const R
     kept.push_back(p);
   }
   return kept;
+}
+
+namespace {
+
+// The map a lookup in `r` reads: the one of r's <VirtualHost>, else the main server's (as the simulator).
+const RewriteMapDef* lookup_map(const RuleSet& rs, const Rule& r, const MapLookup& l, std::size_t& at) {
+  const RewriteMapDef* def = nullptr;
+  for (std::size_t m = 0; m < rs.maps.size(); ++m) {
+    const RewriteMapDef& d = rs.maps[m];
+    if (d.name != l.map || (d.server != -1 && d.server != r.scope.server)) continue;
+    if (!def || d.server == r.scope.server || def->server == -1) {
+      def = &d;
+      at = m;
+    }
+  }
+  return def;
+}
+
+// The `${map:N}` lookups of r's substitution and conditions, in order (N = index in RuleSet::map_lookups).
+std::vector<std::size_t> rule_lookups(const RuleSet& rs, const Rule& r) {
+  std::vector<std::size_t> out;
+  auto scan = [&](const std::string& tpl) {
+    if (tpl.find("${map:") == std::string::npos) return;
+    for (const TemplatePart& p : parse_template(tpl)) {
+      if (p.kind != PartKind::variable || !p.text.starts_with("map:") || p.text.size() == 4) continue;
+      std::size_t i = 0;
+      for (char c : std::string_view(p.text).substr(4)) i = std::isdigit(static_cast<unsigned char>(c)) ? i * 10 + static_cast<std::size_t>(c - '0') : rs.map_lookups.size();
+      if (i < rs.map_lookups.size() && std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
+    }
+  };
+  if (r.target) scan(r.target->url);
+  for (const Condition& c : r.conds) scan(c.test);
+  return out;
+}
+
+}  // namespace
+
+std::vector<MapKeyPath> map_key_paths(const RuleSet& rs, const Rule& r, const Regex* match_re) {
+  std::vector<MapKeyPath> out;
+  if (rs.maps.empty() || r.match.negated) return out;
+  for (std::size_t li : rule_lookups(rs, r)) {
+    std::size_t at = 0;
+    const RewriteMapDef* def = lookup_map(rs, r, rs.map_lookups[li], at);
+    if (!def || !def->readable || (def->type != "txt" && def->type != "rnd")) continue;
+    std::vector<TemplatePart> key = parse_template(rs.map_lookups[li].key);
+    if (key.size() != 1) continue;
+    const bool by_uri = key[0].kind == PartKind::variable && key[0].text == "uri";
+    const int group = key[0].kind == PartKind::rule_capture ? key[0].index : -1;
+    std::optional<GroupSpan> g;
+    if (group > 0 && r.match.kind == MatchKind::regex && match_re) g = capture_group_span(r.match.text, group);
+    if (!by_uri && !g) continue;
+    std::size_t automata = 0;
+    for (std::size_t e = 0; e < def->entries.size(); ++e) {
+      const std::string& k = def->entries[e].key;
+      std::string path;
+      if (by_uri) {
+        path = k;
+      } else {
+        const std::string& t = r.match.text;
+        std::string re = t.substr(0, g->open) + regex_escape(k) + t.substr(g->close + 1);
+        if (auto lit = regex_literal(re)) path = *lit;
+        else if (automata++ < kMaxMapAutomata)
+          if (auto l = Language::from_pcre(re, r.match.ignore_case))
+            if (auto ex = l->path_example()) path = *ex;
+        Captures caps;
+        if (path.empty() || match_re->match(path, &caps) != MatchStatus::match || capture_value(&caps, group) != k) continue;
+      }
+      if (!path.empty() && path[0] == '/') out.push_back({std::move(path), at, e});
+    }
+  }
+  return out;
 }
 
 std::optional<std::string> expand_for_path(const Rule& r, std::string_view path, std::string_view scheme,

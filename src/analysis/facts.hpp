@@ -38,6 +38,11 @@ std::optional<std::string> regex_literal(std::string_view re);
 /// The text of capture group `n` (1-based; named groups count) of a PCRE2 pattern; nullopt when absent
 /// or when numbering is unclear (branch reset).
 std::optional<std::string> capture_group_text(std::string_view pattern, int n);
+/// Where capture group `n` is in the pattern: its '(' , the first byte of its body, its ')' (byte offsets).
+struct GroupSpan {
+  std::size_t open = 0, body = 0, close = 0;
+};
+std::optional<GroupSpan> capture_group_span(std::string_view pattern, int n);
 
 /// A target split into scheme, authority and the rest (path?query), as template parts.
 struct TargetShape {
@@ -64,6 +69,20 @@ std::vector<std::string> example_paths(const RuleSet& rs, const Rule& r);
 /// The same with the rule's match pattern already compiled (`match_re`: PCRE2 of r.match for regex
 /// rules; nullptr when it does not compile or the rule is not a regex).
 std::vector<std::string> example_paths(const RuleSet& rs, const Rule& r, const Regex* match_re);
+
+/// A witness path that makes `r` read one entry of a txt:/rnd: RewriteMap it looks up (in its
+/// substitution or its conditions): `map` indexes RuleSet::maps, `entry` its entries.
+struct MapKeyPath {
+  std::string path;  ///< decoded, with leading '/'
+  std::size_t map = 0, entry = 0;
+};
+/// One path per entry of each map `r` looks up, in map order: the key itself when the lookup key is
+/// %{REQUEST_URI}; r's pattern with the key's group written as the key when the lookup key is `$N`
+/// (a literal regex then; an automaton example for the first kMaxMapAutomata entries that are not).
+/// Every path is checked against `match_re` (r's compiled pattern) with group N equal to the key.
+/// Other keys (a query parameter, the Host) give none.
+constexpr std::size_t kMaxMapAutomata = 64;
+std::vector<MapKeyPath> map_key_paths(const RuleSet& rs, const Rule& r, const Regex* match_re);
 
 /// Expands the rule's target for one decoded path on an unconditioned request, with `$N` from the rule's
 /// match; nullopt when the target needs %N or a variable other than scheme/host/uri/request_uri/query.

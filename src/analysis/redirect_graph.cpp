@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "analysis/facts.hpp"
@@ -71,6 +72,14 @@ class Builder {
   }
 
   void walk_rule(const Rule& r) {
+    // A rule that reads its target from a RewriteMap file: one witness per entry (each entry is a
+    // redirect of its own, and a chain through one is fixed at its line).
+    std::vector<MapKeyPath> keyed = map_key_paths(rs_, r, facts_.match_regex(r.id));
+    if (!keyed.empty()) {
+      bool detour_counted = false;
+      for (const MapKeyPath& k : keyed) walk_from(r, k.path, request_for(rs_, r, k.path, facts_.conditions()), {}, detour_counted);
+      return;
+    }
     std::span<const std::string> examples = facts_.example_paths(r.id);
     if (examples.empty()) return;
     std::vector<TemplatePart> target_parts;
@@ -96,7 +105,7 @@ class Builder {
                  bool& detour_counted) {
     {
       // Static pre-check: when we can compute the Location, skip rules whose target no rule can answer.
-      if (r.conds.empty())
+      if (r.conds.empty() && !target_parts.empty())
         if (auto t = expand_for_path(r, target_parts, facts_.match_regex(r.id), p, q.scheme, q.host)) {
           Request next;
           if (!follow(q, *t, next) || !may_answer(next)) return false;
@@ -154,7 +163,7 @@ class Builder {
     if (o.kind != OutcomeKind::redirect || answering_rule(rs_, o) != it->second.rule ||
         !follow(q, o.location, next) || same_url_key(next) != same_url_key(witness))
       return std::nullopt;
-    return HopRecord{std::move(q), std::move(o), it->second.rule, true};
+    return HopRecord{std::move(q), std::move(o), it->second.rule, true, it->second.where};
   }
 
   void note_detour(const HopRecord& canonical, const RedirectWalk& walk) {
@@ -199,7 +208,11 @@ class Builder {
   bool add_loop(std::vector<HopRecord> hops, std::size_t start) {
     std::vector<HopRecord> cycle(hops.begin() + static_cast<std::ptrdiff_t>(std::min(start, hops.size())), hops.end());
     if (cycle.empty()) return false;
-    if (!loops_seen_.insert(rule_set_of(cycle.begin(), cycle.end())).second) return true;
+    std::vector<std::tuple<RuleId, FileId, std::uint32_t>> key;
+    for (const HopRecord& h : cycle) key.emplace_back(h.rule, h.where.file, h.where.line);
+    std::sort(key.begin(), key.end());
+    key.erase(std::unique(key.begin(), key.end()), key.end());
+    if (!loops_seen_.insert(std::move(key)).second) return true;
     auto first = std::min_element(cycle.begin(), cycle.end(),
                                   [&](const HopRecord& a, const HopRecord& b) { return earlier(rs_, a.rule, b.rule); });
     std::rotate(cycle.begin(), first, cycle.end());
@@ -225,7 +238,8 @@ class Builder {
   int min_hops_;
   WalkOptions opts_;
   RedirectGraph g_;
-  std::set<std::vector<RuleId>> loops_seen_, forever_seen_;
+  std::set<std::vector<std::tuple<RuleId, FileId, std::uint32_t>>> loops_seen_;  ///< (rule, place) of each loop's hops
+  std::set<std::vector<RuleId>> forever_seen_;
   std::map<RuleId, CanonicalDetour> detours_;
   std::set<std::pair<RuleId, RuleId>> detoured_;  ///< (canonical rule, rule behind it) already counted
   /// Origin a canonical rule sends to (origin_key) -> its first hop: the rule and the origin it answers on.

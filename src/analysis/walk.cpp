@@ -28,10 +28,16 @@ std::size_t RedirectWalk::redirects() const {
 namespace {
 
 HopRecord record(const RuleSet& rs, Request req, Outcome o) {
-  HopRecord h{std::move(req), std::move(o), 0, false};
+  HopRecord h{std::move(req), std::move(o), 0, false, {}};
   if (auto who = answering_rule(rs, h.outcome)) {
     h.rule = *who;
     h.has_rule = true;
+    if (*who < rs.rules.size()) h.where = rs.rules[*who].where;
+    for (auto it = h.outcome.fired.rbegin(); it != h.outcome.fired.rend(); ++it)
+      if (it->rule == *who) {
+        if (it->map_entry.valid()) h.where = it->map_entry;
+        break;
+      }
   }
   return h;
 }

@@ -32,6 +32,9 @@ struct HopRecord {
   Outcome outcome;
   RuleId rule = 0;
   bool has_rule = false;
+  /// Where this answer is written (has_rule only): the RewriteMap entry the rule read its target from
+  /// (FiredRule::map_entry), else the rule. A chain or loop is reported, and fixed, there.
+  SourceRange where;
 };
 
 enum class WalkEnd {

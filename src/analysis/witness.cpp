@@ -136,6 +136,13 @@ Request request_for(const RuleSet& rs, const Rule& r, std::string_view path, Con
     }
   }
   q.target = encode_path(path) + (query.empty() ? "" : "?" + query);
+  // A condition on the raw request-target (nginx `map $request_uri`) names it whole, query included.
+  for (const Condition& c : r.conds)
+    if (!c.or_next && !c.pattern.negated && c.op == CondOp::equal && c.test == "${request_uri}" &&
+        c.pattern.text.starts_with('/')) {
+      std::string decoded;
+      if (url::percent_decode(url::split_target(c.pattern.text).path, decoded) && decoded == path) q.target = c.pattern.text;
+    }
   return q;
 }
 
@@ -266,7 +273,7 @@ std::optional<OriginWitness> witness_on_origins(const RuleSet& rs, const Rule& r
     next.method = at.method;
     next.headers = at.headers;
     if (attempt(next)) {
-      if (hop == 0) w.canonical = HopRecord{base, first_answer, *other, true};
+      if (hop == 0) w.canonical = HopRecord{base, first_answer, *other, true, rs.rules[*other].where};
       return w;
     }
     at = next;

@@ -44,12 +44,15 @@ class RedirectChain final : public Check {
       const Rule& first = ctx.rules.rules[c.hops[0].rule];
       std::string path = c.hops[0].request.target;
       for (const analysis::HopRecord& h : c.hops) path += " -> " + h.outcome.location;
-      Diagnostic d = make_diagnostic("RL201", first.where,
+      // Through a RewriteMap entry: reported at the entry, the rule that read it is a note.
+      const bool entry = c.hops[0].where.valid() && c.hops[0].where != first.where;
+      Diagnostic d = make_diagnostic("RL201", entry ? c.hops[0].where : first.where,
                                      "redirect chain: " + analysis::quoted(describe(c.hops[0].request)) + " needs " +
-                                         std::to_string(c.hops.size()) + " redirects (" + path +
-                                         "); point this rule at the final target");
+                                         std::to_string(c.hops.size()) + " redirects (" + path + "); point this " +
+                                         (entry ? "map entry" : "rule") + " at the final target");
+      if (entry) d.related.push_back({first.where, "the rule that reads this map entry"});
       add_hops(ctx, c.hops, c.hops.size(), d);
-      d.fix = flatten_fix(ctx, c);
+      if (!entry) d.fix = flatten_fix(ctx, c);
       out.report(std::move(d));
     }
     for (const analysis::CanonicalDetour& d : g.detours) report_detour(ctx, d, out);
@@ -87,7 +90,7 @@ void add_hops(const CheckContext& ctx, const std::vector<analysis::HopRecord>& h
   Example e{hops.empty() ? std::string() : describe(hops.front().request), {}};
   for (std::size_t i = 0; i < hops.size() && i < max; ++i) {
     const analysis::HopRecord& h = hops[i];
-    d.related.push_back({ctx.rules.rules[h.rule].where, "hop " + std::to_string(i + 1) + ": " + h.request.target +
+    d.related.push_back({h.where.valid() ? h.where : ctx.rules.rules[h.rule].where, "hop " + std::to_string(i + 1) + ": " + h.request.target +
                                                              " -> " + std::to_string(h.outcome.status) + " " +
                                                              h.outcome.location});
     e.hops.push_back({request_url(h.request), h.outcome.status, h.outcome.location});

@@ -21,10 +21,12 @@ class RedirectLoop final : public Check {
       if (l.cycle.size() == 1 && first.conds.empty()) continue;
       std::string path = l.cycle[0].request.target;
       for (const analysis::HopRecord& h : l.cycle) path += " -> " + h.outcome.location;
-      Diagnostic d = make_diagnostic("RL202", first.where,
+      Diagnostic d = make_diagnostic("RL202", l.cycle[0].where.valid() ? l.cycle[0].where : first.where,
                                      "redirect loop: " + analysis::quoted(describe(l.cycle[0].request)) + " comes back to itself after " +
                                          std::to_string(l.cycle.size()) + " redirect" + (l.cycle.size() == 1 ? "" : "s") +
                                          " (" + path + ")");
+      if (l.cycle[0].where.valid() && l.cycle[0].where != first.where)
+        d.related.push_back({first.where, "the rule that reads this map entry"});
       add_hops(ctx, l.cycle, l.cycle.size(), d);
       out.report(std::move(d));
     }

@@ -77,6 +77,8 @@ void print_text(const Traced& t, const RuleSet& rs, const SourceFiles& files, in
     std::cout << (i == 0 ? "" : "  then ") << display_text(describe(h.request)) << "\n";
     for (const FiredRule& f : h.outcome.fired) {
       std::cout << "    " << display_text(rule_location(f, files) + ": " + rule_text(rs, f.rule)) << "\n";
+      if (f.map_entry.valid())
+        std::cout << "      map entry " << display_text(files.path(f.map_entry.file) + ":" + std::to_string(f.map_entry.line)) << "\n";
       if (!f.url_after.empty()) std::cout << "      -> " << display_text(f.url_after) << "\n";
     }
     std::cout << "    => " << display_text(outcome_text(h.outcome)) << "\n";

@@ -162,6 +162,8 @@ nlohmann::ordered_json hop_json(const TraceHop& h, const RuleSet& rs, const Sour
     r["column"] = f.where.column;
     r["rule"] = rule_text(rs, f.rule);
     r["url_after"] = f.url_after;
+    if (f.map_entry.valid() && f.map_entry.file < files.size())
+      r["map_entry"] = {{"file", files.path(f.map_entry.file)}, {"line", f.map_entry.line}};
     fired.push_back(r);
   }
   j["fired"] = fired;

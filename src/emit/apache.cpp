@@ -216,6 +216,7 @@ class ApacheEmitter {
 /// nginx `merge_slashes off` in effect for server block `server` (-1 = none): Apache gets
 /// `MergeSlashes Off` in its <VirtualHost> / server context.
 bool ApacheEmitter::slashes_kept(int server) const {
+  if (rs_.format != Format::nginx) return false;
   std::optional<bool> m = server >= 0 ? rs_.blocks[static_cast<std::size_t>(server)].merge_slashes : std::nullopt;
   if (!m) m = rs_.merge_slashes;
   return m && !*m;

@@ -147,6 +147,13 @@ struct RewriteFlags {
   std::vector<std::string> env;
 };
 
+/// Apache `AllowEncodedSlashes` (core): what a %2F in the path does before any rule runs.
+enum class EncodedSlashes : std::uint8_t {
+  off,       ///< 404 (the default)
+  on,        ///< decoded to '/', then the path is normalised again
+  nodecode,  ///< kept as "%2F" as written in the path the rules see (other escapes decoded)
+};
+
 /// A block that scopes rules: an nginx server/location/if, an Apache VirtualHost/Directory/Location/If...
 enum class BlockKind {
   server,      ///< nginx server{}, Apache <VirtualHost>
@@ -180,7 +187,8 @@ struct Block {
   BoxedOptional<std::string> rewrite_base;      ///< Apache RewriteBase (boxed: reads as an optional)
   BoxedVector<std::string> rewrite_options;     ///< Apache RewriteOptions (boxed: reads as a vector)
   std::optional<bool> absolute_redirect, port_in_redirect, server_name_in_redirect;  ///< nginx
-  std::optional<bool> merge_slashes;  ///< nginx `merge_slashes` (server block)
+  std::optional<bool> merge_slashes;  ///< nginx `merge_slashes` (server block); Apache `MergeSlashes` (VirtualHost)
+  std::optional<EncodedSlashes> allow_encoded_slashes;  ///< Apache `AllowEncodedSlashes` (VirtualHost)
   /// nginx `allow`/`deny` of this block in order, as "allow ADDR" / "deny ADDR" (ADDR as written, e.g.
   /// "all", "10.0.0.0/8"); empty = inherited from the enclosing block.
   BoxedVector<std::string> access;
@@ -287,7 +295,8 @@ struct RuleSet {
   std::optional<std::string> rewrite_base;  ///< Apache RewriteBase at top level (.htaccess)
   std::vector<std::string> rewrite_options; ///< Apache RewriteOptions at top level
   std::optional<bool> absolute_redirect, port_in_redirect, server_name_in_redirect;  ///< nginx http{}/fragment level
-  std::optional<bool> merge_slashes;           ///< nginx http{}/fragment level
+  std::optional<bool> merge_slashes;           ///< nginx http{}/fragment level; Apache MergeSlashes of the main server
+  std::optional<EncodedSlashes> allow_encoded_slashes;  ///< Apache AllowEncodedSlashes of the main server
   std::vector<std::string> access;             ///< nginx allow/deny at http{}/fragment level (see Block::access)
   std::vector<std::string> error_pages;        ///< nginx error_page at http{}/fragment level (see Block::error_pages)
   std::vector<Rule> rules;   ///< in source order (include files expanded in place)

@@ -699,6 +699,25 @@ void Parser::handle_directive(const LogicalLine& ln, std::string_view name, std:
     }
     return;
   }
+  if (lname == "allowencodedslashes" || lname == "mergeslashes") {
+    const bool enc = lname == "allowencodedslashes";
+    std::vector<Arg> a = conf();
+    std::string v = a.size() == 1 ? lower(a.front().value) : "";
+    if (v != "on" && v != "off" && !(enc && v == "nodecode")) {
+      report("RL001", line_range(ln), std::string(name) + (enc ? " takes one argument, On, Off or NoDecode" : " takes one argument, On or Off"));
+      return;
+    }
+    // Server config and <VirtualHost> only (core.c RSRC_CONF): the enclosing vhost, else the main server.
+    int b = c.block;
+    while (b >= 0 && rs_.blocks[static_cast<std::size_t>(b)].kind != BlockKind::server) b = rs_.blocks[static_cast<std::size_t>(b)].parent;
+    Block* vhost = b >= 0 ? &rs_.blocks[static_cast<std::size_t>(b)] : nullptr;
+    if (enc)
+      (vhost ? vhost->allow_encoded_slashes : rs_.allow_encoded_slashes) =
+          v == "on" ? EncodedSlashes::on : v == "off" ? EncodedSlashes::off : EncodedSlashes::nodecode;
+    else
+      (vhost ? vhost->merge_slashes : rs_.merge_slashes) = v == "on";
+    return;
+  }
   if (lname == "rewritemap") {
     directive_rewrite_map(ln, name, conf());
     return;

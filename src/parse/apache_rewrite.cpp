@@ -850,7 +850,8 @@ bool Parser::read_map_file(RewriteMapDef& m) {
   // ap_server_root_relative(): a relative path is taken from ServerRoot (the checked file's directory
   // stands for it when the file does not set one).
   fs::path p(m.source);
-  if (p.is_relative()) p = (server_root_.empty() ? file_dir : fs::path(server_root_)) / p;
+  // Named as the checked file is (relative stays relative: messages and goldens do not depend on the cwd).
+  if (p.is_relative()) p = (server_root_.empty() ? fs::path(files_.path(id_)).parent_path() : fs::path(server_root_)) / p;
   m.path = p.lexically_normal().string();
   const std::string root = fs::weakly_canonical(opts_.include_root.empty() ? file_dir : fs::path(opts_.include_root), ec).string();
   const std::string key = fs::weakly_canonical(p, ec).string();

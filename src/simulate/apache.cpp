@@ -75,9 +75,15 @@ Outcome simulate_apache(const RuleSet& rs, const Request& req, const SimOptions&
 
 Outcome apache_sim::simulate_with(const RuleSet& rs, const Compiled& compiled, const Request& req,
                                   const SimOptions& opts) {
+  // The vhost first: its MergeSlashes and AllowEncodedSlashes (else the main server's) decide the path.
+  const int server = rs.format == Format::htaccess ? -1 : select_vhost(rs, req);
+  const Block* vhost = server >= 0 ? &rs.blocks[static_cast<std::size_t>(server)] : nullptr;
+  const bool merge = (vhost && vhost->merge_slashes ? vhost->merge_slashes : rs.merge_slashes).value_or(true);
+  const EncodedSlashes enc =
+      (vhost && vhost->allow_encoded_slashes ? vhost->allow_encoded_slashes : rs.allow_encoded_slashes).value_or(EncodedSlashes::off);
   url::SplitTarget target = url::split_target(req.target);
   std::string decoded;
-  if (int st = url::apache_decode_path(target.path, decoded); st != 0)
+  if (int st = url::apache_decode_path(target.path, decoded, merge, static_cast<int>(enc)); st != 0)
     return answer(st, st == 404 ? "encoded slash %2F in the path (AllowEncodedSlashes Off)" : "bad request path");
 
   Engine engine(rs, compiled, req, opts);
@@ -87,7 +93,6 @@ Outcome apache_sim::simulate_with(const RuleSet& rs, const Compiled& compiled, c
   if (rs.format == Format::htaccess)
     return unknown_if_unknowable(engine, apply_error_document(rs, -1, engine.run_per_dir()));
 
-  int server = select_vhost(rs, req);
   engine.server = server;
   const ContextLists& lists = compiled.server_lists(server);
   return unknown_if_unknowable(engine, apply_error_document(rs, server, engine.run_server(lists)));

@@ -150,7 +150,9 @@ std::string Engine::docroot() const {
 }
 
 void Engine::fired_rule(const Rule& r, std::string url_after) {
-  fired_.push_back({r.id, r.where, std::move(url_after)});
+  // Only the rule whose lookups were just expanded used the entry (a mod_alias rule has none).
+  fired_.push_back({r.id, r.where, std::move(url_after), r.origin.directive == "RewriteRule" ? map_hit_ : SourceRange{}});
+  map_hit_ = SourceRange{};
 }
 
 // ap_construct_url() with UseCanonicalName Off: the Host's name and port (SEMANTICS 0.4).
@@ -387,6 +389,7 @@ std::string_view Engine::rule_subject(const std::string& perdir, const RewriteSt
 Engine::RuleResult Engine::apply_rule(const Rule& r, const std::string& perdir, RewriteState& st) {
   const CompiledRule& cr = c_.rule(r);
   if (!cr.re) return RuleResult::no_match;
+  map_hit_ = SourceRange{};
   std::string full;
   std::string_view subject = rule_subject(perdir, st, full);
   Captures rule_caps;

@@ -76,7 +76,7 @@ class Compiled {
   const ContextLists& per_dir_lists() const;
   /// The value of `key` in txt:/rnd: map `map` (index in RuleSet::maps): its first entry with that key,
   /// nullptr when there is none. Hashed on first use of the map.
-  const std::string* map_entry(std::size_t map, const std::string& key) const;
+  const RewriteMapDef::Entry* map_entry(std::size_t map, const std::string& key) const;
 
  private:
   const RuleSet& rs_;
@@ -178,6 +178,7 @@ class Engine {
   /// r->subprocess_env as mod_rewrite's [E=] leaves it (names compared case-insensitively, as apr tables).
   std::vector<std::pair<std::string, std::string>> env_;
   mutable std::string unknown_;  ///< see unknown()
+  mutable SourceRange map_hit_;  ///< the map entry the current rule's lookups used last (FiredRule::map_entry)
   std::vector<FiredRule> fired_;
 };
 

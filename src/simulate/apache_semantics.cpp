@@ -622,21 +622,22 @@ std::string Engine::map_value(std::string_view index, const Captures* rule_caps,
     url::percent_decode(key, out);  // ap_unescape_url; a bad escape leaves what was decoded
     return out;
   }
-  const std::string* v = c_.map_entry(def_at, key);
-  if (!v) return expand(l.fallback);
-  if (def->type == "rnd" && v->find('|') != std::string::npos)
-    return give_up("RewriteMap " + l.map + " (rnd:) picks one of \"" + *v + "\" at random");
-  return *v;
+  const RewriteMapDef::Entry* e = c_.map_entry(def_at, key);
+  if (!e) return expand(l.fallback);
+  if (def->type == "rnd" && e->value.find('|') != std::string::npos)
+    return give_up("RewriteMap " + l.map + " (rnd:) picks one of \"" + e->value + "\" at random");
+  map_hit_ = e->where;
+  return e->value;
 }
 
-const std::string* Compiled::map_entry(std::size_t map, const std::string& key) const {
+const RewriteMapDef::Entry* Compiled::map_entry(std::size_t map, const std::string& key) const {
   auto [it, fresh] = map_index_.try_emplace(map);
   if (fresh) {
     const std::vector<RewriteMapDef::Entry>& es = rs_.maps[map].entries;
     for (std::size_t e = 0; e < es.size(); ++e) it->second.try_emplace(es[e].key, e);
   }
   auto e = it->second.find(key);
-  return e == it->second.end() ? nullptr : &rs_.maps[map].entries[e->second].value;
+  return e == it->second.end() ? nullptr : &rs_.maps[map].entries[e->second];
 }
 
 }  // namespace rl::apache_sim

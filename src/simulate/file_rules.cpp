@@ -198,7 +198,7 @@ Outcome FileRules::run() {
       out.final_path = target.empty() ? path_ : target;
       out.note = "rewritten (200): served from " + out.final_path;
     }
-    out.fired.push_back({r.id, r.where, out.kind == OutcomeKind::redirect ? out.location : out.final_path});
+    out.fired.push_back({r.id, r.where, out.kind == OutcomeKind::redirect ? out.location : out.final_path, {}});
     return out;
   }
   out.final_path = path_;

@@ -217,11 +217,11 @@ Outcome Iis::run() {
       out.kind = OutcomeKind::answer;
       out.status = r.status;
       if (r.status == 444) out.note = "AbortRequest: the connection is closed without a response";
-      out.fired.push_back({r.id, r.where, path_});
+      out.fired.push_back({r.id, r.where, path_, {}});
       return out;
     }
     if (r.action == Action::none) {
-      out.fired.push_back({r.id, r.where, path_});
+      out.fired.push_back({r.id, r.where, path_, {}});
       if (r.flow == Flow::stop) break;
       continue;
     }
@@ -233,11 +233,11 @@ Outcome Iis::run() {
       return out;
     }
     if (out.kind == OutcomeKind::redirect) {
-      out.fired.push_back({r.id, r.where, out.location});
+      out.fired.push_back({r.id, r.where, out.location, {}});
       return out;
     }
     rewrite_done = true;
-    out.fired.push_back({r.id, r.where, path_ + (has_query_ ? "?" + query_ : "")});
+    out.fired.push_back({r.id, r.where, path_ + (has_query_ ? "?" + query_ : ""), {}});
     if (r.flow == Flow::stop) break;
   }
   out.final_path = path_;

@@ -285,7 +285,7 @@ class Engine {
                    const Rule* rule, const Block* where = nullptr);
   /// Outcome "limit": the regex of `rule`, else of the block `where` (a location or a server_name), hit it.
   void set_limit(const Rule* rule, const Block* where = nullptr);
-  void fire(const Rule& r, std::string url_after) { out_.fired.push_back({r.id, r.where, std::move(url_after)}); }
+  void fire(const Rule& r, std::string url_after) { out_.fired.push_back({r.id, r.where, std::move(url_after), {}}); }
   std::string current_url() const { return args_.empty() ? uri_ : uri_ + "?" + args_; }
 
   const RuleSet& rs_;

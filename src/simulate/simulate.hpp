@@ -53,6 +53,9 @@ struct FiredRule {
   RuleId rule = 0;
   SourceRange where;
   std::string url_after;
+  /// The RewriteMap txt:/rnd: entry (its line in the map file) whose value the rule used last: the
+  /// line a chain through that entry is fixed at. Invalid (where.line == 0) when the rule used none.
+  SourceRange map_entry;
 };
 
 struct Outcome {

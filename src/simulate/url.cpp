@@ -51,7 +51,7 @@ bool percent_decode(std::string_view in, std::string& out) {
   return true;
 }
 
-std::string decode_unreserved(std::string_view in) {
+std::string decode_unreserved(std::string_view in, bool keep_case) {
   std::string out;
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -63,8 +63,8 @@ std::string decode_unreserved(std::string_view in) {
           out += static_cast<char>(c);
         } else {
           out += '%';
-          out += static_cast<char>(std::toupper(static_cast<unsigned char>(in[i + 1])));
-          out += static_cast<char>(std::toupper(static_cast<unsigned char>(in[i + 2])));
+          out += keep_case ? in[i + 1] : static_cast<char>(std::toupper(static_cast<unsigned char>(in[i + 1])));
+          out += keep_case ? in[i + 2] : static_cast<char>(std::toupper(static_cast<unsigned char>(in[i + 2])));
         }
         i += 2;
         continue;
@@ -123,15 +123,42 @@ bool normalise_path(std::string_view path, bool merge_slashes, std::string& out)
   return ok;
 }
 
-int apache_decode_path(std::string_view raw_path, std::string& decoded) {
+int apache_decode_path(std::string_view raw_path, std::string& decoded, bool merge_slashes, int encoded) {
   decoded.clear();
   if (raw_path.empty() || raw_path[0] != '/') return 400;
+  // ap_parse_uri() makes a leading run of '/' one '/' (seen on 2.4.71 with MergeSlashes Off: //a//x is /a//x).
+  while (raw_path.size() > 1 && raw_path[1] == '/') raw_path.remove_prefix(1);
   std::string normalised;
-  if (!normalise_path(decode_unreserved(raw_path), true, normalised)) return 400;
+  if (!normalise_path(decode_unreserved(raw_path, encoded == 2), merge_slashes, normalised)) return 400;
   if (normalised.empty()) normalised = "/";
-  if (!percent_decode(normalised, decoded)) return 400;
-  // ap_unescape_url(): an encoded '/' or NUL is a "bad path", answered 404.
-  if (has_encoded_slash(normalised) || decoded.find('\0') != std::string::npos) return 404;
+  if (encoded == 2) {
+    // AP_UNESCAPE_URL_KEEP_SLASHES: every escape but %2F / %2f is decoded; those stay as written.
+    std::size_t at = 0;
+    for (;;) {
+      std::size_t slash = at;
+      while ((slash = normalised.find('%', slash)) != std::string::npos &&
+             !(slash + 2 < normalised.size() && normalised[slash + 1] == '2' && (normalised[slash + 2] | 0x20) == 'f'))
+        ++slash;
+      std::string piece;
+      if (!percent_decode(std::string_view(normalised).substr(at, slash == std::string::npos ? std::string::npos : slash - at), piece))
+        return 400;
+      decoded += piece;
+      if (slash == std::string::npos) break;
+      decoded.append(normalised, slash, 3);
+      at = slash + 3;
+    }
+  } else {
+    if (!percent_decode(normalised, decoded)) return 400;
+    // ap_unescape_url(): with AllowEncodedSlashes Off an encoded '/' is a "bad path", answered 404.
+    if (encoded == 0 && has_encoded_slash(normalised)) return 404;
+    if (encoded == 1 && has_encoded_slash(normalised)) {
+      // Decoded slashes and dots are normalised again (seen on 2.4.71: /a%2F%2Fb is /a/b, /a%2F..%2Fb is /b).
+      std::string again;
+      if (!normalise_path(decoded, merge_slashes, again)) return 400;
+      decoded = again.empty() ? "/" : again;
+    }
+  }
+  if (decoded.find('\0') != std::string::npos) return 404;
   return 0;
 }
 

@@ -22,7 +22,8 @@ bool percent_decode(std::string_view in, std::string& out);
 
 /// Decodes only %XX escapes of unreserved characters (ALPHA DIGIT - . _ ~), upper-casing the hex of
 /// the others: Apache's AP_NORMALIZE_DECODE_UNRESERVED step before dot-segment removal.
-std::string decode_unreserved(std::string_view in);
+/// `keep_case`: the others' hex as written (httpd's ap_normalize_path does not change it; seen with NoDecode).
+std::string decode_unreserved(std::string_view in, bool keep_case = false);
 
 /// True when the raw (still encoded) path contains %2F / %2f (Apache answers 404 before any rule, §0.2).
 bool has_encoded_slash(std::string_view raw_path);
@@ -34,7 +35,10 @@ bool normalise_path(std::string_view path, bool merge_slashes, std::string& out)
 /// Apache's view of a raw path (§0.1): decode unreserved, normalise (MergeSlashes On), decode the rest.
 /// Status 0 on success, else the status Apache answers before any rule: 400 (bad escape, above root,
 /// not starting with '/'), 404 (encoded slash or NUL).
-int apache_decode_path(std::string_view raw_path, std::string& decoded);
+/// `merge_slashes` = MergeSlashes (a leading run of '/' is one '/' either way: ap_parse_uri), `encoded`
+/// = AllowEncodedSlashes as its int value: 0 Off (%2F = 404), 1 On (decoded, then normalised again),
+/// 2 NoDecode (%2F kept as written).
+int apache_decode_path(std::string_view raw_path, std::string& decoded, bool merge_slashes = true, int encoded = 0);
 
 /// Apache ap_escape_uri / ap_os_escape_path(partial): escapes every byte that is not alphanumeric or one
 /// of `$-_.+!*'(),:;@&=/~` as %xx with LOWER-case hex (SEMANTICS 1.2, 2.9).

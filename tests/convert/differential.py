@@ -107,6 +107,11 @@ def converted_case(case, text, target):
     c.htaccess = None
     c.mapfiles = dict(case.mapfiles)  # a RewriteMap file the converted config still names
     c.requests = case.requests
+    # A production case (ports as the user wrote them) stays one: the harness serves the ports the
+    # converted config names and maps the answers back.
+    if harness.production_ports("nginx" if target == "apache" else "apache", case.config):
+        c.config = text
+        return c
     if target == "nginx":
         text = re.sub(r"listen 80( default_server)?;", r"listen @LISTEN@\1;", text)
     else:
@@ -120,7 +125,11 @@ def serve(kind, case, tmp):
     server = harness.Server(kind, case, tmp)
     try:
         server.start()
-        return server, {n: harness.send(server.port, m, u, h) for n, m, u, h in case.requests}
+        answers = {}
+        for n, m, u, h in case.requests:
+            status, location = harness.send(server.connect_port(u), m, u, h)
+            answers[n] = (status, server.production_location(location))
+        return server, answers
     finally:
         server.signal_stop()  # it shuts down while we go on; stop() at the end waits for it
 

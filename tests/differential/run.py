@@ -18,6 +18,40 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+# Production ports (a config written without @PORT@/@LISTEN@, as the user's own): the ports its
+# Listen / <VirtualHost addr:port> / nginx `listen` name. Each is served on a free high port; answers
+# are mapped back, so a Location says what production says (`:18123` -> `` for 80, `:8080` for 8080).
+APACHE_PORTS = re.compile(r"(?im)^\s*(?:Listen\s+(?:\S*:)?(\d+)\b|<VirtualHost\s+([^>]*)>)")
+NGINX_LISTEN = re.compile(r"(?m)^(\s*)listen\s+([^;\s]+)([^;]*);")
+
+
+def nginx_listen_port(addr):
+    """The port of an nginx `listen` address (`80`, `*:8080`, `127.0.0.1`, `[::]:80`); None for a unix socket."""
+    if addr.startswith("unix:"):
+        return None
+    m = re.search(r":(\d+)$", addr)
+    if m:
+        return int(m.group(1))
+    return int(addr) if addr.isdigit() else 80
+
+
+def production_ports(kind, config):
+    """The ports a production config names, in order (empty when it uses @PORT@ / @LISTEN@)."""
+    if "@PORT@" in config or "@LISTEN@" in config:
+        return []
+    ports = []
+    if kind == "nginx":
+        for m in NGINX_LISTEN.finditer(config):
+            p = nginx_listen_port(m.group(2))
+            if p is not None and p not in ports:
+                ports.append(p)
+    elif kind == "apache":
+        for m in APACHE_PORTS.finditer(config):
+            found = [int(m.group(1))] if m.group(1) else [int(x) for x in re.findall(r":(\d+)", m.group(2))]
+            ports += [p for p in found if p not in ports]
+    return ports
+
+
 class Case:
     def __init__(self, path):
         self.path = path
@@ -131,16 +165,52 @@ def send(port, method, url, headers):
 class Server:
     """A throw-away server in its own temp dir, stopped by the PID in its pid file."""
 
+    ports = {}  # production port -> instance port; none for servers built without __init__ (robustness tests)
+
     def __init__(self, kind, case, tmp):
         self.kind, self.case, self.tmp = kind, case, tmp
-        self.port = free_port()
+        # production port -> the port the throw-away instance listens on for it
+        self.ports = {}
+        for p in production_ports(kind, case.config):
+            self.ports[p] = free_port()
+            while list(self.ports.values()).count(self.ports[p]) > 1:
+                self.ports[p] = free_port()
+        self.port = self.ports.get(80) or next(iter(self.ports.values()), None) or free_port()
         self.docroot = os.path.join(tmp, "htdocs")
         self.pidfile = os.path.join(tmp, "server.pid")
         self.rules_path = None
 
     def subst(self, text):
-        return (text.replace("@LISTEN@", f"127.0.0.1:{self.port}").replace("@PORT@", str(self.port))
+        text = (text.replace("@LISTEN@", f"127.0.0.1:{self.port}").replace("@PORT@", str(self.port))
                 .replace("@DOCROOT@", self.docroot))
+        if not self.ports:
+            return text
+        if self.kind == "nginx":
+            def listen(m):
+                p = nginx_listen_port(m.group(2))
+                if p is None or m.group(2).startswith("["):
+                    return m.group(1) + "# (production listen, served on 127.0.0.1 only) " + m.group(0).strip()
+                return f"{m.group(1)}listen 127.0.0.1:{self.ports[p]}{m.group(3)};"
+            return NGINX_LISTEN.sub(listen, text)
+        text = re.sub(r"(?im)^(\s*)Listen\s+\S+.*$", r"\1# (production Listen: the harness listens)", text)
+        return re.sub(r"(?i)(<VirtualHost\s+)([^>]*)>",
+                      lambda m: m.group(1) + re.sub(r":(\d+)", lambda p: f":{self.ports[int(p.group(1))]}", m.group(2)) + ">",
+                      text)
+
+    def connect_port(self, url):
+        """The instance port a request goes to: the one serving the production port of its Host."""
+        if not self.ports:
+            return self.port
+        host, _ = split_url(url)
+        m = re.search(r":(\d+)$", host)
+        return self.ports.get(int(m.group(1)) if m else 80, self.port)
+
+    def production_location(self, location):
+        """A Location as production says it: the instance ports mapped back to the production ones."""
+        for prod, real in self.ports.items():
+            location = re.sub(rf":{real}(?=[/?#]|$)", "" if prod == 80 else f":{prod}", location)
+            location = re.sub(rf"(?<!\d){real}(?!\d)", str(prod), location)  # $server_port elsewhere
+        return location
 
     def prepare_docroot(self):
         os.makedirs(self.docroot)
@@ -176,15 +246,20 @@ class Server:
         case_conf = os.path.join(self.tmp, "case.conf")
         with open(case_conf, "w") as f:
             f.write(config)
+        traced_conf = case_conf
+        if self.ports:  # trace reads the config as the user wrote it, with its production ports
+            traced_conf = os.path.join(self.tmp, "production.conf")
+            with open(traced_conf, "w") as f:
+                f.write(self.case.config.replace("@DOCROOT@", self.docroot))
         if self.kind in ("apache", "htaccess"):
             if self.kind == "apache":
-                self.rules_path = case_conf
+                self.rules_path = traced_conf
             conf = os.path.join(self.tmp, "httpd.conf")
             with open(conf, "w") as f:
                 f.write(self.apache_conf(config))
             cmd = [APACHE, "-d", self.tmp, "-f", conf, "-k", "start"]
         else:
-            self.rules_path = case_conf
+            self.rules_path = traced_conf
             for d in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi", "logs"):
                 os.makedirs(os.path.join(self.tmp, d), exist_ok=True)
             conf = os.path.join(self.tmp, "nginx.conf")
@@ -193,7 +268,7 @@ class Server:
             os.chmod(self.tmp, 0o755)
             cmd = [NGINX, "-p", self.tmp + "/", "-c", conf, "-e", os.path.join(self.tmp, "error.log")]
         r = subprocess.run(cmd, capture_output=True, text=True)
-        if r.returncode != 0 or not wait_port(self.port):
+        if r.returncode != 0 or not all(wait_port(p) for p in {self.port, *self.ports.values()}):
             raise RuntimeError(f"{self.kind} did not start: {r.stderr.strip()} {self.error_log()}")
         # The pid file may appear a moment after the port opens.
         for _ in range(100):
@@ -246,8 +321,8 @@ class Server:
         mods = ["mpm_prefork", "authz_core", "alias", "rewrite"]
         lines = [f'ServerRoot "{self.tmp}"']
         lines += [f"LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so" for m in mods]
+        lines += [f"Listen 127.0.0.1:{p}" for p in sorted({self.port, *self.ports.values()})]
         lines += [
-            f"Listen 127.0.0.1:{self.port}",
             f"PidFile {self.pidfile}",
             f"ErrorLog {self.tmp}/error.log",
             "LogLevel warn",
@@ -295,7 +370,10 @@ def run_trace(redirlint, kind, server, case, requests):
         with open(urls, "w", encoding="utf-8") as f:
             for _, method, url, _ in reqs:
                 f.write(f"{method} {url}\n")
-        cmd = [redirlint, "trace", "--output", "tsv", "--port", str(server.port), "--urls", urls]
+        # Production configs: trace answers for the ports the config names (a URL's :port is the one it is sent to).
+        cmd = [redirlint, "trace", "--output", "tsv", "--urls", urls]
+        if not server.ports:
+            cmd += ["--port", str(server.port)]
         if kind == "htaccess":
             cmd += ["--format", "htaccess", "--htaccess-dir", case.htaccess[0]]
         else:
@@ -366,7 +444,10 @@ def run_cases(args, case_dir, names, stopping):
         try:
             try:
                 server.start()
-                answers = {n: send(server.port, m, u, h) for n, m, u, h in case.requests}
+                answers = {}
+                for n, m, u, h in case.requests:
+                    status, location = send(server.connect_port(u), m, u, h)
+                    answers[n] = (status, server.production_location(location))
             except Exception as e:  # a case that cannot run is a failure of every request in it
                 print(f"FAIL {name}: {e}")
                 failed += len(case.requests) or 1
