@@ -137,6 +137,7 @@ std::optional<Edit> status_edit(const SourceFiles& files, const Rule& r, int sta
                     std::to_string(status)};
       }
       return std::nullopt;
+    case Format::page: return std::nullopt;  // a page's code is not rewritten (RL111 says what to write instead)
   }
   return std::nullopt;
 }

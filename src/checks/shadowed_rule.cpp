@@ -31,6 +31,7 @@ bool runs_before(const RuleSet& rs, const Rule& a, const Rule& b) {
       if (!analysis::location_of(rs, a) && analysis::location_of(rs, b)) return true;  // server-level rewrites first
       return a.id < b.id;
     case Format::netlify:
+    case Format::page:
     case Format::yaml: return a.id < b.id && !(b.force && !a.force);
   }
   return false;

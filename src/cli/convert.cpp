@@ -24,7 +24,7 @@ struct ConvertArgs {
 
 int run_convert(const ConvertArgs& a) {
   Format to;
-  if (!parse_format(a.to, to)) {
+  if (!parse_format(a.to, to) || to == Format::page) {
     std::cerr << "redirlint: --to must be apache, htaccess, nginx, yaml or netlify (got \"" << a.to << "\")\n";
     return kExitUsage;
   }

@@ -182,11 +182,21 @@ void walk_dir(const fs::path& dir, std::vector<std::string>& found, std::vector<
   for (const fs::path& d : subdirs) walk_dir(d, found, errors, depth + 1);
 }
 
-void walk(const fs::path& dir, std::vector<std::string>& out, std::vector<WalkError>& errors) {
+void walk(const fs::path& dir, std::vector<std::string>& out, std::vector<WalkError>& errors,
+          std::map<std::string, std::string>& root_of) {
   std::vector<std::string> found;
   walk_dir(dir, found, errors, 0);
   std::sort(found.begin(), found.end());
+  for (const std::string& f : found) root_of.emplace(f, dir.string());
   out.insert(out.end(), found.begin(), found.end());
+}
+
+/// The URL path a page found under `root` is served at: its path below the root, with a leading '/'.
+std::string page_url_path(const std::string& path, const std::string& root) {
+  std::string rel = path.substr(std::min(path.size(), root.size()));
+  while (rel.size() > 1 && rel[0] == '/' && rel[1] == '/') rel.erase(0, 1);
+  if (rel.empty() || rel[0] != '/') rel.insert(rel.begin(), '/');
+  return rel;
 }
 
 }  // namespace
@@ -212,12 +222,16 @@ DisposeAtExit::~DisposeAtExit() {
 Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& opts, SourceFiles& files) {
   std::vector<std::string> expanded;
   std::vector<WalkError> walk_errors;
+  std::map<std::string, std::string> root_of;  // a file found by walking a directory -> that directory
   for (const std::string& p : paths) {
     std::error_code ec;
-    if (p != "-" && fs::is_directory(p, ec)) walk(p, expanded, walk_errors);
+    if (p != "-" && fs::is_directory(p, ec)) walk(p, expanded, walk_errors, root_of);
     else expanded.push_back(p);
   }
   Loaded out;
+  // The pages of one walked directory are one set of file rules (each page answers for its own URL),
+  // so that a chain from page to page is seen: root -> index in out.sets.
+  std::map<std::string, std::size_t> pages_of_root;
   for (const WalkError& e : walk_errors) {
     out.unreadable = true;
     FileId fid = files.add(e.path, "");
@@ -251,6 +265,19 @@ Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& op
       continue;
     }
     FileId id = files.add(shown, std::move(text));
+    auto root = root_of.find(p);
+    if (root != root_of.end() && !opts.format && name_format(p) == Format::page) {
+      auto [it, fresh] = pages_of_root.emplace(root->second, out.sets.size());
+      if (fresh) {
+        RuleSet pages;
+        pages.format = Format::page;
+        pages.context = Context::file_rules;
+        pages.file = id;
+        out.sets.push_back(std::move(pages));
+      }
+      read_page(files, id, page_url_path(p, root->second), out.sets[it->second]);
+      continue;
+    }
     out.sets.push_back(parse_file(files, id, file_opts));
   }
   out.config_errors = std::exchange(pending_config_errors(), {});

@@ -137,6 +137,7 @@ Emitted emit(const RuleSet& source, Format to, const EmitOptions& opts, const So
     case Format::htaccess: e = emit_apache(live, opts, files, true); break;
     case Format::yaml: e = emit_yaml(live, opts, files); break;
     case Format::netlify: e = emit_netlify(live, opts, files); break;
+    case Format::page: break;  // refused by `convert` (a page is written by hand, not generated)
   }
   // Lines the parser did not read as a rule (RL002, an Apache rule PCRE2 rejects): never silent.
   std::string unread_text;

@@ -11,12 +11,13 @@ std::string_view to_string(Format f) {
     case Format::nginx: return "nginx";
     case Format::yaml: return "yaml";
     case Format::netlify: return "netlify";
+    case Format::page: return "page";
   }
   return "?";
 }
 
 bool parse_format(std::string_view t, Format& out) {
-  for (Format f : {Format::apache, Format::htaccess, Format::nginx, Format::yaml, Format::netlify})
+  for (Format f : {Format::apache, Format::htaccess, Format::nginx, Format::yaml, Format::netlify, Format::page})
     if (to_string(f) == t) {
       out = f;
       return true;

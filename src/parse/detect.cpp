@@ -154,6 +154,7 @@ std::size_t FormatEvidence::of(Format f) const {
     case Format::nginx: return nginx;
     case Format::netlify: return netlify;
     case Format::yaml: return yaml;
+    case Format::page: return 0;
   }
   return 0;
 }
@@ -227,6 +228,7 @@ std::optional<Format> name_format(std::string_view path) {
   if (ends_with(name, ".yaml") || ends_with(name, ".yml")) return Format::yaml;
   if (name == "httpd.conf" || name == "apache2.conf") return Format::apache;
   if (name == "nginx.conf") return Format::nginx;
+  if (ends_with(name, ".html") || ends_with(name, ".htm") || ends_with(name, ".php")) return Format::page;
   return std::nullopt;
 }
 

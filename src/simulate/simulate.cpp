@@ -8,7 +8,8 @@ Outcome simulate(const RuleSet& rs, const Request& req, const SimOptions& opts) 
     case Format::htaccess: return simulate_apache(rs, req, opts);
     case Format::nginx: return simulate_nginx(rs, req, opts);
     case Format::yaml:
-    case Format::netlify: return simulate_file_rules(rs, req, opts);
+    case Format::netlify:
+    case Format::page: return simulate_file_rules(rs, req, opts);
   }
   return {};
 }
