@@ -26,3 +26,9 @@ if ((${#missing[@]})); then
   fi
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+# The SARIF 2.1.0 JSON schema for tests/integrations/sarif_schema.py (Microsoft's SARIF SDK ships it in
+# @microsoft/jest-sarif). Optional: without npm, or offline, that test skips.
+if command -v npm >/dev/null 2>&1 && [ ! -f "$(npm root -g 2>/dev/null)/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json" ]; then
+  npm install -g --no-fund --no-audit @microsoft/jest-sarif@1.0.0-beta.0 >/dev/null 2>&1 ||
+    echo "note: npm could not install @microsoft/jest-sarif; the SARIF schema test will skip"
+fi

@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "parse/yaml_util.hpp"
 #include "report/report.hpp"
+#include "util/atomic_write.hpp"
 
 #ifndef REDIRLINT_VERSION
 #define REDIRLINT_VERSION "0.0.0"
@@ -14,6 +15,7 @@
 
 int main(int argc, char** argv) {
   rl::cli::StdoutChecker stdout_check;
+  rl::install_interrupt_cleanup();
   CLI::App app{"redirlint: lint, trace and convert web-server redirect rules (Apache, nginx, YAML, _redirects)"};
   app.set_version_flag("--version", "redirlint " REDIRLINT_VERSION);
   app.require_subcommand(1);

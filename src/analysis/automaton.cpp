@@ -972,9 +972,10 @@ std::optional<Language> Language::from_pcre(std::string_view pcre, bool ignore_c
                                             const AutomatonLimits& limits) {
   // The shapes quick_path_example covers translate and fit the limits (tests/unit/analysis_quick_example.cpp):
   // their automaton is built when first used. RL006 asks for every regex and most are never used.
-  if (!ignore_case && quick_path_example(pcre, limits)) {
+  if (quick_path_example(pcre, ignore_case, limits)) {
     auto p = std::make_shared<Pending>();
     p->pcre = std::string(pcre);
+    p->ignore_case = ignore_case;
     p->limits = limits;
     return Language(std::move(p));
   }

@@ -294,38 +294,19 @@ std::optional<Language> rule_language(const RuleSet& rs, const Rule& r) {
 
 namespace {
 
-// A capture or path rest as the `_redirects` / YAML simulator writes it into a Location (its
-// escape_capture(): controls, space, non-ASCII and " # % < > ? \\ ^ ` { | } percent-encoded).
-std::string escape_like_file_rules(std::string_view s) {
-  static constexpr std::string_view special = " \"#%<>?\\^`{|}";
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c <= 0x20 || c >= 0x7f || special.find(ch) != std::string_view::npos) {
-      out += '%';
-      out += digits[c >> 4];
-      out += digits[c & 15];
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
-
 // The automaton example of rule_language() (example_paths' last source), without building an automaton
 // where quick_path_example decides it (issue 8). nullopt: no example.
 std::optional<std::string> language_example(const RuleSet& rs, const Rule& r, const Block* loc) {
   // An exact location leaves at most its own path, which example_paths has added already.
   if (loc && loc->mod == LocationMod::exact) return std::nullopt;
-  if (r.match.kind == MatchKind::regex && !r.match.ignore_case)
-    if (auto ex = quick_path_example(r.match.text)) {
+  if (r.match.kind == MatchKind::regex)
+    if (auto ex = quick_path_example(r.match.text, r.match.ignore_case)) {
       // The quick example is the shortest string of the rule's pattern: when the location accepts it,
       // it is also the example of their intersection.
       bool prefix_loc = loc && (loc->mod == LocationMod::none || loc->mod == LocationMod::prefix_noregex) &&
                         loc->path.size() <= kMaxLocationPrefix && ex->rfind(loc->path, 0) == 0;
-      if (!loc || prefix_loc || (loc->mod == LocationMod::regex && loc->path == r.match.text)) return ex;
+      const LocationMod same = r.match.ignore_case ? LocationMod::regex_nocase : LocationMod::regex;
+      if (!loc || prefix_loc || (loc->mod == same && loc->path == r.match.text)) return ex;
     }
   auto l = rule_language(rs, r);
   if (!l) return std::nullopt;
@@ -417,7 +398,7 @@ std::optional<std::string> expand_for_path(const Rule& r, const std::vector<Temp
       if (files && match_re && (p.text == "splat" || p.text.starts_with("ph:"))) {
         std::string_view name = p.text == "splat" ? std::string_view("splat") : std::string_view(p.text).substr(3);
         for (const auto& [n, index] : match_re->names())
-          if (n == name) return escape_like_file_rules(caps.group(static_cast<std::size_t>(index)));
+          if (n == name) return url::escape_capture(caps.group(static_cast<std::size_t>(index)));
         return "";
       }
       ok = false;
@@ -431,7 +412,7 @@ std::optional<std::string> expand_for_path(const Rule& r, const std::vector<Temp
   } else if (r.match.kind == MatchKind::prefix && path.size() > r.match.text.size()) {
     // So does a `_redirects` / YAML prefix rule, before the target's query, without doubling a '/'
     // (simulate/file_rules.cpp FileRules::expand).
-    std::string rest = escape_like_file_rules(path.substr(r.match.text.size()));
+    std::string rest = url::escape_capture(path.substr(r.match.text.size()));
     std::size_t q = out.find('?');
     if (q == std::string::npos) q = out.size();
     if (q > 0 && out[q - 1] == '/' && rest.front() == '/') rest.erase(0, 1);

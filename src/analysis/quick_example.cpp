@@ -48,7 +48,7 @@ struct Node {
 // Recursive descent over a strict subset of PCRE2 (a subset of what the translator accepts).
 class Parser {
  public:
-  explicit Parser(std::string_view p) : p_(p) {}
+  Parser(std::string_view p, bool ignore_case) : p_(p), icase_(ignore_case) {}
 
   bool run(std::vector<Node>& seq) {
     for (unsigned char c : p_)
@@ -87,6 +87,7 @@ class Parser {
     }
     if (std::string_view("*+?{^$|").find(c) != std::string_view::npos) return false;
     n.set.set(static_cast<unsigned char>(c));
+    fold(n.set);
     ++i_;
     return true;
   }
@@ -168,6 +169,7 @@ class Parser {
       }
       s |= one;
     }
+    fold(s);  // before the complement, as the translator does
     out = negate ? sets().universe & ~s : s & sets().universe;
     return out.any();
   }
@@ -209,7 +211,16 @@ class Parser {
     return true;
   }
 
+  // [NC]: both cases of every letter, as the translator's fold_case (\d \w \s and their complements
+  // and escaped punctuation need none).
+  void fold(CharSet& s) const {
+    if (!icase_) return;
+    for (unsigned c = 'a'; c <= 'z'; ++c)
+      if (s.test(c) || s.test(c - 'a' + 'A')) s.set(c).set(c - 'a' + 'A');
+  }
+
   std::string_view p_;
+  bool icase_ = false;
   std::size_t i_ = 0;
 };
 
@@ -293,19 +304,23 @@ class Speller {
 }  // namespace
 
 std::optional<std::string> quick_path_example(std::string_view pcre, const AutomatonLimits& limits) {
+  return quick_path_example(pcre, false, limits);
+}
+
+std::optional<std::string> quick_path_example(std::string_view pcre, bool ignore_case, const AutomatonLimits& limits) {
   const AutomatonLimits defaults;
   if (pcre.size() > kMaxPattern || pcre.size() > limits.max_pattern_bytes || limits.max_states < defaults.max_states ||
       limits.max_repeat < defaults.max_repeat || limits.max_fa_regex < defaults.max_fa_regex)
     return std::nullopt;
   std::vector<Node> seq;
-  if (!Parser(pcre).run(seq)) return std::nullopt;
+  if (!Parser(pcre, ignore_case).run(seq)) return std::nullopt;
   Speller s;
   if (!s.sequence(seq) || s.out.empty()) return std::nullopt;
   return s.out;
 }
 
 bool automaton_fits(std::string_view pcre, bool ignore_case, std::string* why, const AutomatonLimits& limits) {
-  if (!ignore_case && quick_path_example(pcre, limits)) return true;
+  if (quick_path_example(pcre, ignore_case, limits)) return true;
   return Language::from_pcre(pcre, ignore_case, why, limits).has_value();
 }
 

@@ -22,6 +22,10 @@ namespace rl::analysis {
 /// automaton could then refuse the pattern, and there must be no example either).
 std::optional<std::string> quick_path_example(std::string_view pcre,
                                               const AutomatonLimits& limits = AutomatonLimits::current());
+/// The same for a pattern matched case-insensitively (`ignore_case`: Apache [NC], nginx `~*`): every
+/// letter stands for both its cases, as in the translator, and the example spells the one libfa picks.
+std::optional<std::string> quick_path_example(std::string_view pcre, bool ignore_case,
+                                              const AutomatonLimits& limits = AutomatonLimits::current());
 
 /// True when Language::from_pcre(pcre, ignore_case, why, limits) gives a language, without building
 /// the automaton when the quick path covers the pattern (it then fits the limits); else it asks

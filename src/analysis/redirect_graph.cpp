@@ -78,7 +78,7 @@ class Builder {
     bool detour_counted = false;
     const bool host_limit = has_host_limit(rs_, r);
     for (const std::string& p : examples) {
-      std::vector<Request> requests{request_for(rs_, r, p)};
+      std::vector<Request> requests{request_for(rs_, r, p, facts_.conditions())};
       // Also from the other hosts the rule set names: chains across hosts (http -> https -> www).
       if (!host_limit)
         for (const std::string& h : origins_.condition_hosts)
@@ -102,7 +102,7 @@ class Builder {
           if (!follow(q, *t, next) || !may_answer(next)) return false;
         }
       Outcome o = simulate(rs_, q, opts_.sim);
-      if (o.kind == OutcomeKind::limit) {
+      if (undetermined(o.kind)) {
         add_limit({q, std::move(o.note), r.id});
         return false;
       }

@@ -39,7 +39,7 @@ struct CanonicalDetour {
   std::vector<HopRecord> example;  ///< its hop, then the walk of the first such rule
 };
 
-/// A walk that stopped because PCRE2's match or depth limit was hit: what happens to `request` is
+/// A walk that stopped because PCRE2's match or depth limit was hit, or on an unknown value (OutcomeKind::unknown): what happens to `request` is
 /// unknown, so chains and loops through it are not analysed (reported as RL006, never silent).
 struct LimitHit {
   Request request;   ///< the request whose answer is unknown

@@ -134,9 +134,9 @@ std::vector<SameSourcePair> same_source_pairs(SharedFacts& facts) {
     const Rule& a = rs.rules[*first];
     if (!opts) opts = &facts.evidence_options();
     for (const std::string& p : facts.example_paths(r.id)) {
-      Request q = request_for(rs, r, p);
+      Request q = request_for(rs, r, p, facts.conditions());
       Outcome o = simulate(rs, q, *opts);
-      if (o.kind == OutcomeKind::limit || !fired(o, a.id) || fired(o, r.id)) continue;
+      if (undetermined(o.kind) || !fired(o, a.id) || fired(o, r.id)) continue;
       out.push_back({a.id, r.id, same_result(a, r), std::move(q), std::move(o)});
       break;
     }

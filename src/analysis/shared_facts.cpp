@@ -73,7 +73,7 @@ const RedirectGraph& SharedFacts::redirect_graph(int max_hops, int min_hops) {
 }
 
 const Origins& SharedFacts::origins() {
-  if (!origins_) origins_ = origins_of(rs_);
+  if (!origins_) origins_ = origins_of(rs_, conditions_);
   return *origins_;
 }
 

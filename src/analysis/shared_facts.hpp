@@ -49,6 +49,8 @@ class SharedFacts {
   const RedirectGraph& redirect_graph(int max_hops, int min_hops);
   /// origins_of(rules()), computed once.
   const Origins& origins();
+  /// The examples and compiled patterns of the rules' conditions, for request_for (this thread's own).
+  ConditionSolver& conditions() { return conditions_; }
   /// same_source_pairs(rules()), computed once (RL204 and RL205 split them).
   const std::vector<SameSourcePair>& same_source_pairs();
 
@@ -86,6 +88,7 @@ class SharedFacts {
   std::map<std::pair<int, int>, RedirectGraph> graphs_;
   std::optional<std::vector<SameSourcePair>> same_source_;
   std::optional<Origins> origins_;
+  ConditionSolver conditions_;
 };
 
 }  // namespace rl::analysis

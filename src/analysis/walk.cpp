@@ -49,7 +49,7 @@ RedirectWalk walk_redirects(const RuleSet& rs, const Request& start, const WalkO
     seen.emplace(same_url_key(req), w.hops.size());
     w.hops.push_back(record(rs, std::move(req), std::move(o)));
     const HopRecord& last = w.hops.back();
-    if (last.outcome.kind == OutcomeKind::limit) {
+    if (undetermined(last.outcome.kind)) {
       w.end = WalkEnd::limit;
       return w;
     }

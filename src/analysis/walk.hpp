@@ -39,7 +39,7 @@ enum class WalkEnd {
   loop,          ///< the next request is one already made (loop_start says which)
   forever,       ///< still redirecting after max_hops redirects, or the URL grew past kMaxRequestTarget
   unfollowable,  ///< the last Location is not an http(s) URL or path
-  limit,         ///< a regex hit the PCRE2 match limit: what the last request gets is unknown
+  limit,         ///< a regex hit the PCRE2 match limit, or a value is unknown: what the last request gets is unknown
   left,          ///< the caller's `stop_before` ended the walk before simulating `next`
 };
 

@@ -25,24 +25,6 @@ std::optional<std::string> condition_example(const Condition& c, const char* sha
   return both->example();
 }
 
-bool condition_holds(const Condition& c, std::string_view value) {
-  bool m = false;
-  if (c.op == CondOp::equal) m = c.pattern.text == value;
-  else if (c.op == CondOp::regex) {
-    auto re = Regex::compile(c.pattern.text, c.pattern.ignore_case);
-    m = re && re->matches(value);
-  } else
-    return true;
-  return c.pattern.negated ? !m : m;
-}
-
-// A readable host the condition accepts: a familiar name when one fits, else an automaton example.
-std::optional<std::string> host_for(const Condition& c) {
-  for (const char* h : {"example.com", "www.example.com", "example.org", "www.example.org", "old.example.com"})
-    if (condition_holds(c, h)) return std::string(h);
-  return condition_example(c, kHostShape);
-}
-
 std::string default_host(const RuleSet& rs, const Rule& r) {
   auto hosts = literal_hosts(rs, r);
   if (!hosts.empty()) return hosts[0];
@@ -56,7 +38,71 @@ std::string default_host(const RuleSet& rs, const Rule& r) {
 
 }  // namespace
 
+ConditionSolver::Entry& ConditionSolver::entry(const Condition& c) {
+  std::string key;
+  key.reserve(c.pattern.text.size() + 3);
+  key += static_cast<char>('0' + static_cast<int>(c.op));
+  key += c.pattern.ignore_case ? 'i' : '-';
+  key += c.pattern.negated ? '!' : '-';
+  key += c.pattern.text;
+  auto it = entries_.find(key);
+  if (it != entries_.end()) return it->second;
+  if (entries_.size() >= kMaxEntries) entries_.clear();
+  return entries_[std::move(key)];
+}
+
+bool ConditionSolver::holds(const Condition& c, std::string_view value) {
+  bool m = false;
+  if (c.op == CondOp::equal) m = c.pattern.text == value;
+  else if (c.op == CondOp::regex) {
+    Entry& e = entry(c);
+    if (!e.compiled) {
+      e.re = Regex::compile(c.pattern.text, c.pattern.ignore_case);
+      e.compiled = true;
+    }
+    m = e.re && e.re->matches(value);
+  } else
+    return true;
+  return c.pattern.negated ? !m : m;
+}
+
+std::optional<std::string> ConditionSolver::host(const Condition& c) {
+  {
+    Entry& e = entry(c);
+    if (e.host_known) return e.host;
+  }
+  std::optional<std::string> h;
+  for (const char* name : {"example.com", "www.example.com", "example.org", "www.example.org", "old.example.com"})
+    if (holds(c, name)) {
+      h = name;
+      break;
+    }
+  if (!h) h = example(c, kHostShape);
+  Entry& e = entry(c);  // again: holds() may have emptied the table
+  e.host_known = true;
+  e.host = h;
+  return h;
+}
+
+std::optional<std::string> ConditionSolver::example(const Condition& c, const char* shape) {
+  if (c.op == CondOp::equal) return c.pattern.text;
+  if (c.op != CondOp::regex) return std::nullopt;
+  {
+    Entry& e = entry(c);
+    for (const auto& [s, ex] : e.examples)
+      if (s == shape) return ex;
+  }
+  std::optional<std::string> ex = condition_example(c, shape);
+  entry(c).examples.emplace_back(shape, ex);
+  return ex;
+}
+
 Request request_for(const RuleSet& rs, const Rule& r, std::string_view path) {
+  ConditionSolver conds;
+  return request_for(rs, r, path, conds);
+}
+
+Request request_for(const RuleSet& rs, const Rule& r, std::string_view path, ConditionSolver& conds) {
   Request q;
   std::string scheme = scheme_restriction(rs, r);
   q.scheme = scheme.empty() ? "http" : scheme;
@@ -66,34 +112,34 @@ Request request_for(const RuleSet& rs, const Rule& r, std::string_view path) {
     if (c.or_next) continue;
     const std::string& t = c.test;
     if (t == "${http_host}" || t == "${host}") {
-      if (condition_holds(c, q.host)) continue;
+      if (conds.holds(c, q.host)) continue;
       if (!c.pattern.negated) {
-        if (auto ex = host_for(c)) q.host = *ex;
+        if (auto ex = conds.host(c)) q.host = *ex;
       } else {
         for (const char* h : {"example.org", "www.example.net", "redirlint.test"})
-          if (condition_holds(c, h)) {
+          if (conds.holds(c, h)) {
             q.host = h;
             break;
           }
       }
     } else if (t == "${query}" && !c.pattern.negated) {
-      if (auto ex = condition_example(c, "^[a-zA-Z0-9=&_.-]*$")) query = *ex;
+      if (auto ex = conds.example(c, "^[a-zA-Z0-9=&_.-]*$")) query = *ex;
     } else if (t == "${method}" && !c.pattern.negated) {
-      if (auto ex = condition_example(c, "^[A-Z]+$")) q.method = *ex;
+      if (auto ex = conds.example(c, "^[A-Z]+$")) q.method = *ex;
     } else if (t.rfind("${http:", 0) == 0 && t.size() > 8 && !c.pattern.negated) {
       std::string name = t.substr(7, t.size() - 8);
       if (url::iequals(name, "Host")) continue;
-      if (auto ex = condition_example(c, "^[ -~]*$")) q.headers.push_back({name, *ex});
+      if (auto ex = conds.example(c, "^[ -~]*$")) q.headers.push_back({name, *ex});
     } else if (t.rfind("${arg:", 0) == 0 && t.size() > 7 && !c.pattern.negated) {
       std::string name = t.substr(6, t.size() - 7);
-      if (auto ex = condition_example(c, "^[a-zA-Z0-9_.-]*$")) query += (query.empty() ? "" : "&") + name + "=" + *ex;
+      if (auto ex = conds.example(c, "^[a-zA-Z0-9_.-]*$")) query += (query.empty() ? "" : "&") + name + "=" + *ex;
     }
   }
   q.target = encode_path(path) + (query.empty() ? "" : "?" + query);
   return q;
 }
 
-std::vector<std::string> host_examples(const RuleSet& rs, std::size_t max) {
+std::vector<std::string> host_examples(const RuleSet& rs, ConditionSolver& conds, std::size_t max) {
   std::vector<std::string> out;
   auto add = [&](std::string h) {
     if (out.size() < max && !h.empty() && std::find(out.begin(), out.end(), h) == out.end()) out.push_back(std::move(h));
@@ -109,7 +155,7 @@ std::vector<std::string> host_examples(const RuleSet& rs, std::size_t max) {
     for (std::string& h : literal_hosts(rs, r)) add(std::move(h));
     for (const Condition& c : r.conds)
       if ((c.test == "${http_host}" || c.test == "${host}") && !c.pattern.negated && c.op == CondOp::regex)
-        if (auto ex = host_for(c)) add(url::lower(*ex));
+        if (auto ex = conds.host(c)) add(url::lower(*ex));
   }
   return out;
 }
@@ -149,9 +195,9 @@ bool on_origin(const Rule& r) {
 
 }  // namespace
 
-Origins origins_of(const RuleSet& rs) {
+Origins origins_of(const RuleSet& rs, ConditionSolver& conds) {
   Origins o;
-  o.hosts = host_examples(rs, 6);
+  o.hosts = host_examples(rs, conds, 6);
   auto add = [&](std::string h) {
     if (h.empty()) return;
     o.served.insert(h);
@@ -190,7 +236,7 @@ std::optional<OriginWitness> witness_on_origins(const RuleSet& rs, const Rule& r
                                                 const std::function<bool(const Outcome&)>& accept,
                                                 std::optional<Outcome> first, std::size_t max_tries) {
   Outcome o = first ? std::move(*first) : simulate(rs, base, sim);
-  if (o.kind == OutcomeKind::limit) return std::nullopt;
+  if (undetermined(o.kind)) return std::nullopt;
   if (accept(o)) return OriginWitness{std::move(base), std::move(o), std::nullopt};
   auto other = answering_rule(rs, o);
   if (!other || *other == r.id) return std::nullopt;  // nothing else answered: another origin will not help
@@ -203,7 +249,7 @@ std::optional<OriginWitness> witness_on_origins(const RuleSet& rs, const Rule& r
     tried.push_back(key);
     ++tries;
     Outcome a = simulate(rs, q, sim);
-    if (a.kind == OutcomeKind::limit || !accept(a)) {
+    if (undetermined(a.kind) || !accept(a)) {
       o = std::move(a);
       return false;
     }
@@ -243,11 +289,12 @@ std::optional<OriginWitness> witness_on_origins(const RuleSet& rs, const Rule& r
 
 std::vector<Witness> witnesses(const RuleSet& rs, const Rule& r, std::size_t max) {
   std::vector<Witness> out;
-  Origins origins = origins_of(rs);
+  ConditionSolver conds;
+  Origins origins = origins_of(rs, conds);
   SimOptions sim = evidence_options(rs);
   for (const std::string& p : example_paths(rs, r)) {
     if (out.size() >= max) break;
-    auto w = witness_on_origins(rs, r, request_for(rs, r, p), origins, sim, [&](const Outcome& o) { return fired(o, r.id); });
+    auto w = witness_on_origins(rs, r, request_for(rs, r, p, conds), origins, sim, [&](const Outcome& o) { return fired(o, r.id); });
     if (w) out.push_back({std::move(w->request), std::move(w->outcome)});
   }
   return out;

@@ -8,13 +8,16 @@
 
 #include "checks/registry.hpp"
 #include "model/source.hpp"
+#include "util/glob.hpp"
+#include "parse/yaml_util.hpp"  // valid_iso_date
+#include "util/yaml_keys.hpp"
 
 namespace rl {
 
 namespace {
 
 std::string known_keys() {
-  std::string keys = "select, ignore, severity, max-hops, today";
+  std::string keys = "select, ignore, severity, max-hops, today, exclude, per-path, per-file-ignores";
   for (const LimitInfo& l : limit_table()) keys += ", " + std::string(l.name);
   return keys;
 }
@@ -35,14 +38,6 @@ void read_limit(const LimitInfo& info, const YAML::Node& v, const std::string& p
     errors.push_back(error_at(path, v, std::string(info.name) + " must be a number from " + std::to_string(info.min) +
                                            " to " + std::to_string(info.max)));
   else out.set(info.id, n);
-}
-
-bool valid_date(const std::string& d) {
-  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (d[i] < '0' || d[i] > '9') return false;
-  int month = (d[5] - '0') * 10 + (d[6] - '0'), day = (d[8] - '0') * 10 + (d[9] - '0');
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
 void read_codes(const YAML::Node& n, const std::string& path, std::vector<std::string>& out,
@@ -67,7 +62,88 @@ void read_codes(const YAML::Node& n, const std::string& path, std::vector<std::s
   }
 }
 
+void read_severity(const YAML::Node& v, const std::string& path, std::vector<std::pair<std::string, Severity>>& out,
+                   std::vector<ConfigError>& errors) {
+  if (!v.IsMap()) {
+    errors.push_back(error_at(path, v, "expected a mapping CODE: error|warning|info"));
+    return;
+  }
+  for (const auto& s : v) {
+    std::string code = s.first.IsScalar() ? s.first.Scalar() : "";
+    Severity sev;
+    if (!find_check(code)) errors.push_back(error_at(path, s.first, "unknown check \"" + code + "\" (see redirlint list-checks)"));
+    else if (!s.second.IsScalar() || !parse_severity(s.second.Scalar(), sev))
+      errors.push_back(error_at(path, s.second, "severity must be error, warning or info"));
+    else out.push_back({std::string(find_check(code)->code), sev});
+  }
+}
+
+void read_globs(const YAML::Node& v, const std::string& path, std::vector<std::string>& out,
+                std::vector<ConfigError>& errors) {
+  if (v.IsScalar() && !v.Scalar().empty()) {
+    out.push_back(v.Scalar());
+    return;
+  }
+  if (!v.IsSequence()) {
+    errors.push_back(error_at(path, v, "expected a list of path globs"));
+    return;
+  }
+  for (const YAML::Node& x : v) {
+    if (!x.IsScalar() || x.Scalar().empty()) errors.push_back(error_at(path, x, "expected a path glob"));
+    else out.push_back(x.Scalar());
+  }
+}
+
+// One `per-path:` entry: GLOB: {format, htaccess-dir, select, ignore, severity}.
+void read_path_settings(const YAML::Node& k, const YAML::Node& v, const std::string& path, PathSettings& ps,
+                        std::vector<ConfigError>& errors) {
+  ps.glob = k.IsScalar() ? k.Scalar() : "";
+  if (ps.glob.empty()) errors.push_back(error_at(path, k, "expected a path glob"));
+  if (!v.IsMap()) {
+    errors.push_back(error_at(path, v, "expected a mapping of settings (format, htaccess-dir, select, ignore, severity)"));
+    return;
+  }
+  for (const auto& kv : v) {
+    std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+    const YAML::Node& x = kv.second;
+    if (key == "select") read_codes(x, path, ps.select, errors);
+    else if (key == "ignore") read_codes(x, path, ps.ignore, errors);
+    else if (key == "severity") read_severity(x, path, ps.severity, errors);
+    else if (key == "format") {
+      Format f;
+      if (!x.IsScalar() || !parse_format(x.Scalar(), f))
+        errors.push_back(error_at(path, x, "format must be apache, htaccess, nginx, yaml or netlify"));
+      else ps.format = f;
+    } else if (key == "htaccess-dir") {
+      if (!x.IsScalar() || x.Scalar().empty()) errors.push_back(error_at(path, x, "htaccess-dir must be a URL path"));
+      else ps.htaccess_dir = x.Scalar();
+    } else {
+      errors.push_back(error_at(path, kv.first, "unknown per-path key \"" + key +
+                                                    "\" (known: format, htaccess-dir, select, ignore, severity)"));
+    }
+  }
+}
+
 }  // namespace
+
+std::string Config::base_dir() const {
+  return path.empty() ? std::string() : std::filesystem::path(path).parent_path().string();
+}
+
+const std::string* Config::excluded_by(const std::string& file) const {
+  if (exclude.empty()) return nullptr;
+  for (const std::string& g : exclude)
+    if (glob_covers_file(g, file, base_dir())) return &g;
+  return nullptr;
+}
+
+std::vector<const PathSettings*> Config::path_settings(const std::string& file) const {
+  std::vector<const PathSettings*> out;
+  if (per_path.empty()) return out;
+  for (const PathSettings& ps : per_path)
+    if (glob_covers_file(ps.glob, file, base_dir())) out.push_back(&ps);
+  return out;
+}
 
 bool parse_config(std::string_view text, const std::string& path, Config& out, std::vector<ConfigError>& errors) {
   std::size_t before = errors.size();
@@ -77,6 +153,11 @@ bool parse_config(std::string_view text, const std::string& path, Config& out, s
     root = YAML::Load(std::string(text));
   } catch (const YAML::ParserException& e) {
     errors.push_back({path, static_cast<std::uint32_t>(e.mark.line + 1), static_cast<std::uint32_t>(e.mark.column + 1), e.msg});
+    return false;
+  }
+  if (auto dup = find_duplicate_key(root)) {
+    errors.push_back({path, static_cast<std::uint32_t>(dup->second.line + 1), static_cast<std::uint32_t>(dup->second.column + 1),
+                      duplicate_key_message(*dup)});
     return false;
   }
   if (!root || root.IsNull()) return true;
@@ -91,18 +172,24 @@ bool parse_config(std::string_view text, const std::string& path, Config& out, s
     try {
       if (key == "select") read_codes(v, path, out.select, errors);
       else if (key == "ignore") read_codes(v, path, out.ignore, errors);
-      else if (key == "severity") {
+      else if (key == "severity") read_severity(v, path, out.severity, errors);
+      else if (key == "exclude") read_globs(v, path, out.exclude, errors);
+      else if (key == "per-path" || key == "per-file-ignores") {
         if (!v.IsMap()) {
-          errors.push_back(error_at(path, v, "expected a mapping CODE: error|warning|info"));
+          errors.push_back(error_at(path, v, key == "per-path" ? "expected a mapping GLOB: {settings}"
+                                                               : "expected a mapping GLOB: [codes]"));
           continue;
         }
-        for (const auto& s : v) {
-          std::string code = s.first.IsScalar() ? s.first.Scalar() : "";
-          Severity sev;
-          if (!find_check(code)) errors.push_back(error_at(path, s.first, "unknown check \"" + code + "\" (see redirlint list-checks)"));
-          else if (!s.second.IsScalar() || !parse_severity(s.second.Scalar(), sev))
-            errors.push_back(error_at(path, s.second, "severity must be error, warning or info"));
-          else out.severity.push_back({std::string(find_check(code)->code), sev});
+        for (const auto& e : v) {
+          PathSettings ps;
+          if (key == "per-path") {
+            read_path_settings(e.first, e.second, path, ps, errors);
+          } else {
+            ps.glob = e.first.IsScalar() ? e.first.Scalar() : "";
+            if (ps.glob.empty()) errors.push_back(error_at(path, e.first, "expected a path glob"));
+            read_codes(e.second, path, ps.ignore, errors);
+          }
+          out.per_path.push_back(std::move(ps));
         }
       } else if (key == "max-hops") {
         int n = v.IsScalar() ? v.as<int>() : 0;
@@ -110,7 +197,7 @@ bool parse_config(std::string_view text, const std::string& path, Config& out, s
         else out.max_hops = n;
       } else if (key == "today") {
         std::string d = v.IsScalar() ? v.Scalar() : "";
-        if (!valid_date(d)) errors.push_back(error_at(path, v, "today must be a date YYYY-MM-DD"));
+        if (!file_rules::valid_iso_date(d)) errors.push_back(error_at(path, v, "today must be a real date written YYYY-MM-DD"));
         else out.today = d;
       } else if (const LimitInfo* lim = find_limit(key)) {
         read_limit(*lim, v, path, out.limits, errors);

@@ -137,7 +137,24 @@ std::optional<Edit> status_edit(const SourceFiles& files, const Rule& r, int sta
                     std::to_string(status)};
       }
       return std::nullopt;
-    case Format::page: return std::nullopt;  // a page's code is not rewritten (RL111 says what to write instead)
+    case Format::iis: {
+      // redirectType="..." (rewrite rules) / httpResponseStatus="..." (httpRedirect); 308 only in the latter.
+      bool http_redirect = r.origin.directive == "httpRedirect";
+      const char* name = http_redirect ? "httpResponseStatus=\"" : "redirectType=\"";
+      const char* value = status == 301 ? "Permanent" : status == 302 ? "Found" : status == 307 ? "Temporary"
+                        : status == 308 && http_redirect ? "PermRedirect" : status == 303 && !http_redirect ? "SeeOther" : nullptr;
+      if (!value || r.origin.directive == "rewriteMap") return std::nullopt;
+      for (std::uint32_t ln = r.where.line; ln <= r.where.end_line; ++ln) {
+        std::string_view l = files.line_text(r.where.file, ln);
+        std::size_t k = l.find(name);
+        if (k == std::string_view::npos) continue;
+        std::size_t b = k + std::string_view(name).size(), e = l.find('"', b);
+        if (e == std::string_view::npos) return std::nullopt;
+        return Edit{SourceRange{r.where.file, ln, static_cast<std::uint32_t>(b + 1), ln, static_cast<std::uint32_t>(e + 1)}, value};
+      }
+      return std::nullopt;
+    }
+    case Format::page: return std::nullopt;  // a page's code is not rewritten (written by hand)
   }
   return std::nullopt;
 }

@@ -2,6 +2,7 @@
 
 #include "analysis/automaton.hpp"
 #include "analysis/facts.hpp"
+#include "util/regex.hpp"
 
 namespace rl {
 
@@ -32,6 +33,38 @@ void report_unanalysed(RuleSet& rs) {
 
 }  // namespace
 
+void apply_parse_limits(const Limits& l, ParseOptions& out) {
+  out.max_file_bytes = l.get(LimitId::file_bytes);
+  out.max_line_bytes = l.get(LimitId::line_bytes);
+  out.max_rules = l.get(LimitId::rules);
+  out.max_depth = static_cast<int>(l.get(LimitId::nesting));
+  out.max_include_depth = static_cast<int>(l.get(LimitId::include_depth));
+}
+
+void apply_global_limits(const Limits& l) {
+  Regex::set_limits(static_cast<std::uint32_t>(l.get(LimitId::regex_match)),
+                    static_cast<std::uint32_t>(l.get(LimitId::regex_depth)));
+  analysis::AutomatonLimits::set_current(l.get(LimitId::pattern_bytes), l.get(LimitId::automaton_states));
+}
+
+void apply_file_settings(const Config& c, const std::string& file, const Limits& given, bool format_given,
+                         bool dir_given, ParseOptions& o) {
+  Limits l = given.or_else(c.limits);
+  apply_parse_limits(l, o);
+  apply_global_limits(l);
+  for (const PathSettings* ps : c.path_settings(file)) {
+    if (ps->format && !format_given) o.format = ps->format;
+    if (!ps->htaccess_dir.empty() && !dir_given) o.htaccess_dir = normalise_dir(ps->htaccess_dir);
+  }
+}
+
+void Linter::parse_options_for(const std::string& file, bool dir_given, ParseOptions& o) {
+  Config c;
+  std::vector<ConfigError> errors;
+  if (!config_for(file, c, errors)) c = Config{};
+  apply_file_settings(c, file, Limits{}, o.format.has_value(), dir_given, o);
+}
+
 bool Linter::config_for(const std::string& file, Config& out, std::vector<ConfigError>& errors) {
   std::string path = overrides_.no_config ? std::string() : overrides_.config.empty() ? find_config(file) : overrides_.config;
   if (path.empty()) {
@@ -56,6 +89,13 @@ bool Linter::settings_for(const std::string& file, Selection& sel, CheckOptions&
   sel.ignore = c.ignore;
   sel.ignore.insert(sel.ignore.end(), overrides_.ignore.begin(), overrides_.ignore.end());
   sel.severity = c.severity;
+  // `per-path:` entries that cover the file, in file order: a later entry's select and severity win; the
+  // command line's --select wins over all of them.
+  for (const PathSettings* ps : c.path_settings(file)) {
+    if (!ps->select.empty() && overrides_.select.empty()) sel.select = ps->select;
+    sel.ignore.insert(sel.ignore.end(), ps->ignore.begin(), ps->ignore.end());
+    sel.severity.insert(sel.severity.begin(), ps->severity.begin(), ps->severity.end());
+  }
   opts.today = !overrides_.today.empty() ? overrides_.today : c.today.value_or("");
   if (c.max_hops) opts.max_hops = *c.max_hops;
   opts.jobs = overrides_.jobs;

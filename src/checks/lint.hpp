@@ -9,6 +9,7 @@
 #include "checks/config.hpp"
 #include "checks/run.hpp"
 #include "model/model.hpp"
+#include "parse/parse.hpp"
 
 namespace rl {
 
@@ -22,12 +23,29 @@ struct LintOverrides {
   bool no_config = false;                  ///< read no settings file at all (the built-in defaults)
 };
 
+/// Sets the limits of `l` that live in ParseOptions (file, line, rules, nesting, include depth).
+void apply_parse_limits(const Limits& l, ParseOptions& out);
+/// Sets the process-wide limits of `l`: PCRE2 match/depth (Regex::set_limits) and automaton size.
+void apply_global_limits(const Limits& l);
+
+/// Sets in `o` how config `c` says `file` is read: the limits (`given` wins, then the config's, then the
+/// defaults; the process-wide ones too), and the `per-path:` format and htaccess-dir that cover the file
+/// (the last entry that gives one), unless the caller gave them (`format_given`, `dir_given`). `check` and
+/// the language server both read files through this.
+void apply_file_settings(const Config& c, const std::string& file, const Limits& given, bool format_given,
+                         bool dir_given, ParseOptions& o);
+
 class Linter {
  public:
   explicit Linter(LintOverrides overrides = {}) : overrides_(std::move(overrides)) {}
 
   /// The config that applies to `file` (cached by config path). False with `errors` when it does not load.
   bool config_for(const std::string& file, Config& out, std::vector<ConfigError>& errors);
+
+  /// Parse options for `file`: `o` with its config's limits and per-path settings (apply_file_settings;
+  /// what `o.format` already holds is kept, and `dir_given` keeps `o.htaccess_dir`). A config that does
+  /// not load changes nothing but the defaults (lint() reports it).
+  void parse_options_for(const std::string& file, bool dir_given, ParseOptions& o);
 
   /// Selection and check options for `file`: its config merged with the overrides.
   bool settings_for(const std::string& file, Selection& sel, CheckOptions& opts, std::vector<ConfigError>& errors);

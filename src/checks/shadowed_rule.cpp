@@ -33,6 +33,9 @@ bool runs_before(const RuleSet& rs, const Rule& a, const Rule& b) {
     case Format::netlify:
     case Format::page:
     case Format::yaml: return a.id < b.id && !(b.force && !a.force);
+    case Format::iis:  // rules in file order, httpRedirect after every rewrite rule
+      return a.origin.directive == "httpRedirect" ? b.origin.directive == "httpRedirect" && a.id < b.id
+                                                  : b.origin.directive == "httpRedirect" || a.id < b.id;
   }
   return false;
 }
@@ -113,7 +116,7 @@ class ShadowedRule final : public Check {
         if (!lb) break;
         const auto& la = cache.language(aid);
         if (!la || !lb->subset_of(*la)) continue;
-        if (report_if_confirmed(ctx, *examples, a, b, opts, facts.origins(), out)) break;
+        if (report_if_confirmed(ctx, *examples, a, b, opts, facts, out)) break;
       }
     }
   }
@@ -121,14 +124,15 @@ class ShadowedRule final : public Check {
  private:
   // Reports when the simulator shows `a` answering a request `b` matches, without `b` firing.
   static bool report_if_confirmed(const CheckContext& ctx, std::span<const std::string> examples, const Rule& a,
-                                  const Rule& b, const SimOptions& opts, const analysis::Origins& origins,
+                                  const Rule& b, const SimOptions& opts, analysis::SharedFacts& facts,
                                   Reporter& out) {
     const RuleSet& rs = ctx.rules;
+    const analysis::Origins& origins = facts.origins();
     // Per origin: on one where a canonical rule (force-https, canonical host) answers first, `a` is not
     // reached either; the comparison is made on an origin where `a` answers.
     auto answered_by_a = [&](const Outcome& o) { return analysis::fired(o, a.id) && !analysis::fired(o, b.id); };
     for (const std::string& p : examples) {
-      auto w = analysis::witness_on_origins(rs, b, analysis::request_for(rs, b, p), origins, opts, answered_by_a);
+      auto w = analysis::witness_on_origins(rs, b, analysis::request_for(rs, b, p, facts.conditions()), origins, opts, answered_by_a);
       if (!w) continue;
       const Request& q = w->request;
       const Outcome& o = w->outcome;

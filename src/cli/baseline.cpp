@@ -7,6 +7,7 @@
 
 #include "util/hex.hpp"
 #include "util/text_hash.hpp"
+#include "report/json_text.hpp"
 
 namespace rl::cli {
 
@@ -46,7 +47,7 @@ std::string baseline_text(const std::vector<Diagnostic>& diags, const SourceFile
     list.push_back(f);
   }
   out["findings"] = list;
-  return out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  return json_text(out) + "\n";
 }
 
 bool apply_baseline(const std::string& baseline_json, std::vector<Diagnostic>& diags, const SourceFiles& files,

@@ -78,7 +78,7 @@ bool handle_fixes(const CheckArgs& a, std::vector<Diagnostic>& diags, const Sour
     }
     std::string error;
     if (!write_atomically(files.path(fid), text, error)) {
-      std::cerr << "redirlint: " << error << "\n";
+      std::cerr << "redirlint: --fix: " << error << "; the file is unchanged\n";
       ok = false;
     }
   }
@@ -87,7 +87,8 @@ bool handle_fixes(const CheckArgs& a, std::vector<Diagnostic>& diags, const Sour
     for (std::size_t i = 0; i < diags.size(); ++i)
       if (!fr.applied[i] || !ok) left.push_back(std::move(diags[i]));
     diags = std::move(left);
-    std::cerr << "redirlint: fixed " << (ok ? fixed : 0) << " problem" << (fixed == 1 ? "" : "s") << " in "
+    if (!ok) fixed = 0;
+    std::cerr << "redirlint: fixed " << fixed << " problem" << (fixed == 1 ? "" : "s") << " in "
               << fr.texts.size() << " file" << (fr.texts.size() == 1 ? "" : "s") << "\n";
   }
   return ok;
@@ -105,8 +106,12 @@ int run_check(const CheckArgs& a) {
     return kExitUsage;
   }
   if (!known_codes(a.select) || !known_codes(a.ignore)) return kExitUsage;
+  if (!a.today.empty() && !file_rules::valid_iso_date(a.today)) {
+    std::cerr << "redirlint: --today must be a real date written YYYY-MM-DD (got \"" << display_text(a.today) << "\")\n";
+    return kExitUsage;
+  }
   SourceFiles files;
-  Loaded in = load_inputs(a.paths, popts, files);
+  Loaded in = load_inputs(a.paths, popts, files, input);
   DisposeAtExit keep{in};
   std::vector<Diagnostic> diags = in.unreadable_diags;
   bool bad_input = in.unreadable;
@@ -129,7 +134,7 @@ int run_check(const CheckArgs& a) {
     if (a.update_baseline) {
       std::string error;
       if (!write_atomically(a.baseline, baseline_text(diags, files), error)) {
-        std::cerr << "redirlint: cannot write --baseline " << a.baseline << ": " << error << "\n";
+        std::cerr << "redirlint: --baseline: " << error << "\n";
         return kExitBadInput;
       }
       std::cerr << "redirlint: wrote " << diags.size() << " finding" << (diags.size() == 1 ? "" : "s") << " to "
@@ -169,18 +174,18 @@ int run_check(const CheckArgs& a) {
     }
   }
   if (a.statistics || !a.output_file.empty()) {
-    std::string text = a.statistics ? render_statistics(diags, in.sets.size())
-                                    : diagnostics_text(a.output, diags, files, in.sets.size(), !a.quiet);
+    std::string text = a.statistics ? render_statistics(diags, in.files_counted())
+                                    : diagnostics_text(a.output, diags, files, in.files_counted(), !a.quiet);
     if (a.output_file.empty()) {
       std::cout << text;
     } else if (std::string error; !write_atomically(a.output_file, text, error)) {
-      std::cerr << "redirlint: cannot write --output-file " << a.output_file << ": " << error << "\n";
+      std::cerr << "redirlint: --output-file: " << error << "\n";
       return kExitBadInput;
     } else if (!a.quiet && !a.statistics) {
-      std::cerr << render_summary(diags, in.sets.size()) << " (report in " << a.output_file << ")\n";
+      std::cerr << render_summary(diags, in.files_counted()) << " (report in " << a.output_file << ")\n";
     }
   } else {
-    print_diagnostics(a.output, diags, files, in.sets.size(), !a.quiet);
+    print_diagnostics(a.output, diags, files, in.files_counted(), !a.quiet);
   }
   if (bad_input) return kExitBadInput;
   if (never_fail) return kExitClean;
@@ -195,6 +200,7 @@ void setup_check(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<CheckArgs>();
   CLI::App* cmd = app.add_subcommand("check", "lint redirect rules (files or directories)");
   add_input_options(*cmd, args->input);
+  add_walk_options(*cmd, args->input);
   add_output_options(*cmd, args->output);
   cmd->add_option("--fail-level", args->fail_level,
                   "lowest severity that makes the exit code 1 (error|warning|info), or never");

@@ -1,5 +1,6 @@
 // `redirlint convert --to F [--from F] [--htaccess-dir P] [-o OUT] INPUT` (DESIGN §7).
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -19,6 +20,7 @@ namespace {
 
 struct ConvertArgs {
   std::string to, from, htaccess_dir, output, input;
+  bool pedantic = false;  ///< every rule's loss diagnostic, %-encoding notes included
   Limits limits;  ///< --max-file-bytes ... (cli/inputs.hpp add_limit_options)
 };
 
@@ -26,6 +28,10 @@ int run_convert(const ConvertArgs& a) {
   Format to;
   if (!parse_format(a.to, to) || to == Format::page) {
     std::cerr << "redirlint: --to must be apache, htaccess, nginx, yaml or netlify (got \"" << a.to << "\")\n";
+    return kExitUsage;
+  }
+  if (to == Format::iis) {
+    std::cerr << "redirlint: --to iis: web.config is read (check, trace, convert --from iis), not written\n";
     return kExitUsage;
   }
   InputOptions in;
@@ -73,7 +79,7 @@ int run_convert(const ConvertArgs& a) {
   if (!a.output.empty()) {
     std::string err;
     if (!write_atomically(a.output, out.text, err)) {
-      std::cerr << "redirlint: cannot write \"" << a.output << "\": " << err << "\n";
+      std::cerr << "redirlint: -o: " << err << "; nothing written\n";
       return kExitBadInput;
     }
   } else {
@@ -87,16 +93,30 @@ int run_convert(const ConvertArgs& a) {
   std::vector<Diagnostic> losses = out.losses;
   sort_diagnostics(diags, files);
   sort_diagnostics(losses, files);
-  std::cerr << render_gcc(diags, files) << render_gcc(losses, files);
+  std::cerr << render_gcc(diags, files) << render_gcc(loss_report(losses, a.pedantic), files);
   std::size_t approx = 0, refused = 0;
   for (Fidelity f : out.per_rule) {
     if (f == Fidelity::approximated) ++approx;
     if (f == Fidelity::not_converted) ++refused;
   }
-  if (!losses.empty())
+  // Rules with %-encoding notes (Weight::encoding), by line.
+  std::vector<std::pair<FileId, std::uint32_t>> noted;
+  for (const Diagnostic& d : losses)
+    if (d.severity == Severity::info) noted.emplace_back(d.range.file, d.range.line);
+  std::sort(noted.begin(), noted.end());
+  noted.erase(std::unique(noted.begin(), noted.end()), noted.end());
+  bool lost = approx + refused > 0 || std::any_of(losses.begin(), losses.end(), [](const Diagnostic& d) {
+                return d.severity != Severity::info;
+              });
+  if (lost || !noted.empty()) {
     std::cerr << "redirlint: " << out.per_rule.size() << " rules: " << out.per_rule.size() - approx - refused
-              << " exact, " << approx << " approximated (RL302), " << refused << " not converted (RL301)\n";
-  return losses.empty() ? kExitClean : kExitFindings;
+              << " exact, " << approx << " approximated (RL302), " << refused << " not converted (RL301)";
+    if (!noted.empty())
+      std::cerr << "; " << noted.size() << (noted.size() == 1 ? " rule differs" : " rules differ") << " in %-encoding only"
+                << (a.pedantic ? "" : " (--pedantic shows them)");
+    std::cerr << "\n";
+  }
+  return lost ? kExitFindings : kExitClean;
 }
 
 }  // namespace
@@ -108,6 +128,8 @@ void setup_convert(CLI::App& app, int& exit_code) {
   cmd->add_option("--from", args->from, "input format (default: detected)");
   cmd->add_option("--htaccess-dir", args->htaccess_dir, "URL path of the .htaccess directory (input and output)");
   cmd->add_option("-o,--output", args->output, "write here (atomically) instead of stdout");
+  cmd->add_flag("--pedantic", args->pedantic,
+                "report every rule's loss, not one line per kind, and the notes on differences in %-encoding only");
   cmd->add_option("input", args->input, "the rules file")->required();
   add_limit_options(*cmd, args->limits);
   cmd->callback([args, &exit_code] { exit_code = run_convert(*args); });

@@ -1,6 +1,7 @@
 #pragma once
 /// Shared by the subcommands: turning command-line paths into parsed RuleSets.
 #include <CLI/CLI.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,13 @@
 
 namespace rl::cli {
 
+/// How a directory walk chooses files (check, graph, dump; docs/configuration.md "Walking a folder").
+struct WalkOptions {
+  bool active = false;               ///< false: paths are read as named (trace, convert, test read one rules file)
+  std::vector<std::string> exclude;  ///< --exclude globs (util/glob.hpp), relative to the current folder
+  bool no_ignore = false;            ///< --no-ignore: .gitignore (and git's other excludes) not applied
+};
+
 /// Options every command that reads rules accepts.
 struct InputOptions {
   std::string format;        ///< --format ("" = detect)
@@ -20,10 +28,27 @@ struct InputOptions {
   std::string include_root;    ///< --include-root: includes must resolve inside it ("" = the checked file's directory)
   std::string nginx_prefix;    ///< --nginx-prefix: local copy of nginx's conf directory for relative includes
   std::string config;        ///< the config file whose limits apply ("" = the nearest .redirlint.yaml of each file)
+  WalkOptions walk;          ///< set by add_walk_options
+};
+
+/// The settings file of each input, each read once: --config when given, else the nearest .redirlint.yaml.
+class ConfigCache {
+ public:
+  explicit ConfigCache(std::string config) : config_(std::move(config)) {}
+  /// The config of `path` ("-" = stdin, looked up from the current folder); the defaults when there is none
+  /// or it does not load (its errors then reach Loaded::config_errors of the next load_inputs).
+  const Config& for_file(const std::string& path);
+
+ private:
+  std::string config_;
+  std::map<std::string, Config> cache_;
+  Config defaults_;
 };
 
 /// Adds --format, --htaccess-dir and the limit options to a subcommand.
 void add_input_options(CLI::App& cmd, InputOptions& in);
+/// Adds --exclude GLOB (repeatable) and --no-ignore, and makes load_inputs walk with them.
+void add_walk_options(CLI::App& cmd, InputOptions& in);
 /// Adds one `--NAME N` option per limit (util/limits.hpp), in a "Limits" group.
 void add_limit_options(CLI::App& cmd, Limits& limits);
 
@@ -33,15 +58,14 @@ void add_limit_options(CLI::App& cmd, Limits& limits);
 /// it also sets the process-wide ones (apply_global_limits), so the last file read sets those.
 bool make_parse_options(const InputOptions& in, ParseOptions& out);
 
-/// Sets the limits of `l` that live in ParseOptions (file, line, rules, nesting, include depth).
-void apply_parse_limits(const Limits& l, ParseOptions& out);
-/// Sets the process-wide limits of `l`: PCRE2 match/depth (Regex::set_limits) and automaton size.
-void apply_global_limits(const Limits& l);
 
 struct Loaded {
   std::vector<RuleSet> sets;  ///< one per readable input file, in path order
   bool unreadable = false;    ///< some named path could not be read (reported as RL001 in `unreadable_diags`)
   std::vector<Diagnostic> unreadable_diags;
+  std::size_t unreadable_files = 0;  ///< named or walked files that could not be read (for the summary's count)
+  /// Files in the summary's "in N files": those read (sets) and those that could not be read.
+  std::size_t files_counted() const { return sets.size() + unreadable_files; }
   /// A .redirlint.yaml that applies to an input (or --config) and does not load: its errors. Commands
   /// report them and exit 3 (usage), as `check` does, instead of running with the defaults.
   std::vector<ConfigError> config_errors;
@@ -65,8 +89,12 @@ class DisposeAtExit {
   Loaded& in_;
 };
 
-/// Expands directories (recognised names only, sorted, hidden folders skipped) and parses every file.
+/// Expands directories (recognised names only, sorted; hidden folders, node_modules and build skipped)
+/// and parses every file. With `in.walk.active`: files git ignores are left out of a walk (unless
+/// --no-ignore; a named file is always read), and --exclude / `exclude:` globs leave out walked and named
+/// files alike. The same file reached twice (named twice, through two paths or a symlink) is read once.
 /// A path that cannot be read gives an RL001 diagnostic; the next file is still read.
-Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& opts, SourceFiles& files);
+Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& opts, SourceFiles& files,
+                   const InputOptions& in = InputOptions{});
 
 }  // namespace rl::cli

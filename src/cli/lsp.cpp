@@ -13,7 +13,7 @@ void setup_lsp(CLI::App& app, int& exit_code) {
   cmd->add_flag("--stdio", *stdio, "talk LSP on stdin/stdout (the default and only transport)");
   cmd->callback([&exit_code, stdio] {
     std::ios::sync_with_stdio(false);
-    exit_code = lsp::run(std::cin, std::cout);
+    exit_code = lsp::run(std::cin, std::cout, std::cerr);
   });
 }
 

@@ -5,9 +5,13 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <sstream>
 
 #include "cli/commands.hpp"
 #include "cli/trace_support.hpp"
+#include "report/report.hpp"
+#include "util/atomic_write.hpp"
+#include "util/yaml_keys.hpp"
 
 namespace rl::cli {
 
@@ -15,7 +19,53 @@ namespace {
 
 struct TestArgs {
   std::string suite;
+  std::string output = "text";  ///< text, junit, github (docs/testing.md)
+  std::string output_file;      ///< --output-file: the report goes there (atomically), not to stdout
 };
+
+/// One case's result, rendered at the end in the chosen format.
+struct CaseResult {
+  std::uint32_t line = 0;  ///< the case's line in the suite (1-based)
+  std::string request;     ///< describe(request)
+  bool ok = false;
+  std::string text;        ///< the text output's PASS/FAIL block (each line ends in '\n')
+  std::string expected, actual;
+};
+
+std::string render_results(const TestArgs& a, const std::vector<CaseResult>& results, int passed, int failed) {
+  std::ostringstream o;
+  if (a.output == "junit") {
+    o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    o << "<testsuites name=\"redirlint\" tests=\"" << results.size() << "\" failures=\"" << failed << "\">\n";
+    o << "  <testsuite name=\"" << xml_escape(a.suite) << "\" tests=\"" << results.size() << "\" failures=\"" << failed
+      << "\" errors=\"0\">\n";
+    for (const CaseResult& r : results) {
+      o << "    <testcase classname=\"redirlint.test\" name=\"" << xml_escape(a.suite + ":" + std::to_string(r.line) + " " + r.request)
+        << "\" file=\"" << xml_escape(a.suite) << "\" line=\"" << r.line << "\"";
+      if (r.ok) {
+        o << "/>\n";
+        continue;
+      }
+      o << ">\n      <failure message=\"" << xml_escape("expected " + r.expected + ", got " + r.actual) << "\" type=\"mismatch\">"
+        << xml_escape(r.text) << "</failure>\n    </testcase>\n";
+    }
+    o << "  </testsuite>\n</testsuites>\n";
+    return o.str();
+  }
+  if (a.output == "github") {
+    for (const CaseResult& r : results) {
+      if (r.ok) continue;
+      o << "::error file=" << github_escape(a.suite, true) << ",line=" << r.line
+        << ",title=" << github_escape("redirlint test: " + r.request, true) << "::"
+        << github_escape("expected " + r.expected + ", got " + r.actual, false) << "\n";
+    }
+    o << passed << " passed, " << failed << " failed\n";
+    return o.str();
+  }
+  for (const CaseResult& r : results) o << r.text;
+  o << passed << " passed, " << failed << " failed\n";
+  return o.str();
+}
 
 /// Settings that apply to a case: the suite's, overridden by the case's own keys.
 struct CaseSettings {
@@ -26,7 +76,7 @@ struct CaseSettings {
 
 /// What a case expects; unset = not checked.
 struct Expectation {
-  std::optional<std::string> status;    ///< "301", "-" (no rule answered), "limit"
+  std::optional<std::string> status;    ///< "301", "-" (no rule answered), "limit", "unknown"
   bool check_location = false;
   std::string location;                 ///< "" = no Location
 };
@@ -71,6 +121,7 @@ bool read_settings(const YAML::Node& n, const std::filesystem::path& base, CaseS
 std::string actual_status(const Outcome& o) {
   if (o.kind == OutcomeKind::none) return "-";
   if (o.kind == OutcomeKind::limit) return "limit";
+  if (o.kind == OutcomeKind::unknown) return "unknown";
   return std::to_string(o.status);
 }
 
@@ -121,6 +172,11 @@ int run_test(const TestArgs& a) {
     std::cerr << a.suite << ":" << (e.mark.line + 1) << ":" << (e.mark.column + 1) << ": error: " << e.msg << "\n";
     return kExitBadInput;
   }
+  if (auto dup = find_duplicate_key(doc)) {
+    std::cerr << a.suite << ":" << (dup->second.line + 1) << ":" << (dup->second.column + 1)
+              << ": error: " << duplicate_key_message(*dup) << "\n";
+    return kExitBadInput;
+  }
   const std::filesystem::path base = std::filesystem::path(a.suite).parent_path();
   CaseSettings suite;
   std::string error;
@@ -135,6 +191,7 @@ int run_test(const TestArgs& a) {
     }
     RulesCache cache;
     int passed = 0, failed = 0;
+    std::vector<CaseResult> results;
     for (const YAML::Node& c : doc["cases"]) {
       std::string at = where(a.suite, c);
       CaseSettings s = suite;
@@ -163,22 +220,34 @@ int run_test(const TestArgs& a) {
         if (e.location == "-") e.location.clear();
       }
       Outcome o = simulate(*rs, req, sim);
-      bool ok = (!e.status || *e.status == actual_status(o)) && (!e.check_location || e.location == o.location);
-      std::string line = at + " " + describe(req);
-      if (ok) {
+      CaseResult r;
+      r.line = static_cast<std::uint32_t>(c.Mark().line + 1);
+      r.request = describe(req);
+      r.ok = (!e.status || *e.status == actual_status(o)) && (!e.check_location || e.location == o.location);
+      r.actual = show(actual_status(o), o.location);
+      r.expected = show(e.status.value_or(actual_status(o)), e.check_location ? e.location : o.location);
+      std::string line = at + " " + r.request;
+      if (r.ok) {
         ++passed;
-        std::cout << "PASS " << line << " -> " << show(actual_status(o), o.location) << "\n";
-        continue;
+        r.text = "PASS " + line + " -> " + r.actual + "\n";
+      } else {
+        ++failed;
+        r.text = "FAIL " + line + "\n  - expected: " + r.expected + "\n  + actual:   " + r.actual + "\n";
+        for (const FiredRule& f : o.fired)
+          r.text += "    fired " + rule_location(f, cache.files) + ": " + rule_text(*rs, f.rule) + "\n";
+        if (o.fired.empty()) r.text += "    no rule fired\n";
       }
-      ++failed;
-      std::cout << "FAIL " << line << "\n";
-      std::cout << "  - expected: " << show(e.status.value_or(actual_status(o)), e.check_location ? e.location : o.location) << "\n";
-      std::cout << "  + actual:   " << show(actual_status(o), o.location) << "\n";
-      for (const FiredRule& f : o.fired)
-        std::cout << "    fired " << rule_location(f, cache.files) << ": " << rule_text(*rs, f.rule) << "\n";
-      if (o.fired.empty()) std::cout << "    no rule fired\n";
+      results.push_back(std::move(r));
     }
-    std::cout << passed << " passed, " << failed << " failed\n";
+    std::string report = render_results(a, results, passed, failed);
+    if (a.output_file.empty()) {
+      std::cout << report;
+    } else if (std::string werr; !write_atomically(a.output_file, report, werr)) {
+      std::cerr << "redirlint: cannot write --output-file " << a.output_file << ": " << werr << "\n";
+      return kExitBadInput;
+    } else {
+      std::cerr << passed << " passed, " << failed << " failed (report in " << a.output_file << ")\n";
+    }
     return failed ? kExitFindings : kExitClean;
   } catch (const YAML::Exception& e) {
     // A value of the wrong type (`https: maybe`, `port: x`).
@@ -193,6 +262,9 @@ int run_test(const TestArgs& a) {
 void setup_test(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<TestArgs>();
   CLI::App* cmd = app.add_subcommand("test", "check requests against expected status and Location (exit 1 on any mismatch)");
+  cmd->add_option("--output", args->output, "text, or for CI: junit (a test case per case), github (annotations)")
+      ->check(CLI::IsMember({"text", "junit", "github"}));
+  cmd->add_option("--output-file", args->output_file, "write the report to this file (atomically) instead of stdout");
   cmd->add_option("suite", args->suite, "the expectations file (YAML, docs/testing.md)")->required();
   cmd->callback([args, &exit_code] { exit_code = run_test(*args); });
 }

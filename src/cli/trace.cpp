@@ -15,6 +15,7 @@
 #include "simulate/url.hpp"
 #include "util/limits.hpp"
 #include "util/regex.hpp"
+#include "report/json_text.hpp"
 
 namespace rl::cli {
 
@@ -58,6 +59,7 @@ std::string status_text(const Outcome& o) {
   switch (o.kind) {
     case OutcomeKind::none: return "-";
     case OutcomeKind::limit: return "limit";
+    case OutcomeKind::unknown: return "unknown";
     default: return std::to_string(o.status);
   }
 }
@@ -186,7 +188,7 @@ int run_trace(const TraceArgs& a) {
     doc["rules"] = a.rules;
     doc["format"] = std::string(to_string(rs->format));
     doc["requests"] = all;
-    std::cout << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    std::cout << json_text(doc) << "\n";
   }
   return kExitClean;
 }
@@ -198,6 +200,7 @@ void setup_trace(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("trace", "show what the server does with requests: status, Location, the rules that fired");
   add_input_options(*cmd, args->input);
   add_request_options(*cmd, args->request);
+  add_server_options(*cmd, args->request);
   cmd->add_flag("--follow", args->follow, "follow redirects, one line per hop (loop detection, at most max-hops redirects)");
   cmd->add_option("--max-hops", args->max_hops, "redirects --follow follows at most (default: max-hops of .redirlint.yaml, else 20)")
       ->check(CLI::Range(1, 100));

@@ -18,6 +18,9 @@ void add_request_options(CLI::App& cmd, TraceRequestOptions& o) {
   cmd.add_option("--port", o.port, "port the server listens on (default: the scheme's)")->check(CLI::Range(0, 65535));
   // One value per occurrence: `--file /a RULES URL` must not swallow the positionals.
   cmd.add_option("--header", o.headers, "extra request header 'Name: value' (repeatable)")->allow_extra_args(false);
+}
+
+void add_server_options(CLI::App& cmd, TraceRequestOptions& o) {
   cmd.add_option("--file", o.files, "URL path that exists as a file (repeatable)")->allow_extra_args(false);
   cmd.add_option("--dir", o.dirs, "URL path that exists as a directory (repeatable)")->allow_extra_args(false);
   cmd.add_option("--document-root", o.document_root, "filesystem DocumentRoot (default /var/www/html)");
@@ -117,6 +120,7 @@ std::string outcome_text(const Outcome& o) {
       return "no rule answered" + (o.final_path.empty() ? std::string() : " (serves " + o.final_path + ")") +
              (o.note.empty() || o.note.rfind("internal rewrite", 0) == 0 ? std::string() : "; " + o.note);
     case OutcomeKind::limit: return "unknown: " + (o.note.empty() ? std::string("regex match limit reached") : o.note);
+    case OutcomeKind::unknown: return "unknown (" + o.note + ")";
     case OutcomeKind::redirect: return std::to_string(o.status) + " " + o.location;
     case OutcomeKind::answer:
       return std::to_string(o.status) + (o.note.empty() ? std::string() : " (" + o.note + ")");
@@ -128,9 +132,9 @@ nlohmann::ordered_json hop_json(const TraceHop& h, const RuleSet& rs, const Sour
   nlohmann::ordered_json j;
   j["method"] = h.request.method;
   j["url"] = request_url(h.request);
-  static constexpr const char* kinds[] = {"none", "redirect", "answer", "limit"};
+  static constexpr const char* kinds[] = {"none", "redirect", "answer", "limit", "unknown"};
   j["kind"] = kinds[static_cast<int>(h.outcome.kind)];
-  j["status"] = h.outcome.kind == OutcomeKind::none || h.outcome.kind == OutcomeKind::limit
+  j["status"] = h.outcome.kind == OutcomeKind::none || undetermined(h.outcome.kind)
                     ? nlohmann::ordered_json(nullptr)
                     : nlohmann::ordered_json(h.outcome.status);
   j["location"] = h.outcome.location.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(h.outcome.location);

@@ -20,7 +20,10 @@ struct TraceRequestOptions {
   std::string document_root;             ///< --document-root ("" = SimOptions default)
 };
 
+/// --host, --https, --port, --header: how each request is made.
 void add_request_options(CLI::App& cmd, TraceRequestOptions& o);
+/// --file, --dir, --document-root: what exists on the server (trace, test).
+void add_server_options(CLI::App& cmd, TraceRequestOptions& o);
 
 /// Builds the base request and simulation options; false + `error` on a malformed --header.
 bool make_request_base(const TraceRequestOptions& o, Request& base, SimOptions& sim, std::string& error);

@@ -208,7 +208,58 @@ class ApacheEmitter {
   std::optional<std::string> location_regex(int block, bool& nocase, int& loc) const;
   std::string condition_line(const Rule& r, const Condition& c, bool& ok, std::string& why);
   void nginx_source_notes(const Rule& r, const std::vector<Piece>& tp);
+  void fallback_notes(const Rule& r);
+  bool slashes_kept(int server) const;
 };
+
+/// nginx `merge_slashes off` in effect for server block `server` (-1 = none): Apache gets
+/// `MergeSlashes Off` in its <VirtualHost> / server context.
+bool ApacheEmitter::slashes_kept(int server) const {
+  std::optional<bool> m = server >= 0 ? rs_.blocks[static_cast<std::size_t>(server)].merge_slashes : std::nullopt;
+  if (!m) m = rs_.merge_slashes;
+  return m && !*m;
+}
+
+/// nginx `error_page CODE... [=CODE] URI` and `try_files ... URI` pass requests to another URI or
+/// named location whose rules then answer them (with another status for `=CODE`); the Apache
+/// output has rules only: a rule reached that way answers fewer requests in Apache.
+void ApacheEmitter::fallback_notes(const Rule& r) {
+  auto server_of = [&](int b) {
+    while (b >= 0 && rs_.blocks[static_cast<std::size_t>(b)].kind != BlockKind::server)
+      b = rs_.blocks[static_cast<std::size_t>(b)].parent;
+    return b;
+  };
+  std::vector<std::pair<std::string, std::string>> fallbacks;  // (target, directive as written)
+  for (const std::string& e : rs_.error_pages) fallbacks.emplace_back(e.substr(e.rfind(' ') + 1), "error_page " + e);
+  for (std::size_t b = 0; b < rs_.blocks.size(); ++b) {
+    const Block& blk = rs_.blocks[b];
+    if (server_of(static_cast<int>(b)) != r.scope.server) continue;
+    for (const std::string& e : blk.error_pages) fallbacks.emplace_back(e.substr(e.rfind(' ') + 1), "error_page " + e);
+    if (!blk.try_files.empty()) {
+      std::string all;
+      for (const std::string& a : blk.try_files) all += " " + a;
+      fallbacks.emplace_back(blk.try_files.back(), "try_files" + all);
+    }
+  }
+  if (fallbacks.empty()) return;
+  std::optional<Regex> re;
+  for (const auto& [target, directive] : fallbacks) {
+    bool reached = false;
+    if (target.empty() || target[0] == '=') continue;
+    if (target[0] == '@') {
+      for (int b = r.scope.block; b >= 0 && !reached; b = rs_.blocks[static_cast<std::size_t>(b)].parent)
+        reached = rs_.blocks[static_cast<std::size_t>(b)].path == target;
+    } else if (target[0] == '/') {
+      if (!re) re = Regex::compile(match_regex(r.match), r.match.ignore_case);
+      reached = !re || re->match(target.substr(0, target.find('?'))) != MatchStatus::no_match;
+    }
+    if (reached) {
+      L_.approximated(r, "nginx also sends requests here through \"" + directive +
+                             "\"; the Apache output has no such fallback (those requests get Apache's own answer)");
+      return;
+    }
+  }
+}
 
 /// nginx behaviours of a rule that Apache does not reproduce (SEMANTICS §3), declared as RL302.
 void ApacheEmitter::nginx_source_notes(const Rule& r, const std::vector<Piece>& tp) {
@@ -738,6 +789,7 @@ std::string ApacheEmitter::run() {
         body += "\n";
       }
       body += "    RewriteEngine On\n    AllowEncodedSlashes On\n";
+      if (slashes_kept(it.server)) body += "    MergeSlashes Off\n";
     }
     body += carried_comments(r, ind);
     if (vhosts && it.server >= 0)
@@ -751,6 +803,14 @@ std::string ApacheEmitter::run() {
       L_.refused(r, "\"" + r.match.text + "\" is outside the .htaccess directory \"" + dir_ + "\"");
       body += not_converted_block(r, "outside the .htaccess directory " + dir_, ind);
       continue;
+    }
+    if (rs_.format == Format::nginx) {
+      fallback_notes(r);
+      if (htaccess_ && slashes_kept(r.scope.server))
+        L_.approximated(r, "merge_slashes off: nginx matches runs of '/' as sent; a .htaccess cannot set MergeSlashes (Apache merges them)");
+      else if (slashes_kept(r.scope.server))
+        L_.approximated(r, "merge_slashes off: Apache's MergeSlashes Off still merges a leading run of '/' (GET //a//x is /a//x), nginx keeps it",
+                        "GET //a//x");
     }
     bool as_alias = from_apache ? (alias_origin(r) && alias_ok(r)) : (all_alias && alias_ok(r));
     if (as_alias) {
@@ -793,6 +853,9 @@ std::string ApacheEmitter::run() {
   if (rewrite_used && !vhosts) text += "RewriteEngine On\n";
   // nginx decodes %2F like any escape; Apache refuses it unless told otherwise (SEMANTICS 0.2).
   if (rs_.format == Format::nginx && !htaccess_ && !vhosts) text += "AllowEncodedSlashes On\n";
+  if (rs_.format == Format::nginx && !htaccess_ && !vhosts &&
+      slashes_kept(rs_.rules.empty() ? -1 : rs_.rules.front().scope.server))
+    text += "MergeSlashes Off\n";
   return text + unmod + body;
 }
 

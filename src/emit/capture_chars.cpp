@@ -109,9 +109,9 @@ namespace {
 constexpr std::string_view kSamePath = "-._~$!*'(),:@&=+/";
 constexpr std::string_view kSameQuery = "-._~$!*'(),:@=/";
 
-}  // namespace
-
-bool captures_differ(const Rule& r, const std::vector<Piece>& tp) {
+/// True when some capture of `tp` can hold a character outside `path_safe` (before the target's
+/// first '?') or outside kSameQuery (after it).
+bool captures_beyond(const Rule& r, const std::vector<Piece>& tp, std::string_view path_safe) {
   std::string mre = match_regex(r.match);
   int cond = -1;
   for (std::size_t k = 0; k < r.conds.size(); ++k)
@@ -123,9 +123,20 @@ bool captures_differ(const Rule& r, const std::vector<Piece>& tp) {
     std::string_view re = p.kind == Piece::rule_cap ? std::string_view(mre)
                           : cond >= 0 ? std::string_view(r.conds[static_cast<std::size_t>(cond)].pattern.text)
                                       : std::string_view();
-    if (re.empty() || !capture_within(re, p.n, in_query ? kSameQuery : kSamePath)) return true;
+    if (re.empty() || !capture_within(re, p.n, in_query ? kSameQuery : path_safe)) return true;
   }
   return false;
 }
+
+}  // namespace
+
+bool captures_can_hold(const Rule& r, const std::vector<Piece>& tp, std::string_view chars) {
+  std::string others;
+  for (int c = 0x21; c < 0x7f; ++c)
+    if (!std::isalnum(c) && chars.find(static_cast<char>(c)) == std::string_view::npos) others += static_cast<char>(c);
+  return captures_beyond(r, tp, others);
+}
+
+bool captures_differ(const Rule& r, const std::vector<Piece>& tp) { return captures_beyond(r, tp, kSamePath); }
 
 }  // namespace rl::emit_detail

@@ -72,10 +72,22 @@ std::array<std::uint32_t, 5> range_key(const SourceRange& r) {
 Losses::Losses(const RuleSet& rs, std::string_view target_format)
     : format_(target_format), per_rule_(rs.rules.size(), Fidelity::exact) {}
 
-void Losses::approximated(const Rule& r, const std::string& what) {
+void Losses::approximated(const Rule& r, const std::string& what, Weight w) {
+  if (w == Weight::encoding) {
+    Diagnostic d = make_diagnostic("RL302", r.where, "converted to " + format_ + " with a difference in %-encoding only: " + what);
+    d.severity = Severity::info;
+    diags_.push_back(std::move(d));
+    ++approximations_at_[range_key(r.where)];
+    return;
+  }
   if (r.id < per_rule_.size() && per_rule_[r.id] == Fidelity::exact) per_rule_[r.id] = Fidelity::approximated;
   diags_.push_back(make_diagnostic("RL302", r.where, "converted to " + format_ + " with a difference: " + what));
   ++approximations_at_[range_key(r.where)];
+}
+
+void Losses::approximated(const Rule& r, const std::string& what, const std::string& request) {
+  approximated(r, what);
+  diags_.back().example = Example{request, {}};
 }
 
 void Losses::refused(const Rule& r, const std::string& why) {
@@ -297,6 +309,12 @@ std::vector<Condition> scope_conditions(const Rule& r) {
     out.push_back(c);
   }
   return out;
+}
+
+std::string section_refusal(const RuleSet& rs, const Rule& r) {
+  std::string section = enclosing_section(rs, r);
+  if (section.empty()) return "";
+  return "inside " + section + ": Apache applies it only to the requests that section selects, merged per directory";
 }
 
 std::string rule_label(const Rule& r) {

@@ -31,7 +31,11 @@ class Losses {
  public:
   Losses(const RuleSet& rs, std::string_view target_format);
   /// RL302: converted with a difference. Several calls for one rule give several messages.
-  void approximated(const Rule& r, const std::string& what);
+  /// Weight::encoding: the two Locations differ only in %-encoding and name the same path (a
+  /// note, severity info, shown with --pedantic; the rule still counts as exact).
+  void approximated(const Rule& r, const std::string& what, Weight w = Weight::material);
+  /// approximated() with the request that shows the difference (Diagnostic::example, "GET /a%3Fb").
+  void approximated(const Rule& r, const std::string& what, const std::string& request);
   /// RL301: not converted; the caller keeps the original text as a comment.
   void refused(const Rule& r, const std::string& why);
   /// RL301 for a directive the parser kept as unmodelled and that changes redirect behaviour.
@@ -91,6 +95,8 @@ std::vector<Condition> scope_conditions(const Rule& r);
 /// <IfModule>/<IfDefine>/<IfVersion> wrappers do not count). The emitters refuse such rules (RL301):
 /// per-directory merging has no equivalent in the other formats.
 std::string enclosing_section(const RuleSet& rs, const Rule& r);
+/// Why rule `r` is refused for being inside such a section (RL301 text), or "".
+std::string section_refusal(const RuleSet& rs, const Rule& r);
 
 /// A loss message fragment naming the rule: `RewriteRule "^/a$"`.
 std::string rule_label(const Rule& r);
@@ -120,6 +126,10 @@ bool capture_within(std::string_view regex, int group, std::string_view safe);
 /// True when some capture of target `tp` (of rule `r`) can hold a character that Apache and nginx
 /// write differently into a Location (SEMANTICS 1.6, 2.9, 3.5); `(\d+)`, `([a-z0-9-]+)` ... cannot.
 bool captures_differ(const Rule& r, const std::vector<Piece>& tp);
+
+/// True when some capture of target `tp` (of rule `r`) can hold one of `chars` in the path part of
+/// the target, or can hold any character the servers write differently in its query part.
+bool captures_can_hold(const Rule& r, const std::vector<Piece>& tp, std::string_view chars);
 
 /// The nginx variable (without '$') for a model variable name (`http_host`, `http:X-Y` ...), or "".
 std::string nginx_variable(std::string_view name, Format source);

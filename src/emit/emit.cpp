@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <tuple>
 #include <utility>
 
@@ -88,6 +89,41 @@ const Unread* unread_in(const std::vector<Unread>& u, const Rule& r) {
 
 }  // namespace
 
+std::vector<Diagnostic> loss_report(const std::vector<Diagnostic>& losses, bool pedantic) {
+  auto with_example = [](Diagnostic d) {
+    if (d.example && !d.example->request.empty()) d.message += "; e.g. " + d.example->request;
+    return d;
+  };
+  if (pedantic) {
+    std::vector<Diagnostic> all;
+    for (const Diagnostic& d : losses) all.push_back(with_example(d));
+    return all;
+  }
+  // One entry per kind, in the order of its first rule; the lines of every rule of that kind.
+  std::vector<Diagnostic> out;
+  std::vector<std::vector<std::uint32_t>> lines;
+  std::map<std::pair<std::string, std::string>, std::size_t> kind;
+  for (const Diagnostic& d : losses) {
+    if (d.severity == Severity::info && d.code == "RL302") continue;
+    auto [it, fresh] = kind.try_emplace({d.code, d.message}, out.size());
+    if (fresh) {
+      out.push_back(with_example(d));
+      lines.emplace_back();
+    }
+    lines[it->second].push_back(d.range.line);
+  }
+  constexpr std::size_t kShown = 6;
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    const std::vector<std::uint32_t>& ls = lines[k];
+    if (ls.size() < 2) continue;
+    std::string at;
+    for (std::size_t i = 0; i < ls.size() && i < kShown; ++i) at += (i ? ", " : "") + std::to_string(ls[i]);
+    if (ls.size() > kShown) at += " and " + std::to_string(ls.size() - kShown) + " more";
+    out[k].message += " (" + std::to_string(ls.size()) + " rules, lines " + at + "; --pedantic lists each)";
+  }
+  return out;
+}
+
 Emitted emit(const RuleSet& source, Format to, const EmitOptions& opts, const SourceFiles& files) {
   RuleSet rs = source;
   fill_comments(rs, files);
@@ -137,6 +173,13 @@ Emitted emit(const RuleSet& source, Format to, const EmitOptions& opts, const So
     case Format::htaccess: e = emit_apache(live, opts, files, true); break;
     case Format::yaml: e = emit_yaml(live, opts, files); break;
     case Format::netlify: e = emit_netlify(live, opts, files); break;
+    case Format::iis: {
+      // Only read: every rule is reported as not converted (cli/convert.cpp refuses --to iis first).
+      emit_detail::Losses L(live, "iis");
+      for (const Rule& r : live.rules) L.refused(r, "redirlint does not write web.config files");
+      e = L.finish("");
+      break;
+    }
     case Format::page: break;  // refused by `convert` (a page is written by hand, not generated)
   }
   // Lines the parser did not read as a rule (RL002, an Apache rule PCRE2 rejects): never silent.

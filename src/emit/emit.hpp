@@ -22,6 +22,11 @@ struct EmitOptions {
   int listen_port = 80;           ///< nginx `listen` / Apache `<VirtualHost *:PORT>` of generated servers
 };
 
+/// How much an RL302 difference matters: `material` = another status or another resource;
+/// `encoding` = the Locations differ only in how they %-encode the same path (Apache writes '|' as
+/// %7c, nginx as received): a note, reported with --pedantic only.
+enum class Weight { material, encoding };
+
 /// How one source rule came out.
 enum class Fidelity { exact, approximated, not_converted };
 
@@ -30,6 +35,12 @@ struct Emitted {
   std::vector<Diagnostic> losses;  ///< RL301 / RL302, on the source rules' ranges
   std::vector<Fidelity> per_rule;  ///< one per RuleSet::rules entry, same order
 };
+
+/// The loss report people read (issue 18): one diagnostic per kind of loss (same code and message),
+/// at its first rule, the message saying how many rules and which lines; the `encoding` notes
+/// (severity info) are left out. `pedantic` keeps every rule's diagnostic, notes included.
+/// `losses` must be sorted (sort_diagnostics).
+std::vector<Diagnostic> loss_report(const std::vector<Diagnostic>& losses, bool pedantic);
 
 /// Converts `rs` to `to`. Never throws; a rule it cannot express is RL301 and a comment.
 Emitted emit(const RuleSet& rs, Format to, const EmitOptions& opts, const SourceFiles& files);

@@ -184,8 +184,8 @@ Emitted emit_netlify(const RuleSet& rs, const EmitOptions& opts, const SourceFil
   std::string out = header_comment(opts, "_redirects");
   for (const Rule& r : rs.rules) {
     out += carried_comments(r, "");
-    std::string why;
-    std::string line = line_for(r, L, why);
+    std::string why = section_refusal(rs, r);
+    std::string line = why.empty() ? line_for(r, L, why) : "";
     if (line.empty()) {
       L.refused(r, why);
       out += not_converted_block(r, why, "");

@@ -224,7 +224,41 @@ class NginxEmitter {
   std::string target_for_nginx(const Rule& r, const std::string& rendered);
   std::optional<std::string> canonical_server(const Rule& r, bool leading);
   void apache_source_notes(const Rule& r, const std::vector<Piece>& tp);
+  void capture_notes(const Rule& r, const std::vector<Piece>& tp, bool prefix_tail);
+  void request_uri_notes(const Rule& r);
 };
+
+/// An Apache RewriteRule whose whole path ($1 of a match-all, %{REQUEST_URI}) became nginx's raw
+/// $request_uri: Apache expands the decoded path and re-escapes it.
+void NginxEmitter::request_uri_notes(const Rule& r) {
+  if ((rs_.format != Format::apache && rs_.format != Format::htaccess) || r.origin.directive != "RewriteRule") return;
+  L_.approximated(r, "an encoded '?' in the request path: Apache answers 403 (AH10508, no [UnsafeAllow3F]), nginx "
+                     "redirects with $request_uri as received", "GET /a%3Fb");
+  L_.approximated(r, "Apache re-escapes the decoded request path ('+' for %2B, %7c for '|'), nginx sends $request_uri as received",
+                  Weight::encoding);
+}
+
+/// How captured text (or the rest of the path a Redirect appends) of an Apache rule comes out in
+/// nginx. Only an encoded '?' (and '#' for RedirectMatch) changes the answer; every other character
+/// is at most %-encoded differently (SEMANTICS 1.2, 1.6, 2.9, 3.5; tests/differential htaccess/site).
+void NginxEmitter::capture_notes(const Rule& r, const std::vector<Piece>& tp, bool prefix_tail) {
+  const std::string& d = r.origin.directive;
+  if (prefix_tail) {
+    std::string from = r.match.text;
+    if (!from.empty() && from.back() == '/') from.pop_back();
+    L_.approximated(r, "an encoded '?' in the rest of the path: Apache sends it as %3f, nginx decodes it and the rest of the path becomes a query",
+                    "GET " + from + "/a%3Fb");
+  } else if (d == "RedirectMatch" ? captures_can_hold(r, tp, "?#") : captures_can_hold(r, tp, "?")) {
+    if (d == "RewriteRule")
+      L_.approximated(r, "a capture can hold an encoded '?' (%3F in the request path): Apache answers 403 (AH10508, no "
+                         "[UnsafeAllow3F]), nginx redirects with the '?' decoded");
+    else
+      L_.approximated(r, "a capture can hold an encoded '?' or '#' (%3F, %23 in the request path): Apache writes them "
+                         "decoded (a query that replaces the request's, a fragment), nginx keeps %23 and adds the request's query");
+  }
+  L_.approximated(r, "Apache %-escapes characters such as '|', '[', '^', '<' of the request path (\"a|b\" as \"a%7cb\"), nginx sends them as received",
+                  Weight::encoding);
+}
 
 /// Apache behaviours of a rule that nginx does not reproduce (SEMANTICS §2), declared as RL302.
 void NginxEmitter::apache_source_notes(const Rule& r, const std::vector<Piece>& tp) {
@@ -506,6 +540,7 @@ std::optional<std::string> NginxEmitter::canonical_server(const Rule& r, bool le
     }
   }
   if (!ok) return std::nullopt;
+  request_uri_notes(r);
   std::string s = carried_comments(r, "");
   s += "server {\n    listen " + std::to_string(o_.listen_port) + ";\n    server_name " + ng_quote(server_name) +
        ";\n    return " + std::to_string(r.status) + " " + ng_quote(scheme + host + "$request_uri") + ";\n}\n";
@@ -520,9 +555,7 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
     return out + not_converted_block(r, why, ind);
   };
   const std::string id = "rl" + std::to_string(r.id + 1);
-  if (std::string section = enclosing_section(rs_, r); !section.empty())
-    return refuse("inside " + section + ": Apache applies it only to the requests that section selects, merged "
-                  "per directory; it is not converted");
+  if (std::string why = section_refusal(rs_, r); !why.empty()) return refuse(why);
   if (r.flags->proxy) return refuse("proxying ([P]) is not a redirect");
   if (chained_.size() > r.id && chained_[r.id]) return refuse("[S=n] / [C] rule chaining has no nginx equivalent");
   if (!r.flags->other.empty()) L_.approximated(r, "flags \"" + r.flags->other.front() + "\"... are ignored");
@@ -568,10 +601,9 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
     uses_rule_caps = true;
   }
   if (r.flags->ne && uses_rule_caps) L_.approximated(r, "[NE]: nginx escapes captures where Apache sends them raw");
-  else if (from_apache && tail_group && r.action != Action::answer)
-    L_.approximated(r, "the rest of the path that Redirect appends can hold characters such as '?', '<', '[', '{', '|' (sent as %XX, e.g. \"/a%3Fb\") that Apache re-escapes and nginx writes decoded");
-  else if (from_apache && (uses_rule_caps || uses_cond_caps) && r.action != Action::answer && captures_differ(r, tp))
-    L_.approximated(r, "a capture can hold characters such as '?', '<', '[', '{', '|' (sent as %XX, e.g. \"/a%3Fb\") that Apache re-escapes (a '?' from a RewriteRule capture is a 403) and nginx writes decoded");
+  else if (from_apache && r.action != Action::answer &&
+           (tail_group || ((uses_rule_caps || uses_cond_caps) && captures_differ(r, tp))))
+    capture_notes(r, tp, tail_group != 0);
   if (from_apache) apache_source_notes(r, tp);
 
   // ${uri} at the end with the query kept is $request_uri (raw, re-escaped like Apache's %{REQUEST_URI}).
@@ -579,6 +611,7 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
   if (!tp.empty() && tp.back().kind == Piece::var && tp.back().text == "uri" && qmode == QueryMode::keep) {
     tp.back().text = "request_uri";
     qmode = QueryMode::drop;
+    request_uri_notes(r);
   }
   // $rl_empty_query reads the original request; Apache's '?' follows the query as rewritten.
   if (from_apache && redirect && qmode == QueryMode::keep &&
@@ -733,22 +766,18 @@ std::string NginxEmitter::run() {
   std::vector<const Rule*> order;
   for (const Rule& r : rs_.rules)
     if (!alias_class(r) || (rs_.format != Format::apache && rs_.format != Format::htaccess)) order.push_back(&r);
-  std::size_t n_rewrite = order.size();
   for (const Rule& r : rs_.rules)
     if (alias_class(r) && (rs_.format == Format::apache || rs_.format == Format::htaccess)) order.push_back(&r);
-  bool has_internal = std::any_of(rs_.rules.begin(), rs_.rules.end(), [](const Rule& r) {
-    return r.action == Action::rewrite && !alias_class(r);
-  });
 
   // Servers: Apache <VirtualHost>s (by scope.server), everything else in one server.
-  // Each server's rules in evaluation order, with their position in `order` (one pass, not one per server).
+  // Each server's rules in evaluation order (one pass, not one per server).
   std::vector<int> servers;
-  std::map<int, std::vector<std::pair<const Rule*, std::size_t>>> rules_of;
-  for (std::size_t pos = 0; pos < order.size(); ++pos) {
-    int s = rs_.format == Format::apache ? order[pos]->scope.server : -1;
+  std::map<int, std::vector<const Rule*>> rules_of;
+  for (const Rule* r : order) {
+    int s = rs_.format == Format::apache ? r->scope.server : -1;
     auto [it, fresh] = rules_of.try_emplace(s);
     if (fresh) servers.push_back(s);
-    it->second.emplace_back(order[pos], pos);
+    it->second.push_back(r);
   }
   if (rs_.format == Format::apache)
     for (std::size_t b = 0; b < rs_.blocks.size(); ++b)
@@ -771,12 +800,7 @@ std::string NginxEmitter::run() {
   for (int s : servers) {
     need_empty_query_ = false;
     origin_port_.reset();
-    std::vector<const Rule*> rules;
-    std::vector<std::size_t> order_pos;
-    for (const auto& [r, pos] : rules_of[s]) {
-      rules.push_back(r);
-      order_pos.push_back(pos);
-    }
+    const std::vector<const Rule*>& rules = rules_of[s];
     std::string ind = htaccess ? "        " : "    ";
     std::string inner;
     std::size_t leading = 0;
@@ -848,8 +872,6 @@ std::string NginxEmitter::run() {
     for (std::size_t k = leading; k < rules.size(); ++k) {
       if (as_location[k]) continue;
       const Rule& r = *rules[k];
-      if (alias_class(r) && has_internal && order_pos[k] >= n_rewrite)
-        L_.approximated(r, "after an internal RewriteRule Apache skips mod_alias; nginx still applies this rule to the rewritten URL");
       inner += rule_block(r, ind, htaccess, rules.size() - k - 1);
     }
     std::string names = "_";

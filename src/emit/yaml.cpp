@@ -310,8 +310,8 @@ Emitted emit_yaml(const RuleSet& rs, const EmitOptions& opts, const SourceFiles&
   bool any = false;
   for (const Rule& r : rs.rules) {
     body += carried_comments(r, "  ");
-    std::string why;
-    std::string e = entry(r, L, why);
+    std::string why = section_refusal(rs, r);
+    std::string e = why.empty() ? entry(r, L, why) : "";
     if (e.empty()) {
       L.refused(r, why);
       body += not_converted_block(r, why, "  ");

@@ -8,11 +8,13 @@
 #include <iostream>
 #include <cctype>
 #include <istream>
+#include <limits>
 #include <ostream>
 
 #include "checks/registry.hpp"
 #include "checks/run.hpp"
 #include "parse/parse.hpp"
+#include "parse/yaml_util.hpp"  // valid_iso_date
 #include "report/graph.hpp"
 #include "report/report.hpp"
 
@@ -21,8 +23,6 @@ namespace rl::lsp {
 using nlohmann::json;
 
 namespace {
-
-constexpr std::size_t kMaxMessageBytes = 64u << 20;
 
 // JSON-RPC / LSP error codes.
 constexpr int kParseError = -32700, kInvalidRequest = -32600, kMethodNotFound = -32601, kInvalidParams = -32602,
@@ -38,30 +38,90 @@ bool iequals_prefix(std::string_view line, std::string_view prefix) {
 
 }  // namespace
 
-std::optional<std::string> read_message(std::istream& in) {
-  std::optional<std::size_t> length;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) {
-      if (!length) continue;  // stray blank line between messages
-      std::string body(*length, '\0');
-      if (!in.read(body.data(), static_cast<std::streamsize>(*length))) return std::nullopt;
-      return body;
+namespace {
+
+/// One header line without its CR LF into `line`; false at end of input. A line longer than
+/// kMaxHeaderLineBytes sets `too_long`, and the rest of it is skipped, not stored.
+bool read_header_line(std::istream& in, std::string& line, bool& too_long) {
+  line.clear();
+  too_long = false;
+  using traits = std::istream::traits_type;
+  std::streambuf* sb = in.rdbuf();  // byte by byte through the buffer: no sentry per character
+  bool any = false;
+  for (traits::int_type c = sb->sbumpc();; c = sb->sbumpc()) {
+    if (traits::eq_int_type(c, traits::eof())) {
+      in.setstate(std::ios::eofbit);
+      break;
     }
-    constexpr std::string_view kLength = "content-length:";
-    if (iequals_prefix(line, kLength)) {
-      std::size_t n = 0, digits = 0;
-      for (char c : std::string_view(line).substr(kLength.size())) {
-        if (c == ' ' || c == '\t') continue;
-        if (c < '0' || c > '9' || ++digits > 10) return std::nullopt;
-        n = n * 10 + static_cast<std::size_t>(c - '0');
+    any = true;
+    if (c == '\n') break;
+    if (line.size() < kMaxHeaderLineBytes) line.push_back(traits::to_char_type(c));
+    else too_long = true;
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return any;
+}
+
+Framed refused(std::string why) { return {Framed::Kind::refused, {}, std::move(why)}; }
+
+}  // namespace
+
+Framed read_message(std::istream& in) {
+  std::optional<std::size_t> length;
+  std::optional<std::string> bad_length;  // the first unusable Content-Length value, escaped
+  std::string length_text;  // the Content-Length as written (for the "too large" message)
+  bool headers = false, too_long = false, long_header = false;
+  std::string line;
+  while (read_header_line(in, line, too_long)) {
+    long_header = long_header || too_long;
+    if (line.empty() && !too_long) {
+      if (!headers) continue;  // stray blank line between messages
+      if (long_header) return refused("a header line longer than " + std::to_string(kMaxHeaderLineBytes) + " bytes");
+      if (bad_length) return refused("invalid Content-Length \"" + *bad_length + "\" (expected a byte count)");
+      if (!length) return refused("a message header without Content-Length");
+      if (*length > kMaxMessageBytes) {
+        // Skipped, not stored: a huge or endless body costs time, never memory.
+        in.ignore(static_cast<std::streamsize>(
+            std::min<std::size_t>(*length, static_cast<std::size_t>(std::numeric_limits<std::streamsize>::max()))));
+        return refused("a message of " + length_text + " bytes, over the limit of " +
+                       std::to_string(kMaxMessageBytes) + " bytes; skipped");
       }
-      if (digits == 0 || n > kMaxMessageBytes) return std::nullopt;
-      length = n;
+      std::string body;
+      body.reserve(std::min<std::size_t>(*length, 1u << 20));
+      while (body.size() < *length) {
+        // Grown as the bytes arrive: a Content-Length with no body behind it allocates nothing.
+        std::size_t old = body.size(), chunk = std::min<std::size_t>(*length - old, 1u << 16);
+        body.resize(old + chunk);
+        in.read(body.data() + old, static_cast<std::streamsize>(chunk));
+        body.resize(old + static_cast<std::size_t>(in.gcount()));
+        if (body.size() < old + chunk)
+          return {Framed::Kind::truncated, {},
+                  "the input ended " + std::to_string(body.size()) + " bytes into a message of " +
+                      std::to_string(*length) + " bytes"};
+      }
+      return {Framed::Kind::message, std::move(body), {}};
+    }
+    headers = true;
+    constexpr std::string_view kLength = "content-length:";
+    if (!too_long && iequals_prefix(line, kLength)) {
+      std::string_view v = std::string_view(line).substr(kLength.size());
+      while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+      while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+      bool digits = !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (!digits) {
+        if (!bad_length) bad_length = display_text(v.substr(0, 40));
+      } else if (length_text = std::string(v.substr(0, 40)); v.size() > 18) {
+        length = SIZE_MAX;  // a count, but past any limit: refused as too large (no overflow)
+      } else {
+        std::size_t n = 0;
+        for (char c : v) n = n * 10 + static_cast<std::size_t>(c - '0');
+        length = n;
+      }
     }
   }
-  return std::nullopt;
+  if (headers)
+    return {Framed::Kind::truncated, {}, "the input ended inside a message header"};
+  return {};
 }
 
 void write_message(std::ostream& out, const std::string& body) {
@@ -131,9 +191,13 @@ bool foreign_yaml(const std::string& path, const std::string& text, const ParseO
 Analysis analyze_buffer(const std::string& path, const std::string& text, const ParseOptions& opts, Linter* linter) {
   Analysis a;
   a.file = a.files.add(path, text);
-  if (foreign_yaml(path, text, opts)) return a;
+  ParseOptions for_file = opts;
+  // The buffer is read as `check` reads the file: its .redirlint.yaml's limits and per-path settings
+  // (the editor's format and htaccessDir settings win, as the command line does).
+  if (linter) linter->parse_options_for(path, opts.htaccess_dir != "/", for_file);
+  if (foreign_yaml(path, text, for_file)) return a;
   try {
-    a.rules = parse_file(a.files, a.file, opts);
+    a.rules = parse_file(a.files, a.file, for_file);
     LintOverrides none;
     none.no_config = true;
     Linter defaults(none);
@@ -188,8 +252,14 @@ void Server::configure(const json& options) {
   if (options.contains("select")) o.select = string_list(options["select"]);
   if (options.contains("ignore")) o.ignore = string_list(options["ignore"]);
   if (options.contains("today") && options["today"].is_string()) o.today = options["today"].get<std::string>();
-  linter_ = Linter(o);
   shown_config_errors_.clear();
+  if (!o.today.empty() && !file_rules::valid_iso_date(o.today)) {
+    notify("window/showMessage", {{"type", 1},
+                                  {"message", "redirlint: the option today must be a real date written YYYY-MM-DD (got \"" +
+                                                  display_text(o.today) + "\"); using the real date"}});
+    o.today.clear();
+  }
+  linter_ = Linter(o);
 }
 
 void Server::idle() {
@@ -523,13 +593,23 @@ json Server::definition(const json& params) {
   return nullptr;
 }
 
-int run(std::istream& in, std::ostream& out) {
+int run(std::istream& in, std::ostream& out, std::ostream& log) {
   Server server(out);
   server.set_debounce(true);
   while (!server.exited()) {
-    std::optional<std::string> body = read_message(in);
-    if (!body) break;
-    json msg = json::parse(*body, nullptr, false);
+    Framed m = read_message(in);
+    if (m.kind == Framed::Kind::end) break;
+    if (m.kind == Framed::Kind::truncated) {
+      log << "redirlint lsp: " << m.error << "; stopping\n";
+      return 1;
+    }
+    if (m.kind == Framed::Kind::refused) {
+      log << "redirlint lsp: refused " << m.error << "\n";
+      write_message(out, json{{"jsonrpc", "2.0"}, {"id", nullptr},
+                              {"error", {{"code", kInvalidRequest}, {"message", "refused " + m.error}}}}.dump());
+      continue;
+    }
+    json msg = json::parse(m.body, nullptr, false);
     if (msg.is_discarded()) {
       write_message(out, json{{"jsonrpc", "2.0"}, {"id", nullptr}, {"error", {{"code", kParseError}, {"message", "invalid JSON"}}}}.dump());
       continue;
@@ -538,6 +618,7 @@ int run(std::istream& in, std::ostream& out) {
     // Analyse only when the client has nothing more queued: a burst of edits is analysed once.
     if (!input_waiting(in)) server.idle();
   }
+  if (!server.exited()) log << "redirlint lsp: the input ended without an exit notification\n";
   return server.exited() ? server.exit_code() : 1;
 }
 

@@ -19,9 +19,29 @@
 
 namespace rl::lsp {
 
-/// Reads one framed message body. nullopt at end of input or when the header is malformed
-/// (missing or absurd Content-Length).
-std::optional<std::string> read_message(std::istream& in);
+/// The most bytes one message body may have (Content-Length above it: refused, body skipped).
+inline constexpr std::size_t kMaxMessageBytes = 64u << 20;
+/// The longest header line read (longer: refused, the rest of the line skipped).
+inline constexpr std::size_t kMaxHeaderLineBytes = 8192;
+
+/// One read from the input: a message, a framing the server refuses (and answers), or the end.
+struct Framed {
+  enum class Kind {
+    message,    ///< `body` holds one message body
+    refused,    ///< a header the server cannot use (`error` says which); reading may go on
+    truncated,  ///< the input ended inside a body (`error` says where); nothing more can be read
+    end,        ///< the input ended between messages
+  };
+  Kind kind = Kind::end;
+  std::string body;
+  std::string error;  ///< one line, input bytes escaped
+};
+
+/// Reads one framed message. Memory stays bounded whatever the input: a header line is read up to
+/// kMaxHeaderLineBytes, a body grows only as its bytes arrive and never past kMaxMessageBytes (a
+/// larger Content-Length is refused and its body skipped without being stored). A missing,
+/// negative or non-numeric Content-Length is refused; the next header block is read after it.
+Framed read_message(std::istream& in);
 /// Writes `body` with its Content-Length header and flushes.
 void write_message(std::ostream& out, const std::string& body);
 
@@ -105,6 +125,6 @@ class Server {
 };
 
 /// Runs the server until `exit` or end of input; returns the process exit code.
-int run(std::istream& in, std::ostream& out);
+int run(std::istream& in, std::ostream& out, std::ostream& log);
 
 }  // namespace rl::lsp

@@ -11,17 +11,22 @@ std::string_view to_string(Format f) {
     case Format::nginx: return "nginx";
     case Format::yaml: return "yaml";
     case Format::netlify: return "netlify";
+    case Format::iis: return "iis";
     case Format::page: return "page";
   }
   return "?";
 }
 
 bool parse_format(std::string_view t, Format& out) {
-  for (Format f : {Format::apache, Format::htaccess, Format::nginx, Format::yaml, Format::netlify, Format::page})
+  for (Format f : {Format::apache, Format::htaccess, Format::nginx, Format::yaml, Format::netlify, Format::iis, Format::page})
     if (to_string(f) == t) {
       out = f;
       return true;
     }
+  if (t == "web.config") {
+    out = Format::iis;
+    return true;
+  }
   if (t == "_redirects" || t == "cloudflare" || t == "redirects") {
     out = Format::netlify;
     return true;

@@ -23,7 +23,7 @@ namespace rl {
 
 /// `page`: redirects written in a site's own pages (HTML meta refresh, inline JavaScript, PHP header()),
 /// read by src/parse/page.cpp; file-rules semantics (each page answers for its own URL).
-enum class Format { apache, htaccess, nginx, yaml, netlify, page };
+enum class Format { apache, htaccess, nginx, yaml, netlify, iis, page };
 std::string_view to_string(Format f);
 bool parse_format(std::string_view text, Format& out);
 
@@ -99,7 +99,8 @@ std::string_view to_string(QueryMode q);
 ///   `${request_uri}` raw path + query as sent (nginx $request_uri);
 ///   `${query}` raw query without '?' (Apache %{QUERY_STRING}, nginx $args / $query_string);
 ///   `${is_args}` "?" when there is a query; `${the_request}`; `${method}`; `${https}` on/off;
-///   `${http:NAME}` request header; `${arg:NAME}` query parameter; `${env:NAME}`; `${var:NAME}` other
+///   `${http:NAME}` request header; `${arg:NAME}` query parameter; `${env:NAME}`; `${map:N}` Apache
+///   RewriteMap lookup N of RuleSet::map_lookups; `${var:NAME}` other
 ///   server variable we do not model (kept by name); `${splat}` / `${ph:NAME}` Netlify splat/placeholder.
 /// - a literal `$` or `%` is written `$$` / `%%`.
 struct Target {
@@ -244,6 +245,35 @@ struct Unmodelled {
   bool relevant = false;  ///< true when it can change redirect behaviour (RewriteMap, [P], include failure ...)
 };
 
+/// Apache `RewriteMap NAME TYPE:SOURCE` (mod_rewrite.c cmd_rewritemap()). txt: and rnd: files are read
+/// at parse time (bounded); what could not be read or is not modelled (dbm:, prg:, dbd:) makes every
+/// lookup of the map unknown.
+struct RewriteMapDef {
+  std::string name;    ///< as written (lookups compare it exactly, as httpd's hash does)
+  std::string type;    ///< lower-cased: "txt", "rnd", "int", "dbm", "prg", "dbd", "fastdbd", ...
+  std::string source;  ///< after the ':' as written (a path, or the int: function name)
+  std::string path;    ///< txt/rnd: the file path read (resolved against ServerRoot), "" otherwise
+  bool readable = false;  ///< txt/rnd: the file was read; int: the function is one httpd has
+  std::string why;        ///< when not readable / not modelled: why, in words
+  /// txt/rnd entries in file order: key, value (rnd: the whole `a|b|c` alternatives), line in the map file.
+  struct Entry {
+    std::string key, value;
+    SourceRange where;
+  };
+  std::vector<Entry> entries;
+  int server = -1;     ///< the <VirtualHost> block it was defined in, -1 = main server (inherited by vhosts)
+  SourceRange where;   ///< the RewriteMap directive
+};
+
+/// One `${NAME:key|default}` in a substitution or a RewriteCond TestString; templates refer to it as
+/// `${map:N}` (N = index in RuleSet::map_lookups). key and fallback are templates (Target syntax).
+struct MapLookup {
+  std::string map;       ///< the map name as written
+  std::string key;
+  std::string fallback;  ///< the default ("" when none is written: httpd then substitutes "")
+  SourceRange where;
+};
+
 struct RuleSet {
   Format format = Format::apache;
   Context context = Context::server;
@@ -258,6 +288,8 @@ struct RuleSet {
   std::vector<std::string> access;             ///< nginx allow/deny at http{}/fragment level (see Block::access)
   std::vector<std::string> error_pages;        ///< nginx error_page at http{}/fragment level (see Block::error_pages)
   std::vector<Rule> rules;   ///< in source order (include files expanded in place)
+  std::vector<RewriteMapDef> maps;         ///< Apache RewriteMap definitions in file order
+  std::vector<MapLookup> map_lookups;      ///< Apache `${map:key}` lookups, referred to as `${map:N}`
   std::vector<Block> blocks;
   std::vector<Unmodelled> unmodelled;
   std::vector<Diagnostic> parse_diags;  ///< RL0xx found while parsing

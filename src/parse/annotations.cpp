@@ -8,6 +8,7 @@
 
 #include "checks/registry.hpp"
 #include "parse/parse.hpp"
+#include "parse/yaml_util.hpp"  // valid_iso_date
 
 namespace rl {
 
@@ -18,15 +19,6 @@ struct LineNote {
   std::optional<std::string> until;
   std::string note;
 };
-
-bool valid_date(std::string_view d) {
-  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (!std::isdigit(static_cast<unsigned char>(d[i]))) return false;
-  int month = (d[5] - '0') * 10 + (d[6] - '0');
-  int day = (d[8] - '0') * 10 + (d[9] - '0');
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
 
 std::vector<std::string> split_codes(std::string_view v) {
   std::vector<std::string> out;
@@ -97,7 +89,7 @@ void apply_comment_annotations(RuleSet& rs, const SourceFiles& files) {
             else rs.file_disabled.push_back(canon);
           }
         } else if (key == "until") {
-          if (valid_date(value)) ln_note.until = value;
+          if (file_rules::valid_iso_date(value)) ln_note.until = value;
           else rs.parse_diags.push_back(make_diagnostic("RL001", where, "bad date \"" + value + "\" in redirlint comment: expected YYYY-MM-DD"));
         } else if (key == "note") {
           ln_note.note = value;

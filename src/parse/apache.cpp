@@ -700,11 +700,13 @@ void Parser::handle_directive(const LogicalLine& ln, std::string_view name, std:
     return;
   }
   if (lname == "rewritemap") {
+    directive_rewrite_map(ln, name, conf());
+    return;
+  }
+  if (lname == "serverroot") {
     std::vector<Arg> a = conf();
-    std::string map = a.empty() ? std::string() : a.front().value;
-    maps_defined_.push_back(lower(map));
-    add_unmodelled(ln, name, true);
-    report("RL006", line_range(ln), "RewriteMap " + quote(map) + " is not modelled: rules that look it up cannot be analysed");
+    if (!a.empty()) server_root_ = a.front().value;
+    add_unmodelled(ln, name, false);
     return;
   }
   if (lname == "servername" || lname == "serveralias") {

@@ -64,10 +64,14 @@ struct Template {
   std::vector<std::pair<int, std::size_t>> rule_refs;  ///< `$N`: (N, value offset)
   std::vector<std::pair<int, std::size_t>> cond_refs;  ///< `%N`: (N, value offset)
   std::vector<std::pair<std::string, std::size_t>> maps;  ///< `${map:...}` lookups: (text, value offset)
+  /// The lookups, in order; `url` names lookup i as `${map:<map_base + i>}` (RuleSet::map_lookups).
+  std::vector<MapLookup> lookups;
+  std::size_t map_base = 0;
 };
 
 /// Converts a mod_rewrite substitution or TestString (do_expand syntax) to a Target template.
-Template rewrite_template(std::string_view text);
+/// Map lookups are numbered from `map_base` (the caller appends Template::lookups to RuleSet::map_lookups).
+Template rewrite_template(std::string_view text, std::size_t map_base = 0);
 /// What an ap_expr (`RewriteCond expr`, `<If>`) uses that the simulator does not model ("" = nothing
 /// seen): a unary file/URL test or a function call.
 std::string unmodelled_expr_part(std::string_view expr);
@@ -101,6 +105,7 @@ class Parser {
   void directive_redirect(const LogicalLine& ln, std::string_view name, const std::vector<Arg>& args);
   void directive_rewrite_rule(const LogicalLine& ln, const std::vector<Arg>& args);
   void directive_rewrite_cond(const LogicalLine& ln, const std::vector<Arg>& args);
+  void directive_rewrite_map(const LogicalLine& ln, std::string_view name, const std::vector<Arg>& args);
 
  private:
   void read_lines();
@@ -141,8 +146,11 @@ class Parser {
   };
   std::vector<MapLookup> map_lookups_;     ///< `${map:...}` uses, reported unless the map is defined here
   std::vector<std::string> maps_defined_;  ///< RewriteMap names of this file
+  std::string server_root_;                ///< the last ServerRoot seen ("" = the checked file's directory)
+  /// Reads a txt:/rnd: map file into `m` (bounded, inside --include-root); false + m.why when it cannot.
+  bool read_map_file(RewriteMapDef& m);
   std::vector<RuleId> absolute_implicit_;  ///< RewriteRules that redirect only because the target is absolute
-  void note_map_lookups(const LogicalLine& ln, const Arg& arg, const Template& t);
+  void note_map_lookups(const LogicalLine& ln, const Arg& arg, Template& t);
   void same_host_rewrites();
   void unsimulated_section_rules();
 };

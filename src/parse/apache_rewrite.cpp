@@ -5,10 +5,12 @@
 #include <array>
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 
 #include "grammar/apache.hpp"
 #include "parse/apache_internal.hpp"
 #include "parse/quick_regex.hpp"
+#include "util/limits.hpp"
 #include "util/regex.hpp"
 
 namespace rl::apache {
@@ -52,13 +54,30 @@ struct tpl_action<g::sub_var> {
     t.url += variable_template(v.substr(2, v.size() - 3));
   }
 };
+// The '|' that starts a lookup's default: the first one not quoted by '\\' nor inside %{...}.
+std::size_t default_bar(std::string_view inner) {
+  for (std::size_t i = 0; i < inner.size(); ++i) {
+    if (inner[i] == '\\') ++i;
+    else if (inner[i] == '%' && i + 1 < inner.size() && inner[i + 1] == '{') i = std::min(inner.find('}', i), inner.size());
+    else if (inner[i] == '|') return i;
+  }
+  return std::string_view::npos;
+}
+
 template <>
 struct tpl_action<g::sub_map> {
   template <typename Input>
   static void apply(const Input& in, Template& t) {
     std::string_view v = in.string_view();
-    std::string_view name = v.substr(2, v.find(':') - 2);
-    t.url += "${var:map:" + std::string(name) + "}";
+    std::size_t colon = v.find(':');
+    std::string_view inner = v.substr(colon + 1, v.size() - colon - 2);
+    std::size_t bar = default_bar(inner);
+    MapLookup m;
+    m.map = std::string(v.substr(2, colon - 2));
+    m.key = rewrite_template(inner.substr(0, bar)).url;
+    if (bar != std::string_view::npos) m.fallback = rewrite_template(inner.substr(bar + 1)).url;
+    t.url += "${map:" + std::to_string(t.map_base + t.lookups.size()) + "}";
+    t.lookups.push_back(std::move(m));
     t.maps.emplace_back(std::string(v), in.iterator().byte);
   }
 };
@@ -140,8 +159,9 @@ std::string variable_template(std::string_view name) {
   return "${var:" + std::string(name) + "}";
 }
 
-Template rewrite_template(std::string_view text) {
+Template rewrite_template(std::string_view text, std::size_t map_base) {
   Template t;
+  t.map_base = map_base;
   pegtl::memory_input in(text.data(), text.size(), "");
   try {
     pegtl::parse<g::substitution, tpl_action>(in, t);
@@ -360,10 +380,15 @@ std::size_t literal_question_mark(std::string_view url, bool last) {
 
 }  // namespace
 
-void Parser::note_map_lookups(const LogicalLine& ln, const Arg& arg, const Template& t) {
-  for (const auto& [text, at] : t.maps) {
-    std::string name = lower(text.substr(2, text.find(':') - 2));
-    map_lookups_.push_back({name, text, value_range(ln, arg, at, at + text.size())});
+void Parser::note_map_lookups(const LogicalLine& ln, const Arg& arg, Template& t) {
+  for (std::size_t i = 0; i < t.maps.size(); ++i) {
+    const auto& [text, at] = t.maps[i];
+    SourceRange where = value_range(ln, arg, at, at + text.size());
+    map_lookups_.push_back({text.substr(2, text.find(':') - 2), text, where});
+    if (i < t.lookups.size()) {
+      t.lookups[i].where = where;
+      rs_.map_lookups.push_back(std::move(t.lookups[i]));
+    }
   }
 }
 
@@ -524,7 +549,7 @@ void Parser::directive_rewrite_cond(const LogicalLine& ln, const std::vector<Arg
     context().pending.push_back(std::move(pc));
     return;
   }
-  Template t = rewrite_template(test.value);
+  Template t = rewrite_template(test.value, rs_.map_lookups.size());
   c.test = std::move(t.url);
   int earlier = -1;
   for (const PendingCond& p : context().pending) earlier = std::max(earlier, p.captures);
@@ -655,10 +680,13 @@ void Parser::directive_rewrite_rule(const LogicalLine& ln, const std::vector<Arg
           status_written = true;
           break;
         }
-        case RF::E:
-          fl.env.push_back(rewrite_template(f.has_value ? f.value : std::string()).url);
+        case RF::E: {
+          Template et = rewrite_template(f.has_value ? f.value : std::string(), rs_.map_lookups.size());
+          for (rl::MapLookup& m : et.lookups) rs_.map_lookups.push_back(std::move(m));
+          fl.env.push_back(std::move(et.url));
           fl.other.push_back(f.key + (f.has_value ? "=" + f.value : std::string()));
           break;
+        }
         case RF::CO:
         case RF::H:
         case RF::T: fl.other.push_back(f.key + (f.has_value ? "=" + f.value : std::string())); break;
@@ -714,7 +742,7 @@ void Parser::directive_rewrite_rule(const LogicalLine& ln, const std::vector<Arg
   // Substitution.
   const Arg& sa = args[1];
   const std::string& subst = sa.value;
-  Template t = rewrite_template(subst);
+  Template t = rewrite_template(subst, rs_.map_lookups.size());
   for (auto [n, at] : t.rule_refs)
     if (n > groups)
       report("RL005", value_range(ln, sa, at, at + 2),
@@ -776,6 +804,95 @@ void Parser::directive_rewrite_rule(const LogicalLine& ln, const std::vector<Arg
       relative_targets_.emplace_back(r.id, stack_.empty() ? 0 : stack_.back().context);
   }
   rs_.rules.push_back(std::move(r));
+}
+
+}  // namespace rl::apache
+
+namespace rl::apache {
+
+// cmd_rewritemap(): `RewriteMap NAME TYPE:SOURCE`. txt: and rnd: files are read now (httpd reads them at
+// each lookup; it refuses to start when the file is missing), int: names one of four functions, the
+// other types (dbm:, prg:, dbd:, fastdbd:) are not modelled: lookups of such a map are unknown.
+void Parser::directive_rewrite_map(const LogicalLine& ln, std::string_view name, const std::vector<Arg>& args) {
+  RewriteMapDef m;
+  m.where = line_range(ln);
+  for (auto it = stack_.rbegin(); it != stack_.rend(); ++it)
+    if (it->block >= 0 && rs_.blocks[static_cast<std::size_t>(it->block)].kind == BlockKind::server) {
+      m.server = it->block;
+      break;
+    }
+  m.name = args.empty() ? std::string() : args[0].value;
+  maps_defined_.push_back(m.name);
+  std::string spec = args.size() > 1 ? args[1].value : std::string();
+  std::size_t colon = spec.find(':');
+  m.type = lower(spec.substr(0, colon == std::string::npos ? 0 : colon));
+  if (m.type.rfind("dbm=", 0) == 0) m.type = "dbm";
+  m.source = colon == std::string::npos ? std::string() : spec.substr(colon + 1);
+  if (m.type == "txt" || m.type == "rnd") {
+    m.readable = read_map_file(m);
+  } else if (m.type == "int") {
+    const std::string f = lower(m.source);
+    m.readable = f == "tolower" || f == "toupper" || f == "escape" || f == "unescape";
+    if (!m.readable) m.why = "int:" + m.source + " is not one of httpd's internal maps (tolower, toupper, escape, unescape)";
+  } else {
+    m.why = (m.type.empty() ? std::string("a map without a type") : m.type + ": maps") + " are not modelled";
+  }
+  add_unmodelled(ln, name, !m.readable);
+  if (!m.readable)
+    report("RL006", m.where, "RewriteMap " + quote(m.name) + ": " + m.why + "; what a rule that looks it up does is unknown");
+  rs_.maps.push_back(std::move(m));
+}
+
+bool Parser::read_map_file(RewriteMapDef& m) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path file_dir = fs::absolute(fs::path(files_.path(id_)), ec).parent_path();
+  // ap_server_root_relative(): a relative path is taken from ServerRoot (the checked file's directory
+  // stands for it when the file does not set one).
+  fs::path p(m.source);
+  if (p.is_relative()) p = (server_root_.empty() ? file_dir : fs::path(server_root_)) / p;
+  m.path = p.lexically_normal().string();
+  const std::string root = fs::weakly_canonical(opts_.include_root.empty() ? file_dir : fs::path(opts_.include_root), ec).string();
+  const std::string key = fs::weakly_canonical(p, ec).string();
+  const bool inside = root == "/" || (key.size() > root.size() && key.compare(0, root.size(), root) == 0 && key[root.size()] == '/');
+  if (!inside) {
+    m.why = "the map file " + quote(m.path) + " is outside " + quote(root) + " and is not read (--include-root DIR allows it)";
+    return false;
+  }
+  FileId id = 0;
+  std::string why;
+  switch (files_.load(m.path, id, why, opts_.max_file_bytes)) {
+    case ReadStatus::ok: break;
+    case ReadStatus::too_large:
+      m.why = "the map file " + quote(m.path) + " is larger than the limit and is not read (" +
+              limit_hint(LimitId::file_bytes, opts_.max_file_bytes) + ")";
+      return false;
+    default:
+      m.why = "cannot read the map file " + quote(m.path) + " (" + why + "; httpd refuses to start without it)";
+      return false;
+  }
+  rs_.files.push_back(id);
+  // lookup_map_txtfile(): lines starting with '#' or a space are skipped; the key is the first word, the
+  // value the second (a line without one is skipped); the first line with the key wins.
+  const std::string& text = files_.get(id).text;
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; };
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t eol = text.find('\n', at);
+    if (eol == std::string::npos) eol = text.size();
+    std::string_view line(text.data() + at, eol - at);
+    if (!line.empty() && line[0] != '#' && !space(line[0])) {
+      std::size_t k = 0;
+      while (k < line.size() && !space(line[k])) ++k;
+      std::size_t v = k;
+      while (v < line.size() && space(line[v])) ++v;
+      std::size_t e = v;
+      while (e < line.size() && !space(line[e])) ++e;
+      if (e > v)
+        m.entries.push_back({std::string(line.substr(0, k)), std::string(line.substr(v, e - v)), files_.range(id, at, at + line.size())});
+    }
+    at = eol + 1;
+  }
+  return true;
 }
 
 }  // namespace rl::apache

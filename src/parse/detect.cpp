@@ -69,6 +69,11 @@ constexpr std::array<std::string_view, 24> kApacheSections = {
     "filesmatch", "if", "elseif", "else", "ifdefine", "proxy", "proxymatch", "macro", "requireall",
     "requireany", "requirenone", "limit", "limitexcept", "ifversion", "ifdirective", "iffile", "ifsection"};
 
+// IIS web.config elements (case-sensitive, as XML): none is an Apache section name.
+constexpr std::array<std::string_view, 10> kIisElements = {
+    "configuration", "system.webServer", "rewrite", "rules", "rule", "rewriteMaps", "rewriteMap", "httpRedirect",
+    "conditions", "action"};
+
 bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
 
 std::string_view first_word(std::string_view s) {
@@ -153,6 +158,7 @@ std::size_t FormatEvidence::of(Format f) const {
     case Format::htaccess: return apache;
     case Format::nginx: return nginx;
     case Format::netlify: return netlify;
+    case Format::iis: return iis;
     case Format::yaml: return yaml;
     case Format::page: return 0;
   }
@@ -162,7 +168,7 @@ std::size_t FormatEvidence::of(Format f) const {
 std::optional<Format> FormatEvidence::best() const {
   std::optional<Format> b;
   std::size_t most = 0;
-  for (Format f : {Format::nginx, Format::apache, Format::netlify, Format::yaml})
+  for (Format f : {Format::nginx, Format::apache, Format::netlify, Format::yaml, Format::iis})
     if (of(f) > most) most = of(f), b = f;
   return b;
 }
@@ -190,6 +196,13 @@ FormatEvidence sniff_format(std::string_view text) {
     ++ev.content_lines;
     if (n) continue;
     if (line[0] == '<') {
+      std::string_view tag = line.substr(line.size() > 1 && line[1] == '/' ? 2 : 1);
+      std::size_t te = 0;
+      while (te < tag.size() && (is_word_char(tag[te]) || tag[te] == '.')) ++te;
+      if (in(kIisElements, tag.substr(0, te))) {
+        ++ev.iis;
+        continue;
+      }
       std::string_view rest = line.substr(line.size() > 1 && line[1] == '/' ? 2 : 1);
       if (in(kApacheSections, lower(first_word(rest)))) ++ev.apache;
       continue;
@@ -227,6 +240,7 @@ std::optional<Format> name_format(std::string_view path) {
     return Format::netlify;
   if (ends_with(name, ".yaml") || ends_with(name, ".yml")) return Format::yaml;
   if (name == "httpd.conf" || name == "apache2.conf") return Format::apache;
+  if (name == "web.config" || (starts_with(name, "web.") && ends_with(name, ".config"))) return Format::iis;
   if (name == "nginx.conf") return Format::nginx;
   if (ends_with(name, ".html") || ends_with(name, ".htm") || ends_with(name, ".php")) return Format::page;
   return std::nullopt;

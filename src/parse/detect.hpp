@@ -20,6 +20,7 @@ struct FormatEvidence {
   std::size_t apache = 0;   ///< lines starting with a known Apache directive or <Section>
   std::size_t nginx = 0;    ///< statements (`name ...;` or `name ... {`) starting with a known nginx directive
   std::size_t netlify = 0;  ///< `/from /to [status]` lines
+  std::size_t iis = 0;      ///< `<system.webServer>` / `<rewrite>` / `<httpRedirect` lines of a web.config
   std::size_t yaml = 0;     ///< `key:` / `- key:` lines, counted only in a rule file (`version:` + `redirects:`)
   std::size_t content_lines = 0;  ///< lines that are neither blank nor comments
   /// How many statements of `f` were recognised (htaccess counts as apache).

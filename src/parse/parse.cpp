@@ -74,7 +74,7 @@ void report_nothing_recognised(RuleSet& rs, const SourceFiles& files, FileId id,
   std::optional<Format> like = ev.best();
   std::string what = like ? "it looks like " + std::string(to_string(*like)) + " (use --format " +
                                 std::string(to_string(*like)) + ")"
-                          : "it does not look like any format redirlint reads (apache, htaccess, nginx, yaml, netlify)";
+                          : "it does not look like any format redirlint reads (apache, htaccess, nginx, yaml, netlify, iis)";
   rs.parse_diags.push_back(make_diagnostic(
       "RL001", files.range(id, 0, 0), "no " + std::string(to_string(f)) + " directive recognised in this file, " + how + "; " + what));
 }
@@ -126,6 +126,7 @@ RuleSet parse_file(SourceFiles& files, FileId id, const ParseOptions& opts) {
     case Format::nginx: rs = parse_nginx(files, id, opts); break;
     case Format::yaml: rs = parse_yaml(files, id, opts); break;
     case Format::netlify: rs = parse_netlify(files, id, opts); break;
+    case Format::iis: rs = parse_iis(files, id, opts); break;
     case Format::page: rs = parse_page(files, id, opts); break;
   }
   apply_comment_annotations(rs, files);

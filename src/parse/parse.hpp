@@ -46,6 +46,7 @@ RuleSet parse_apache(SourceFiles& files, FileId id, Format format, const ParseOp
 RuleSet parse_nginx(SourceFiles& files, FileId id, const ParseOptions& opts);
 RuleSet parse_yaml(SourceFiles& files, FileId id, const ParseOptions& opts);
 RuleSet parse_netlify(SourceFiles& files, FileId id, const ParseOptions& opts);
+RuleSet parse_iis(SourceFiles& files, FileId id, const ParseOptions& opts);
 /// A page (HTML, PHP) named alone: served at "/" + its file name (docs/pages.md).
 RuleSet parse_page(SourceFiles& files, FileId id, const ParseOptions& opts);
 

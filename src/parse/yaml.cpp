@@ -135,6 +135,12 @@ class YamlReader {
     return p;
   }
 
+  /// "line L:C" of byte offset `at` (1-based), for messages that point at a second place.
+  std::string position(std::size_t at) const {
+    SourceRange r = files_.range(id_, at, at);
+    return "line " + std::to_string(r.line) + ":" + std::to_string(r.column);
+  }
+
   Scalar scalar() const {
     Scalar s;
     s.value.assign(reinterpret_cast<const char*>(ev_.data.scalar.value), ev_.data.scalar.length);
@@ -274,9 +280,19 @@ void YamlReader::run() {
     }
     root_is_mapping = true;
     std::vector<std::string> keys;
+    std::vector<Scalar> seen;  // the top-level keys met so far: a second one is an error, not last-wins
     Scalar key;
     while (next_key(key, "the top-level mapping")) {
       if (keys.size() < 3) keys.push_back(key.value);
+      auto first = std::find_if(seen.begin(), seen.end(), [&](const Scalar& s) { return s.value == key.value; });
+      if (first != seen.end()) {
+        error("RL001", key.begin, key.end,
+              "duplicate top-level key " + quoted(key.value) + " (first at " + position(first->begin) +
+                  "); this one is not read");
+        if (!skip_node()) return;
+        continue;
+      }
+      if (seen.size() < 8) seen.push_back(key);
       if (key.value == "version") {
         version = scalar_value("version");
       } else if (key.value == "defaults") {
@@ -331,8 +347,17 @@ void YamlReader::read_defaults() {
     return;
   }
   Scalar key;
+  std::vector<Scalar> seen;
   while (next_key(key, "`defaults`")) {
     const std::string& k = key.value;
+    auto first = std::find_if(seen.begin(), seen.end(), [&](const Scalar& s) { return s.value == k; });
+    if (first != seen.end()) {
+      error("RL001", key.begin, key.end,
+            "duplicate key " + quoted(k) + " in `defaults` (first at " + position(first->begin) + "); this one is not read");
+      if (!skip_node()) return;
+      continue;
+    }
+    if (seen.size() < kDefaultKeys.size()) seen.push_back(key);
     if (k == "status") defaults_.status = scalar_value(k);
     else if (k == "match") defaults_.match = scalar_value(k);
     else if (k == "query") defaults_.query = scalar_value(k);

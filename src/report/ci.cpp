@@ -11,6 +11,7 @@
 #include "report/report.hpp"
 #include "util/hex.hpp"
 #include "util/text_hash.hpp"
+#include "report/json_text.hpp"
 
 namespace rl {
 
@@ -25,14 +26,15 @@ std::string slug_of(std::string_view code) {
   return c ? std::string(c->slug) : std::string();
 }
 
-// GitHub's workflow-command escaping: data escapes % CR LF; property values also ':' and ','.
-std::string github_escape(std::string_view s, bool property) {
+}  // namespace
+
+// GitHub's workflow-command escaping: data escapes % CR LF; property values also ':' and ','. Input bytes
+// are display_text()-escaped first: an ESC reaches no CI log raw, and no newline can start a command.
+std::string github_escape(std::string_view raw, bool property) {
   std::string out;
-  for (char c : s) {
+  for (char c : display_text(raw)) {  // no CR or LF left in it
     switch (c) {
       case '%': out += "%25"; break;
-      case '\r': out += "%0D"; break;
-      case '\n': out += "%0A"; break;
       case ':': out += property ? "%3A" : ":"; break;
       case ',': out += property ? "%2C" : ","; break;
       default: out += c;
@@ -41,27 +43,25 @@ std::string github_escape(std::string_view s, bool property) {
   return out;
 }
 
-// XML 1.0 text and attributes: the five entities, and control characters XML cannot carry as U+FFFD
-// (written as the character reference of the replacement character).
-std::string xml_escape(std::string_view s) {
+// XML 1.0 text and attributes: display_text() first (controls and bytes that are not UTF-8 as \xNN, so
+// the document stays well-formed and shows what the file holds), then the five entities.
+std::string xml_escape(std::string_view raw) {
   std::string out;
-  for (unsigned char c : s) {
+  for (unsigned char c : display_text(raw)) {
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\'': out += "&apos;"; break;
-      case '\t': out += "&#9;"; break;
-      case '\n': out += "&#10;"; break;
-      case '\r': out += "&#13;"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) out += "&#xFFFD;";
-        else out += static_cast<char>(c);
+      case '\t': out += "&#9;"; break;  // an attribute would normalise a raw tab to a space
+      default: out += static_cast<char>(c);
     }
   }
   return out;
 }
+
+namespace {
 
 // One diagnostic's gcc line (for JUnit failure bodies).
 std::string gcc_line(const Diagnostic& d, const SourceFiles& files) {
@@ -86,7 +86,7 @@ std::string render_github(const std::vector<Diagnostic>& diags, const SourceFile
     std::string title = d.code;
     if (std::string slug = slug_of(d.code); !slug.empty()) title += " " + slug;
     o << ",title=" << github_escape(title, true) << "::" << github_escape(d.message, false);
-    for (const Related& r : d.related) o << github_escape("\n", false) << github_escape(r.message, false);
+    for (const Related& r : d.related) o << "%0A" << github_escape(r.message, false);
     o << "\n";
   }
   return o.str();
@@ -128,14 +128,14 @@ std::string render_gitlab(const std::vector<Diagnostic>& diags, const SourceFile
     std::uint64_t h1 = text_hash(key + '\0' + std::to_string(n));
     std::uint64_t h2 = text_hash(key + '\0' + std::to_string(n), h1);
     nlohmann::ordered_json issue;
-    issue["description"] = d.message;
+    issue["description"] = display_text(d.message);  // shown as text in the merge request
     issue["check_name"] = d.code;
     issue["fingerprint"] = hex64(h1) + hex64(h2);
     issue["severity"] = d.severity == Severity::error ? "major" : d.severity == Severity::warning ? "minor" : "info";
     issue["location"] = {{"path", path}, {"lines", {{"begin", d.range.valid() ? d.range.line : 1}}}};
     out.push_back(issue);
   }
-  return out.dump(2) + "\n";
+  return json_text(out) + "\n";
 }
 
 std::string render_junit(const std::vector<Diagnostic>& diags, const SourceFiles& files, std::size_t files_checked) {

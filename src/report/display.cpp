@@ -1,4 +1,5 @@
 #include "report/report.hpp"
+#include "report/json_text.hpp"
 
 namespace rl {
 
@@ -40,6 +41,24 @@ std::string display_text(std::string_view s) {
       out += {'\\', 'x', kHex[b >> 4], kHex[b & 15]};
     }
     i += n ? n : 1;
+  }
+  return out;
+}
+
+std::string json_text(const nlohmann::ordered_json& j, int indent) {
+  std::string s = j.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  // In dumped JSON the bytes C2 80..C2 9F can only be U+0080..U+009F inside a string.
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto next = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+    if (static_cast<unsigned char>(s[i]) == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      out += {'\\', 'u', '0', '0', kHex[next >> 4], kHex[next & 15]};
+      ++i;
+    } else {
+      out += s[i];
+    }
   }
   return out;
 }

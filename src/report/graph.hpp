@@ -57,9 +57,22 @@ struct RedirectGraph {
 /// drawn as loops, their first three hops); rules without a witness are drawn from their text, dashed.
 RedirectGraph build_graph(const RuleSet& rs, std::string name, int max_hops = 20);
 
-/// Graphviz DOT (one cluster per graph): loops red and bold, chains orange, unsimulated edges dashed.
+/// The graph of the redirects a client follows from `start` (analysis::walk_redirects, the walk of `check`
+/// and `trace --follow`): every hop an edge, chain-coloured with 2+ redirects, the cycle of a loop as a loop.
+/// Adds to `g` (several starts make one graph).
+void add_walk_graph(RedirectGraph& g, const RuleSet& rs, const Request& start, int max_hops = 20);
+
+/// `g` with only the edges of chains and loops (and their nodes): what RL201/RL202 report, drawn.
+RedirectGraph problems_only(const RedirectGraph& g);
+
+/// Graphviz DOT (one cluster per graph): loops red and bold, chains orange, unsimulated edges dashed, and
+/// a legend of the kinds drawn. A graph of 20 or more unconnected parts is laid out in a grid by invisible
+/// edges (500 separate redirects: about 5200x3000 px at 96 dpi, not one column 32767 px tall).
 std::string render_dot(const std::vector<RedirectGraph>& graphs);
-/// Mermaid flowchart with the same colours (linkStyle).
+/// Mermaid flowchart with the same colours (linkStyle) and legend.
 std::string render_mermaid(const std::vector<RedirectGraph>& graphs);
+
+/// Mermaid refuses to draw more edges than this by default (its `maxEdges` setting).
+inline constexpr std::size_t kMermaidMaxEdges = 500;
 
 }  // namespace rl

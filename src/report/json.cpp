@@ -2,6 +2,7 @@
 
 #include "checks/registry.hpp"
 #include "report/report.hpp"
+#include "report/json_text.hpp"
 
 namespace rl {
 
@@ -60,7 +61,7 @@ std::string render_json(const std::vector<Diagnostic>& diags, const SourceFiles&
   }
   root["diagnostics"] = list;
   // Invalid UTF-8 from hostile input must not throw: replace it.
-  return root.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+  return json_text(root) + "\n";
 }
 
 }  // namespace rl

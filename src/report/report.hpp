@@ -69,6 +69,11 @@ std::string render_checkstyle(const std::vector<Diagnostic>& diags, const Source
 /// GitLab Code Quality report (a JSON array; severity error=major, warning=minor, info=info; a stable
 /// fingerprint from code, path, message and repeat count, so a moved line is the same finding).
 std::string render_gitlab(const std::vector<Diagnostic>& diags, const SourceFiles& files);
+/// GitHub's workflow-command escaping: data escapes % CR LF; property values (`property`) also ':' and ','.
+std::string github_escape(std::string_view s, bool property);
+/// XML 1.0 text and attributes: the five entities, and control characters XML cannot carry as U+FFFD
+/// (written as the character reference of the replacement character).
+std::string xml_escape(std::string_view s);
 /// JUnit XML: one test case per file read, failed when it has findings (the gcc lines as the body).
 std::string render_junit(const std::vector<Diagnostic>& diags, const SourceFiles& files, std::size_t files_checked);
 

@@ -6,6 +6,7 @@
 #include "checks/docs.hpp"
 #include "checks/registry.hpp"
 #include "report/report.hpp"
+#include "report/json_text.hpp"
 
 namespace rl {
 
@@ -194,7 +195,7 @@ std::string render_sarif(const std::vector<Diagnostic>& diags, const SourceFiles
   root["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
   root["version"] = "2.1.0";
   root["runs"] = ordered_json::array({run});
-  return root.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+  return json_text(root) + "\n";
 }
 
 }  // namespace rl

@@ -59,9 +59,9 @@ int select_vhost(const RuleSet& rs, const Request& req) {
 
 // An answer that rests on a value the simulator cannot know is unknown, never a definite wrong answer.
 Outcome unknown_if_unknowable(const Engine& engine, Outcome o) {
-  if (engine.unknown().empty() || o.kind == OutcomeKind::limit) return o;
+  if (engine.unknown().empty() || undetermined(o.kind)) return o;
   Outcome u;
-  u.kind = OutcomeKind::limit;
+  u.kind = OutcomeKind::unknown;
   u.note = engine.unknown();
   u.fired = std::move(o.fired);
   return u;

@@ -257,10 +257,7 @@ std::string Engine::variable(std::string_view name, const RewriteState* st) cons
   if (starts_with(n, "env:")) return env_value(std::string_view(n).substr(4));
   if (starts_with(n, "var:")) n = n.substr(4);
   std::string key = url::lower(n);
-  if (starts_with(key, "map:")) {
-    if (unknown_.empty()) unknown_ = "the RewriteMap lookup ${" + n.substr(4) + ":...} is not modelled";
-    return {};
-  }
+  if (starts_with(key, "map:")) return map_value(std::string_view(n).substr(4), nullptr, nullptr, st);
   url::HostPort hp = url::split_host(req_.host);
   url::SplitTarget raw = url::split_target(req_.target);
   const std::optional<std::string>& a = st ? st->args : args;
@@ -306,9 +303,7 @@ bool Engine::conditions_hold(const Rule& r, const Captures* rule_caps, Captures&
     const Condition& c = r.conds[i];
     const Captures* prev_caps = &cond_caps;
     std::string test = expand_template(cr.cond_test[i], [&](const TemplatePart& p) {
-      if (p.kind == PartKind::rule_capture) return capture_value(rule_caps, p.index);
-      if (p.kind == PartKind::cond_capture) return capture_value(prev_caps, p.index);
-      return variable(p.text, &st);
+      return part_value(p, rule_caps, prev_caps, &st);
     });
     bool ok = false;
     const std::string& operand = c.pattern.text;
@@ -429,7 +424,7 @@ Engine::RuleResult Engine::apply_rule(const Rule& r, const std::string& perdir, 
     }
     std::string v;
     if (p.kind == PartKind::variable) {
-      v = variable(p.text, &st);
+      v = part_value(p, rcaps, &cond_caps, &st);
     } else {
       v = capture_value(p.kind == PartKind::rule_capture ? rcaps : &cond_caps, p.index);
       if (r.flags->b || !r.flags->b_chars.empty()) v = url::apache_escape_backref(v, r.flags->b_chars, r.flags->bnp);

@@ -74,12 +74,16 @@ class Compiled {
   const ContextLists& server_lists(int server) const;
   /// .htaccess: the lists of the per-directory context.
   const ContextLists& per_dir_lists() const;
+  /// The value of `key` in txt:/rnd: map `map` (index in RuleSet::maps): its first entry with that key,
+  /// nullptr when there is none. Hashed on first use of the map.
+  const std::string* map_entry(std::size_t map, const std::string& key) const;
 
  private:
   const RuleSet& rs_;
   Index index_;
   mutable std::vector<std::unique_ptr<CompiledRule>> rules_;  // indexed by RuleId
   mutable std::unordered_map<int, std::unique_ptr<ContextLists>> lists_;
+  mutable std::unordered_map<std::size_t, std::unordered_map<std::string, std::size_t>> map_index_;  // map -> key -> entry
 };
 
 /// The compiled side table of `rs`, cached per thread (a few RuleSets; rebuilt when `rs` changes).
@@ -140,6 +144,12 @@ class Engine {
   std::optional<Outcome> try_aliases(const RuleList& aliases);
   Outcome finish_absolute(RewriteState& st, const std::optional<std::string>& orig_args);
   std::string variable(std::string_view name, const RewriteState* st) const;
+  /// The value of a non-literal template part: a capture, a variable, or a RewriteMap lookup `${map:N}`
+  /// (its key expanded with the same captures).
+  std::string part_value(const TemplatePart& p, const Captures* rule_caps, const Captures* cond_caps,
+                         const RewriteState* st) const;
+  std::string map_value(std::string_view index, const Captures* rule_caps, const Captures* cond_caps,
+                        const RewriteState* st) const;
   std::string construct_url(std::string_view path) const;
   bool file_exists(std::string_view path) const;
   bool dir_exists(std::string_view path) const;

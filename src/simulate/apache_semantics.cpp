@@ -36,9 +36,7 @@ bool sets_variable(std::string_view text, std::string_view name) {
 void Engine::set_env(const Rule& r, const Captures* rule_caps, const Captures* cond_caps, RewriteState& st) {
   for (const std::string& tpl : r.flags->env) {
     std::string text = expand_template(parse_template(tpl), [&](const TemplatePart& p) {
-      if (p.kind == PartKind::rule_capture) return capture_value(rule_caps, p.index);
-      if (p.kind == PartKind::cond_capture) return capture_value(cond_caps, p.index);
-      return variable(p.text, &st);
+      return part_value(p, rule_caps, cond_caps, &st);
     });
     const bool unset = !text.empty() && text.front() == '!';
     if (unset) text.erase(0, 1);
@@ -570,6 +568,75 @@ Outcome apply_error_document(const RuleSet& rs, int server, Outcome o) {
   r.fired = std::move(o.fired);
   r.note = "ErrorDocument " + std::to_string(o.status) + " is a full URL: httpd redirects to it";
   return r;
+}
+
+}  // namespace rl::apache_sim
+
+namespace rl::apache_sim {
+
+std::string Engine::part_value(const TemplatePart& p, const Captures* rule_caps, const Captures* cond_caps,
+                               const RewriteState* st) const {
+  if (p.kind == PartKind::rule_capture) return capture_value(rule_caps, p.index);
+  if (p.kind == PartKind::cond_capture) return capture_value(cond_caps, p.index);
+  if (p.text.starts_with("map:")) return map_value(std::string_view(p.text).substr(4), rule_caps, cond_caps, st);
+  return variable(p.text, st);
+}
+
+// do_expand() on `${map:key|default}`: the key is expanded, then lookup_map(); no value = the default
+// (expanded), or "". The map is the vhost's, else the main server's (config_server_merge overlays them).
+std::string Engine::map_value(std::string_view index, const Captures* rule_caps, const Captures* cond_caps,
+                              const RewriteState* st) const {
+  auto give_up = [&](std::string why) {
+    if (unknown_.empty()) unknown_ = std::move(why);
+    return std::string();
+  };
+  std::size_t i = 0;
+  for (char c : index) i = c >= '0' && c <= '9' ? i * 10 + static_cast<std::size_t>(c - '0') : rs_.map_lookups.size();
+  if (index.empty() || i >= rs_.map_lookups.size()) return give_up("a RewriteMap lookup is not modelled");
+  const MapLookup& l = rs_.map_lookups[i];
+  auto expand = [&](const std::string& tpl) {
+    return expand_template(parse_template(tpl), [&](const TemplatePart& p) { return part_value(p, rule_caps, cond_caps, st); });
+  };
+  const RewriteMapDef* def = nullptr;
+  std::size_t def_at = 0;
+  for (std::size_t m = 0; m < rs_.maps.size(); ++m) {
+    const RewriteMapDef& d = rs_.maps[m];
+    if (d.name != l.map || (d.server != -1 && d.server != server)) continue;
+    if (!def || d.server == server || def->server == -1) {
+      def = &d;
+      def_at = m;
+    }
+  }
+  if (!def) return give_up("the RewriteMap " + l.map + " is not defined in this file");
+  if (!def->readable) return give_up("RewriteMap " + l.map + ": " + def->why);
+  std::string key = expand(l.key);
+  if (def->type == "int") {
+    const std::string f = url::lower(def->source);
+    if (f == "tolower") return url::lower(key);
+    if (f == "toupper") {
+      for (char& c : key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      return key;
+    }
+    if (f == "escape") return url::apache_escape_path(key);
+    std::string out;
+    url::percent_decode(key, out);  // ap_unescape_url; a bad escape leaves what was decoded
+    return out;
+  }
+  const std::string* v = c_.map_entry(def_at, key);
+  if (!v) return expand(l.fallback);
+  if (def->type == "rnd" && v->find('|') != std::string::npos)
+    return give_up("RewriteMap " + l.map + " (rnd:) picks one of \"" + *v + "\" at random");
+  return *v;
+}
+
+const std::string* Compiled::map_entry(std::size_t map, const std::string& key) const {
+  auto [it, fresh] = map_index_.try_emplace(map);
+  if (fresh) {
+    const std::vector<RewriteMapDef::Entry>& es = rs_.maps[map].entries;
+    for (std::size_t e = 0; e < es.size(); ++e) it->second.try_emplace(es[e].key, e);
+  }
+  auto e = it->second.find(key);
+  return e == it->second.end() ? nullptr : &rs_.maps[map].entries[e->second].value;
 }
 
 }  // namespace rl::apache_sim

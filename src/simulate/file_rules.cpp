@@ -35,24 +35,6 @@ namespace rl {
 
 namespace {
 
-std::string escape_capture(std::string_view s) {
-  static constexpr std::string_view special = " \"#%<>?\\^`{|}";
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c <= 0x20 || c >= 0x7f || special.find(ch) != std::string_view::npos) {
-      out += '%';
-      out += digits[c >> 4];
-      out += digits[c & 15];
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
-
 std::vector<std::string_view> split_list(std::string_view s, char sep) {
   std::vector<std::string_view> out;
   while (true) {
@@ -338,16 +320,16 @@ std::string FileRules::arg(std::string_view name) const {
 }
 
 std::string FileRules::value(const TemplatePart& p) const {
-  if (p.kind != PartKind::variable) return escape_capture(caps_.group(p.index));
+  if (p.kind != PartKind::variable) return url::escape_capture(caps_.group(p.index));
   std::string_view n = p.text;
-  if (n == "splat") return escape_capture(caps_.named("splat").value_or(""));
-  if (n.starts_with("ph:")) return escape_capture(caps_.named(n.substr(3)).value_or(""));
+  if (n == "splat") return url::escape_capture(caps_.named("splat").value_or(""));
+  if (n.starts_with("ph:")) return url::escape_capture(caps_.named(n.substr(3)).value_or(""));
   if (n.starts_with("arg:")) return arg(n.substr(4));
   if (n.starts_with("http:")) return header(n.substr(5));
   if (n == "host") return host_;
   if (n == "http_host") return req_.host;
   if (n == "scheme") return req_.scheme;
-  if (n == "uri") return escape_capture(path_);
+  if (n == "uri") return url::escape_capture(path_);
   if (n == "query") return query_;
   if (n == "is_args") return has_query_ && !query_.empty() ? "?" : "";
   if (n == "request_uri") return req_.target;
@@ -359,7 +341,7 @@ std::string FileRules::expand(const Rule& r) const {
   std::string url = expand_template(parse_template(r.target->url), [&](const TemplatePart& p) { return value(p); });
   if (!remainder_.empty()) {
     std::size_t q = url.find('?');
-    std::string rest = escape_capture(remainder_);
+    std::string rest = url::escape_capture(remainder_);
     // `/a/` + "/x": the prefix kept its slash or the target ends with one; do not double it.
     if (q == std::string::npos) q = url.size();
     if (q > 0 && url[q - 1] == '/' && rest.front() == '/') rest.erase(0, 1);

@@ -457,7 +457,7 @@ Outcome Engine::run() {
   }
 
   server_ = select_server();
-  if (out_.kind == OutcomeKind::limit) return out_;
+  if (undetermined(out_.kind)) return out_;
   std::optional<bool> merge = server_ >= 0 ? rs_.blocks[server_].merge_slashes : std::nullopt;
   if (!merge.value_or(rs_.merge_slashes.value_or(true))) t = nginx_sim::parse_target(req_.target, false);
   uri_ = std::move(t.uri);
@@ -469,7 +469,7 @@ Outcome Engine::run() {
   // count, and its `last`/`break` only end the server-level directives.
   int loc = -1;
   if (run_rules(server_) != Step::answered) content_phases(loc);
-  if (out_.kind != OutcomeKind::limit) error_page(loc);
+  if (!undetermined(out_.kind)) error_page(loc);
   return out_;
 }
 
@@ -552,7 +552,7 @@ int Engine::named_location(std::string_view name) const {
 }
 
 void Engine::unknown(std::string why) {
-  out_.kind = OutcomeKind::limit;
+  out_.kind = OutcomeKind::unknown;
   out_.status = 0;
   out_.location.clear();
   out_.note = "not modelled: " + std::move(why);
@@ -612,7 +612,7 @@ void Engine::error_page(int loc) {
       set_uri(uri);
       content_phases(page_loc);
     }
-    if (out_.kind == OutcomeKind::limit || out_.kind == OutcomeKind::redirect) return;
+    if (undetermined(out_.kind) || out_.kind == OutcomeKind::redirect) return;
     // The page's answer goes out with the error's status (or N; `=` alone: the page's own).
     int page_status = out_.kind == OutcomeKind::answer ? out_.status : 200;
     if (out_.kind == OutcomeKind::none && !path_exists(out_.final_path.empty() ? uri_ : out_.final_path, true, true))
@@ -638,7 +638,7 @@ bool Engine::check_access(int block) {
     bool deny = e.starts_with("deny ");
     std::string_view addr = std::string_view(e).substr(e.find(' ') + 1);
     if (addr != "all") {
-      out_.kind = OutcomeKind::limit;
+      out_.kind = OutcomeKind::unknown;
       out_.status = 0;
       out_.note = "not modelled: \"" + e + "\" depends on the client's address";
       return false;
@@ -705,12 +705,12 @@ Step Engine::run_rules(int container) {
       current_if = b;
       if_conds = &r.conds;
       if_ok = eval_conds(r);
-      if (out_.kind == OutcomeKind::limit) return Step::answered;
+      if (undetermined(out_.kind)) return Step::answered;
       if (!if_ok) continue;
     } else {
       current_if = -1;
       if (!r.conds.empty() && !eval_conds(r)) {
-        if (out_.kind == OutcomeKind::limit) return Step::answered;
+        if (undetermined(out_.kind)) return Step::answered;
         continue;
       }
     }
@@ -900,7 +900,7 @@ bool Engine::eval_conds(const Rule& r) {
       v = true;  // (a OR b): b not evaluated once a held
     } else {
       v = eval_cond(c, r);
-      if (out_.kind == OutcomeKind::limit) return false;
+      if (undetermined(out_.kind)) return false;
     }
     if (pending_or)
       result = result || v;

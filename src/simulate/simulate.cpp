@@ -10,6 +10,7 @@ Outcome simulate(const RuleSet& rs, const Request& req, const SimOptions& opts) 
     case Format::yaml:
     case Format::netlify:
     case Format::page: return simulate_file_rules(rs, req, opts);
+    case Format::iis: return simulate_iis(rs, req, opts);
   }
   return {};
 }

@@ -39,7 +39,14 @@ enum class OutcomeKind {
   redirect,   ///< 3xx with Location
   answer,     ///< a status without Location (403, 410, 404, 500 from a rewrite loop, ...)
   limit,      ///< a regex hit the PCRE2 match limit: the answer is unknown (never a hang)
+  /// the answer rests on something the simulator cannot know (a construct it does not model, a map
+  /// file it could not read, the client's address ...): `note` says what. Never a definite answer.
+  unknown,
 };
+
+/// True when the outcome is not an answer the server is known to give (limit or unknown): no check
+/// claims a chain, loop or example through it.
+inline bool undetermined(OutcomeKind k) { return k == OutcomeKind::limit || k == OutcomeKind::unknown; }
 
 /// One rule that fired, in order, and the URL (path?query) after it.
 struct FiredRule {
@@ -70,5 +77,6 @@ Outcome simulate(const RuleSet& rs, const Request& req, const SimOptions& opts =
 Outcome simulate_apache(const RuleSet& rs, const Request& req, const SimOptions& opts);
 Outcome simulate_nginx(const RuleSet& rs, const Request& req, const SimOptions& opts);
 Outcome simulate_file_rules(const RuleSet& rs, const Request& req, const SimOptions& opts);  ///< yaml + netlify
+Outcome simulate_iis(const RuleSet& rs, const Request& req, const SimOptions& opts);  ///< web.config
 
 }  // namespace rl

@@ -149,6 +149,24 @@ std::string apache_escape_path(std::string_view s) {
   return out;
 }
 
+std::string escape_capture(std::string_view s) {
+  static constexpr std::string_view special = " \"#%<>?\\^`{|}";
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c <= 0x20 || c >= 0x7f || special.find(ch) != std::string_view::npos) {
+      out += '%';
+      out += digits[c >> 4];
+      out += digits[c & 15];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 std::string apache_escape_backref(std::string_view s, std::string_view chars, bool no_plus) {
   std::string out;
   out.reserve(s.size());

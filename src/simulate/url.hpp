@@ -40,6 +40,10 @@ int apache_decode_path(std::string_view raw_path, std::string& decoded);
 /// of `$-_.+!*'(),:;@&=/~` as %xx with LOWER-case hex (SEMANTICS 1.2, 2.9).
 std::string apache_escape_path(std::string_view s);
 
+/// A capture from the decoded path put back into a URL (the rule-file simulators, IIS): space,
+/// controls, non-ASCII and `"#%<>?\^`{|}` as upper-case %XX; everything else as it is.
+std::string escape_capture(std::string_view s);
+
 /// Apache mod_rewrite [B] escaping of one back-reference (escape_backref): with `chars` empty every
 /// non-alphanumeric byte but '_' is escaped, else only the bytes in `chars`; space becomes '+'
 /// unless `no_plus` ([BNP]). Lower-case hex.

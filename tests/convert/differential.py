@@ -86,7 +86,7 @@ def fired_lines(redirlint, kind, case, server, rules_path, only):
 
 
 def convert(redirlint, kind, case, rules_path, target):
-    cmd = [redirlint, "convert", "--to", target, "--from", kind]
+    cmd = [redirlint, "convert", "--pedantic", "--to", target, "--from", kind]  # one loss line per rule
     if kind == "htaccess":
         cmd += ["--htaccess-dir", case.htaccess[0]]
     r = subprocess.run(cmd + [rules_path], capture_output=True, text=True, errors="surrogateescape")

@@ -15,7 +15,7 @@ import tempfile
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 APACHE = "/usr/sbin/apache2"
 MODS = "/usr/lib/apache2/modules"
-EXTS = (".conf", ".htaccess", ".txt", ".yaml", ".yml", ".redirects", "_redirects")
+EXTS = (".conf", ".htaccess", ".txt", ".yaml", ".yml", ".redirects", "_redirects", ".config")
 
 
 def nginx_ok(tmp, text):

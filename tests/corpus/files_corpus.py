@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Every _redirects and YAML file of the corpus parses without a crash.
+"""Every _redirects, YAML and IIS web.config file of the corpus parses without a crash.
 
 - netlify/*: no RL001 error (a source without its leading '/' is an RL001 *warning*: Netlify's own
   parser accepts it), and every rule line becomes a rule: the count of non-blank, non-comment lines
@@ -68,6 +68,24 @@ for name in sorted(os.listdir(yaml_dir)) if os.path.isdir(yaml_dir) else []:
     rules = sum(1 for l in dump.stdout.splitlines() if l.startswith("rule "))
     if len(diags) != 1 or "not a redirlint rule file" not in diags[0] or not diags[0].endswith("[RL001]") or rules:
         print(f"FAIL {name}: expected one 'not a redirlint rule file' RL001 and no rule, got {rules} rules and:\n" + "\n".join(diags[:5]))
+        failures += 1
+
+# iis/*.config: IIS web.config files; no RL001 error.
+iis_dir = os.path.join(corpus, "iis")
+for name in sorted(os.listdir(iis_dir)) if os.path.isdir(iis_dir) else []:
+    path = os.path.join(iis_dir, name)
+    files += 1
+    try:
+        check = run(["check", "--select", PARSER_CODES, "--format", "iis", "--output", "gcc", "--fail-level", "info", path])
+        dump = run(["dump", "--format", "iis", "--output", "text", path])
+    except RuntimeError as e:
+        print(f"FAIL {name}: {e}")
+        failures += 1
+        continue
+    errors = [l for l in check.stdout.splitlines() if ": error: " in l and l.endswith("[RL001]")]
+    rules = sum(1 for l in dump.stdout.splitlines() if l.startswith("rule "))
+    if errors:
+        print(f"FAIL {name}: {rules} rules, RL001 errors:\n" + "\n".join(errors[:5]))
         failures += 1
 
 print(f"files corpus: {files} files, {failures} failed")

@@ -25,6 +25,7 @@ class Case:
         self.config = ""
         self.htaccess = None  # (dir, text)
         self.files = []
+        self.mapfiles = {}  # ServerRoot-relative name -> text (--- mapfile NAME)
         self.requests = []  # (line number, method, url, headers)
         self._parse()
 
@@ -38,7 +39,7 @@ class Case:
                 self._finish(section, arg, body)
                 section, arg, body = m.group(1), m.group(2).strip(), []
                 continue
-            if section in ("config", "htaccess"):
+            if section in ("config", "htaccess", "mapfile"):
                 body.append(line)
             elif section is not None and line.strip() and not line.lstrip().startswith("#"):
                 body.append((number, line.strip()))
@@ -51,6 +52,8 @@ class Case:
             if not d.endswith("/"):
                 d += "/"
             self.htaccess = (d, "\n".join(body).strip("\n") + "\n")
+        elif section == "mapfile":
+            self.mapfiles[arg] = "\n".join(body).strip("\n") + "\n"
         elif section == "files":
             self.files = [text for _, text in body]
         elif section == "requests":
@@ -149,6 +152,11 @@ class Server:
                 os.makedirs(os.path.dirname(full), exist_ok=True)
                 with open(full, "w") as f:
                     f.write("ok\n")
+        for name, text in self.case.mapfiles.items():
+            full = os.path.join(self.tmp, name)
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            with open(full, "w") as f:
+                f.write(text)
         if self.case.htaccess:
             d, text = self.case.htaccess
             full = os.path.join(self.docroot, d.lstrip("/"))

@@ -140,7 +140,39 @@ with tempfile.TemporaryDirectory() as tmp:
     rc, _, err = run("--baseline", base, loop)
     check(rc == 3 and "not a redirlint baseline" in err, f"--baseline of a non-baseline: rc={rc}, {err!r}")
 
+# `redirlint test` in CI: JUnit (a test case per case) and GitHub annotations on the failing cases' lines.
+with tempfile.TemporaryDirectory() as tmp:
+    with open(os.path.join(tmp, "site.htaccess"), "w") as f:
+        f.write("Redirect 301 /old /new\n")
+    suite = os.path.join(tmp, "t.yaml")
+    with open(suite, "w") as f:
+        f.write("rules: site.htaccess\ncases:\n  - request: /old\n    status: 301\n    location: http://example.com/new\n"
+                "  - request: /x\n    status: 301\n")
+
+    def run_test(*args):
+        p = subprocess.run([exe, "test", *args, suite], capture_output=True, text=True)
+        return p.returncode, p.stdout, p.stderr
+
+    rc, out, err = run_test("--output", "junit")
+    root = ET.fromstring(out)
+    cases = root.findall("./testsuite/testcase")
+    check(rc == 1 and root.get("tests") == "2" and root.get("failures") == "1", f"test junit: totals {out!r}")
+    check(len(cases) == 2 and cases[0].find("failure") is None and cases[0].get("line") == "3",
+          f"test junit: the passing case: {out!r}")
+    fail = cases[1].find("failure") if len(cases) == 2 else None
+    check(fail is not None and fail.get("message") == "expected 301, got -" and "no rule fired" in (fail.text or ""),
+          f"test junit: the failing case: {out!r}")
+    rc, out, err = run_test("--output", "github")
+    ann = [l for l in out.splitlines() if l.startswith("::")]
+    check(rc == 1 and len(ann) == 1 and ann[0].startswith("::error file=" + suite.replace(":", "%3A") + ",line=6,")
+          and ann[0].endswith("::expected 301, got -") and "1 passed, 1 failed" in out,
+          f"test github: {out!r}")
+    report = os.path.join(tmp, "report.xml")
+    rc, out, err = run_test("--output", "junit", "--output-file", report)
+    check(rc == 1 and out == "" and "1 passed, 1 failed (report in" in err and
+          ET.parse(report).getroot().get("failures") == "1", f"test --output-file: {rc} {out!r} {err!r}")
+
 if failures:
     print("FAIL:\n  " + "\n  ".join(failures))
     sys.exit(1)
-print("ci formats: github, checkstyle, junit, gitlab parsed; --output-file, --exit-zero, --quiet, --statistics work")
+print("ci formats: github, checkstyle, junit, gitlab parsed (check and test); --output-file, --exit-zero, --quiet, --statistics work")

@@ -33,6 +33,9 @@ with tempfile.TemporaryDirectory() as tmp:
         out.write("Redirect 301 /x /y\nRedirect 301 /y /x\n")
     expect(["check", "--select", "RL2O1", f], 3, 'unknown check "RL2O1"; did you mean "RL201"?')
     expect(["check", "--ignore", "redirect-chian", f], 3, 'did you mean "redirect-chain"?')
+    expect(["check", "--today", "2025-13-45", f], 3, '--today must be a real date written YYYY-MM-DD (got "2025-13-45")')
+    expect(["check", "--today", "2025-02-29", f], 3, "--today must be a real date")
+    expect(["check", "--today", "2024-02-29", "--select", "RL103", f], 0)
     expect(["check", "--diff", f], 1)  # a loop has no safe fix, and it is still a finding
 
 if failures:

@@ -4,7 +4,8 @@ from its path, the editor's settings (initializationOptions, workspace/didChange
 `lsp --stdio` works; publishDiagnostics echoes the document version; a burst of edits sent at once is
 analysed once, at its last version; code actions offer "Disable <code> for this line"; document symbols
 list the rules; go-to-definition on a rule jumps to the rule that answers its next hop; a broken
-.redirlint.yaml is shown (window/showMessage) and the buffer is still checked.
+.redirlint.yaml is shown (window/showMessage) and the buffer is still checked; the config's limits and
+per-path format apply to a buffer as to the file.
 usage: lsp_settings.py REDIRLINT
 """
 import os
@@ -111,6 +112,26 @@ def main():
         c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "apacheconf", "version": 1, "text": TEXT}})
         got = codes(c.publish_for(uri)["diagnostics"])
         expect(got == ["RL101"], "initializationOptions select: [RL101]: %s" % got)
+        c.request("shutdown", None)
+        c.notify("exit", None)
+        expect(c.proc.wait(TIMEOUT) == 0, "clean exit")
+
+        # 7. The buffer is read as check reads the file: the config's limits and per-path settings.
+        with open(os.path.join(root, ".redirlint.yaml"), "w") as f:
+            f.write("max-line-bytes: 10\nper-path:\n  \"rules/*.txt\": {format: netlify}\n")
+        check = subprocess.run([exe, "check", "--output", "gcc", path], capture_output=True, text=True)
+        expect("limit max-line-bytes is 10" in check.stdout, "check applies max-line-bytes: %s" % check.stdout)
+        c, _ = session(exe, root)
+        c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "apacheconf", "version": 1, "text": TEXT}})
+        diags = c.publish_for(uri)["diagnostics"]
+        expect(codes(diags) == ["RL001"] and "limit max-line-bytes is 10" in diags[0]["message"],
+               "the config's max-line-bytes applies to the buffer, as to check: %s" % diags)
+        txt = os.path.join(root, "rules", "r.txt")
+        netlify = "/a /b 301\n/b /c 301\n"
+        c.notify("textDocument/didOpen", {"textDocument": {"uri": "file://" + txt, "languageId": "plaintext",
+                                                          "version": 1, "text": netlify}})
+        got = codes(c.publish_for("file://" + txt)["diagnostics"])
+        expect(got == ["RL201"], "per-path format: netlify reads rules/r.txt as _redirects: %s" % got)
         c.request("shutdown", None)
         c.notify("exit", None)
         expect(c.proc.wait(TIMEOUT) == 0, "clean exit")

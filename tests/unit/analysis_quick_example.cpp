@@ -12,8 +12,8 @@ using namespace rl::analysis;
 namespace {
 
 // What the automaton says: the reference the quick path must reproduce exactly.
-std::optional<std::string> automaton_example(const std::string& p) {
-  auto l = Language::from_pcre(p, false);
+std::optional<std::string> automaton_example(const std::string& p, bool ignore_case = false) {
+  auto l = Language::from_pcre(p, ignore_case);  // a deferred automaton is built for path_example
   if (!l) return std::nullopt;
   return l->path_example();
 }
@@ -88,6 +88,28 @@ TEST_CASE("on 3000 random patterns the quick example, when there is one, equals 
     CHECK(quick == automaton_example(p));
   }
   MESSAGE("patterns covered by the quick path: " << covered);
+  CHECK(covered > 800);
+}
+
+TEST_CASE("case-insensitive patterns ([NC], ~*): the quick example is the automaton's, on 3000 random patterns") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"^/old-Page$", "/OLD-PAGE"}, {"^/r12-ab/(\\d+)$", "/R12-AB/0"}, {"^/x[a-c]y$", "/XAY"}, {"^/[^a-z]$", "/-"}};
+  for (const auto& c : cases) {
+    const std::string& pattern = c.first;
+    CAPTURE(pattern);
+    CHECK(quick_path_example(pattern, true) == automaton_example(pattern, true));
+  }
+  std::mt19937 rng(15);
+  int covered = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string p = random_pattern(rng);
+    auto quick = quick_path_example(p, true);
+    CHECK(quick.has_value() == quick_path_example(p, false).has_value());  // the same shapes either way
+    if (!quick) continue;
+    ++covered;
+    CAPTURE(p);
+    CHECK(quick == automaton_example(p, true));
+  }
   CHECK(covered > 800);
 }
 

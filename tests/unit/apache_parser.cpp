@@ -191,7 +191,7 @@ TEST_CASE("[P] and RewriteMap are unmodelled constructs") {
   auto p = parse("RewriteMap m txt:/etc/m.txt\nRewriteRule ^/p/(.*)$ http://backend/$1 [P]\nRewriteRule ^/m/(.*)$ /x/${m:$1|none} [R=301,L]\n");
   CHECK(p.diags.find("1:1 RL006 RewriteMap") != std::string::npos);
   CHECK(p.diags.find("2:1 RL006 RewriteRule [P]") != std::string::npos);
-  CHECK(p.diags.find("1:1 RL006 RewriteMap \"m\" is not modelled") != std::string::npos);
+  CHECK(p.diags.find("1:1 RL006 RewriteMap \"m\": the map file \"/etc/m.txt\" is outside") != std::string::npos);
   CHECK(p.diags.find("3:26") == std::string::npos);  // the map is defined in this file: said once there
   REQUIRE(p.rs.unmodelled.size() == 1);
   CHECK(p.rs.unmodelled[0].relevant);
@@ -203,7 +203,10 @@ TEST_CASE("[P] and RewriteMap are unmodelled constructs") {
 TEST_CASE("a RewriteMap lookup of a map defined elsewhere is reported where it is used") {
   auto p = parse("RewriteRule ^(.*)$ ${lc:$1} [R=301,L]\n", Format::htaccess);
   CHECK(p.diags.find("1:20 RL006 RewriteMap lookup \"${lc:$1}\" is not modelled") != std::string::npos);
-  CHECK(only_rule(p).target->url == "/${var:map:lc}");  // relative: the directory is added
+  CHECK(only_rule(p).target->url == "/${map:0}");  // relative: the directory is added
+  REQUIRE(p.rs.map_lookups.size() == 1);
+  CHECK(p.rs.map_lookups[0].map == "lc");
+  CHECK(p.rs.map_lookups[0].key == "$1");
 }
 
 TEST_CASE("an absolute substitution naming its own virtual host is an internal rewrite unless [R]") {

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "checks/config.hpp"
+#include "parse/yaml_util.hpp"
 
 using namespace rl;
 
@@ -45,7 +46,8 @@ TEST_CASE("unknown keys, codes and bad values are errors at their line and colum
   CHECK(errors[3].line == 5);
   CHECK(errors[4].line == 6);
   CHECK(to_string(errors[0]) ==
-        "c.yaml:3:1: error: unknown key \"ignroe\" (known: select, ignore, severity, max-hops, today, max-file-bytes, "
+        "c.yaml:3:1: error: unknown key \"ignroe\" (known: select, ignore, severity, max-hops, today, exclude, per-path, "
+        "per-file-ignores, max-file-bytes, "
         "max-line-bytes, max-rules, max-nesting, max-include-depth, regex-match-limit, regex-depth-limit, "
         "max-automaton-states, max-pattern-bytes)");
 }
@@ -83,4 +85,58 @@ TEST_CASE("limit keys are read by name and bad values are errors with a position
   REQUIRE(errors.size() == 2);
   CHECK(to_string(errors[0]) == "c.yaml:1:12: error: max-rules must be a number from 1 to 100000000");
   CHECK(errors[1].line == 2);
+}
+
+TEST_CASE("exclude, per-path and per-file-ignores are read relative to the config's folder") {
+  Config c;
+  std::vector<ConfigError> errors;
+  std::string text =
+      "exclude: [vendor/, \"*.bak.conf\"]\n"
+      "per-path:\n"
+      "  \"legacy/**\": {ignore: [RL104], format: nginx, htaccess-dir: /old, severity: {RL101: error}}\n"
+      "  \"legacy/keep.conf\": {select: [redirect-loop]}\n"
+      "per-file-ignores:\n"
+      "  \"conf.d/*.conf\": [implicit-temporary]\n";
+  REQUIRE(parse_config(text, "/repo/.redirlint.yaml", c, errors));
+  CHECK(c.base_dir() == "/repo");
+  REQUIRE(c.excluded_by("/repo/vendor/x/site.conf"));
+  CHECK(*c.excluded_by("/repo/vendor/x/site.conf") == "vendor/");
+  CHECK(c.excluded_by("/repo/a/b/old.bak.conf"));
+  CHECK_FALSE(c.excluded_by("/repo/vendor.conf"));  // `vendor/` is a folder only
+  CHECK_FALSE(c.excluded_by("/repo/site.conf"));
+  auto ps = c.path_settings("/repo/legacy/keep.conf");
+  REQUIRE(ps.size() == 2);
+  CHECK(ps[0]->ignore == std::vector<std::string>{"RL104"});
+  CHECK(ps[0]->format == Format::nginx);
+  CHECK(ps[0]->htaccess_dir == "/old");
+  CHECK(ps[1]->select == std::vector<std::string>{"RL202"});
+  auto fi = c.path_settings("/repo/conf.d/a.conf");
+  REQUIRE(fi.size() == 1);
+  CHECK(fi[0]->ignore == std::vector<std::string>{"RL101"});
+  CHECK(c.path_settings("/repo/conf.d/deeper/a.conf").empty());  // `*` stays in one folder
+  CHECK(c.path_settings("/elsewhere/legacy/keep.conf").empty());
+}
+
+TEST_CASE("bad exclude and per-path values are errors with a position") {
+  Config c;
+  std::vector<ConfigError> errors;
+  std::string text = "exclude: {a: b}\nper-path:\n  \"x/**\": {format: lighttpd, colour: red, ignore: [RL999]}\nper-file-ignores: [a]\n";
+  CHECK_FALSE(parse_config(text, "c.yaml", c, errors));
+  REQUIRE(errors.size() == 5);
+  CHECK(to_string(errors[0]) == "c.yaml:1:10: error: expected a list of path globs");
+  CHECK(errors[1].message.find("format must be") != std::string::npos);
+  CHECK(errors[2].message.find("unknown per-path key \"colour\"") != std::string::npos);
+  CHECK(errors[3].message.find("RL999") != std::string::npos);
+  CHECK(to_string(errors[4]) == "c.yaml:4:19: error: expected a mapping GLOB: [codes]");
+}
+
+TEST_CASE("valid_date accepts real calendar dates only") {
+  CHECK(file_rules::valid_iso_date("2024-02-29"));
+  CHECK(file_rules::valid_iso_date("2025-12-31"));
+  CHECK_FALSE(file_rules::valid_iso_date("2025-02-29"));
+  CHECK_FALSE(file_rules::valid_iso_date("2025-13-45"));
+  CHECK_FALSE(file_rules::valid_iso_date("2025-04-31"));
+  CHECK_FALSE(file_rules::valid_iso_date("1900-02-29"));
+  CHECK(file_rules::valid_iso_date("2000-02-29"));
+  CHECK_FALSE(file_rules::valid_iso_date("2025-1-01"));
 }

@@ -18,7 +18,8 @@ std::string frame(const json& j) {
 std::vector<json> messages(const std::string& wire) {
   std::istringstream in(wire);
   std::vector<json> out;
-  while (auto body = read_message(in)) out.push_back(json::parse(*body));
+  for (Framed m = read_message(in); m.kind == Framed::Kind::message; m = read_message(in))
+    out.push_back(json::parse(m.body));
   return out;
 }
 
@@ -54,20 +55,47 @@ json open_doc() {
 
 }  // namespace
 
-TEST_CASE("messages are framed by Content-Length and a broken header ends the stream") {
+TEST_CASE("messages are framed by Content-Length; a broken header is refused and reading goes on") {
   std::ostringstream out;
   write_message(out, "{\"a\":1}");
   CHECK(out.str() == "Content-Length: 7\r\n\r\n{\"a\":1}");
+  auto next = [](std::istream& in, Framed::Kind kind, std::string_view body_or_error) {
+    Framed m = read_message(in);
+    INFO(m.body, " / ", m.error);
+    CHECK(m.kind == kind);
+    CHECK((kind == Framed::Kind::message ? m.body : m.error).find(body_or_error) != std::string::npos);
+  };
+  using K = Framed::Kind;
   std::istringstream two("Content-Length: 2\r\nContent-Type: application/vscode-jsonrpc\r\n\r\n{}content-length:3\r\n\r\n[1]");
-  CHECK(read_message(two) == "{}");
-  CHECK(read_message(two) == "[1]");
-  CHECK_FALSE(read_message(two));
-  std::istringstream bad("Content-Length: 12x\r\n\r\n{}");
-  CHECK_FALSE(read_message(bad));
-  std::istringstream huge("Content-Length: 99999999999999\r\n\r\n");
-  CHECK_FALSE(read_message(huge));
+  next(two, K::message, "{}");
+  next(two, K::message, "[1]");
+  next(two, K::end, "");
+  // Each refusal names what was wrong; the message after it is read.
+  std::istringstream bad(
+      "Content-Length: 12x\r\n\r\n"
+      "Content-Length: -5\r\n\r\n"
+      "Content-Length:\r\n\r\n"
+      "Content-Type: x\r\n\r\n"
+      "Content-Length: 2\r\n\r\n{}");
+  next(bad, K::refused, "invalid Content-Length \"12x\"");
+  next(bad, K::refused, "invalid Content-Length \"-5\"");
+  next(bad, K::refused, "invalid Content-Length \"\"");
+  next(bad, K::refused, "without Content-Length");
+  next(bad, K::message, "{}");
+  // Too large: refused and the body skipped unstored (here: to the end of the input).
+  std::istringstream huge("Content-Length: 1000000000000\r\n\r\n" + std::string(1000, 'x'));
+  next(huge, K::refused, "a message of 1000000000000 bytes, over the limit of 67108864 bytes");
+  next(huge, K::end, "");
+  std::istringstream digits("Content-Length: 99999999999999999999999999\r\n\r\nContent-Length: 1\r\n\r\n1");
+  next(digits, K::refused, "99999999999999999999999999 bytes, over the limit");
+  // A header line of 10^6 bytes is refused after kMaxHeaderLineBytes are kept, not stored whole.
+  std::istringstream long_line("X-" + std::string(1000000, 'a') + "\r\n\r\nContent-Length: 2\r\n\r\n[]");
+  next(long_line, K::refused, "a header line longer than 8192 bytes");
+  next(long_line, K::message, "[]");
   std::istringstream short_body("Content-Length: 10\r\n\r\n{}");
-  CHECK_FALSE(read_message(short_body));
+  next(short_body, K::truncated, "the input ended 2 bytes into a message of 10 bytes");
+  std::istringstream no_body("Content-Length: 10\r\n");
+  next(no_body, K::truncated, "inside a message header");
 }
 
 TEST_CASE("file URIs convert to paths and back with percent-encoding") {
@@ -169,17 +197,33 @@ TEST_CASE("exit after shutdown gives 0, exit without it gives 1, and end of inpu
   std::ostringstream out;
   std::istringstream in(frame(init(false)) + frame({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "shutdown"}}) +
                         frame({{"jsonrpc", "2.0"}, {"method", "exit"}}));
-  CHECK(run(in, out) == 0);
+  std::ostringstream log;
+  CHECK(run(in, out, log) == 0);
+  CHECK(log.str().empty());
   std::ostringstream out2;
   std::istringstream in2(frame(init(false)) + frame({{"jsonrpc", "2.0"}, {"method", "exit"}}));
-  CHECK(run(in2, out2) == 1);
+  CHECK(run(in2, out2, log) == 1);
   std::ostringstream out3;
   std::istringstream in3(frame(init(false)) + "Content-Length: 5\r\n\r\n{nope" + frame({{"jsonrpc", "2.0"}, {"id", 9}, {"method", "shutdown"}}));
-  CHECK(run(in3, out3) == 1);
+  CHECK(run(in3, out3, log) == 1);
+  CHECK(log.str() == "redirlint lsp: the input ended without an exit notification\n");
   auto msgs = messages(out3.str());
   REQUIRE(msgs.size() == 3);
   CHECK(msgs[1]["error"]["code"] == -32700);
   CHECK(msgs[2]["id"] == 9);
+  // A refused header is answered (id null, -32600, the reason) and logged; the next request is served.
+  std::ostringstream out4, log4;
+  std::istringstream in4(frame(init(false)) + "Content-Length: -1\r\n\r\n" +
+                         frame({{"jsonrpc", "2.0"}, {"id", 3}, {"method", "shutdown"}}) + "Content-Length: 50\r\n\r\n{}");
+  CHECK(run(in4, out4, log4) == 1);
+  msgs = messages(out4.str());
+  REQUIRE(msgs.size() == 3);
+  CHECK(msgs[1]["id"].is_null());
+  CHECK(msgs[1]["error"]["code"] == -32600);
+  CHECK(msgs[1]["error"]["message"] == "refused invalid Content-Length \"-1\" (expected a byte count)");
+  CHECK(msgs[2]["id"] == 3);
+  CHECK(log4.str() == "redirlint lsp: refused invalid Content-Length \"-1\" (expected a byte count)\n"
+                      "redirlint lsp: the input ended 2 bytes into a message of 50 bytes; stopping\n");
 }
 
 TEST_CASE("initializationOptions choose the format and the .htaccess directory") {

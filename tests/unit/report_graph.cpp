@@ -50,3 +50,28 @@ TEST_CASE("display_url shortens only the default http://example.com origin") {
   r.method = "POST";
   CHECK(display_url(r) == "POST http://example.com/a?q=1");
 }
+
+TEST_CASE("problems_only keeps the chain and loop edges and renumbers their nodes") {
+  RedirectGraph p = problems_only(hostile());
+  CHECK(p.name == hostile().name);
+  REQUIRE(p.edges.size() == 2);
+  CHECK(p.nodes == std::vector<std::string>{"/a\"b", "/<script>\n"});
+  CHECK(p.edges[0].from == 0);
+  CHECK(p.edges[0].to == 1);
+  CHECK(p.edges[1].from == 1);
+}
+
+TEST_CASE("the legend lists the kinds of edge drawn, styled as they are") {
+  std::string dot = render_dot({hostile()});
+  CHECK(dot.find("legend0a -> legend0b [label=\"redirect loop (RL202)\", color=red") != std::string::npos);
+  CHECK(dot.find("legend1a -> legend1b [label=\"redirect chain, 2+ hops (RL201)\", color=darkorange") != std::string::npos);
+  CHECK(dot.find("legend2a -> legend2b [label=\"from the rule's text: no request found that it answers\", style=dashed") !=
+        std::string::npos);
+  CHECK(dot.find("one redirect") == std::string::npos);  // no plain edge drawn
+  std::string only = render_dot({problems_only(hostile())});
+  CHECK(only.find("from the rule's text") == std::string::npos);
+  std::string m = render_mermaid({hostile()});
+  CHECK(m.find("legend2a[\" \"] -.->|\"from the rule's text") != std::string::npos);
+  CHECK(m.find("linkStyle 3 stroke:#d00") != std::string::npos);  // the legend's loop, after the 3 edges
+  CHECK(render_dot({}).find("legend") == std::string::npos);
+}

@@ -30,6 +30,7 @@ std::string run(const RuleSet& rs, const std::string& target, const std::string&
   Outcome o = simulate_nginx(rs, req, {});
   if (o.kind == OutcomeKind::none) return "- -";
   if (o.kind == OutcomeKind::limit) return "limit";
+  if (o.kind == OutcomeKind::unknown) return "unknown";
   return std::to_string(o.status) + " " + (o.location.empty() ? "-" : o.location);
 }
 
