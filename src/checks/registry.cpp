@@ -49,6 +49,10 @@ const std::array kChecks = {
   CheckInfo{"RL205", "conflicting-rule",      Severity::warning, "same source, different target or status; the first one wins", make_conflicting_rule},
   CheckInfo{"RL301", "not-convertible",       Severity::error,   "rule cannot be expressed in the target format; emitted as a comment", nullptr},
   CheckInfo{"RL302", "approximated",          Severity::warning, "converted with a documented difference", nullptr},
+  CheckInfo{"RL401", "link-to-redirect",      Severity::warning, "a page's link, canonical URL or asset points at a URL that redirects", nullptr},
+  CheckInfo{"RL402", "sitemap-not-final",     Severity::warning, "a sitemap entry redirects, or no file and no rule serves it", nullptr},
+  CheckInfo{"RL403", "redirect-to-missing",   Severity::warning, "a redirect ends on a path the built site does not serve (404)", nullptr},
+  CheckInfo{"RL404", "page-behind-redirect",  Severity::warning, "a page of the site is also the source of a permanent redirect: its content is unreachable", nullptr},
 };
 // clang-format on
 

@@ -5,7 +5,8 @@
 - `redirlint explain CODE` prints that page (a trailing link may follow);
 - the page's Example block equals samples/CODE.* and its Output block equals the real
   `redirlint check --select CODE --output gcc samples/CODE.EXT` (run from the repository root;
-  RL3xx pages show `redirlint convert` output and only their Example is compared);
+  RL3xx pages show `redirlint convert` output and only their Example is compared; RL4xx pages show
+  `redirlint site --root samples/site --select CODE --output gcc samples/CODE.EXT`);
 - README.md has the checks table with exactly the registry's codes, slugs, severities and summaries:
       | code | slug | severity | summary |
       |---|---|---|---|
@@ -66,7 +67,8 @@ for code, slug, severity, summary in registry:
         failures.append(f"{code}: Example block differs from {samples[0]}")
     if code.startswith("RL3"):
         continue  # conversion findings come from `redirlint convert`, whose arguments the page shows
-    real = run("check", "--select", code, "--output", "gcc", samples[0]).stdout
+    command = ["site", "--root", "samples/site"] if code.startswith("RL4") else ["check"]
+    real = run(*command, "--select", code, "--output", "gcc", samples[0]).stdout
     if output != real:
         failures.append(f"{code}: Output block differs from the real output:\n{real}")
 
