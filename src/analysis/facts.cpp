@@ -378,7 +378,7 @@ std::optional<std::string> expand_for_path(const Rule& r, const std::vector<Temp
                                            const Regex* match_re, std::string_view path, std::string_view scheme,
                                            std::string_view host) {
   if (!r.target) return std::nullopt;
-  const bool files = r.origin.format == Format::netlify || r.origin.format == Format::yaml;
+  const bool files = is_file_rules(r.origin.format);
   Captures caps;
   if (r.match.kind == MatchKind::regex) {
     if (!match_re || match_re->match(path, &caps) != MatchStatus::match) return std::nullopt;
@@ -459,7 +459,7 @@ std::string today_utc() {
 
 SimOptions evidence_options(const RuleSet& rs) {
   SimOptions o;
-  if (rs.format != Format::netlify && rs.format != Format::yaml) return o;
+  if (!is_file_rules(rs.format)) return o;
   for (const Rule& r : rs.rules) {
     if (r.action != Action::rewrite || !r.target || r.target->absolute) continue;
     auto lit = literal_text(parse_template(r.target->url));

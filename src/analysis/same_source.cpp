@@ -71,7 +71,7 @@ std::string source_key(const RuleSet& rs, const Rule& r) {
 bool is_final(const RuleSet& rs, const Rule& r) {
   if (r.action == Action::redirect || r.action == Action::answer)
     return r.flow == Flow::stop || r.flow == Flow::end || (rs.format != Format::apache && rs.format != Format::htaccess && r.flow != Flow::next);
-  if (r.action == Action::rewrite) return rs.format == Format::netlify || rs.format == Format::yaml;
+  if (r.action == Action::rewrite) return is_file_rules(rs.format);
   return false;
 }
 

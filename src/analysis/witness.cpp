@@ -182,7 +182,7 @@ namespace {
 bool on_origin(const Rule& r) {
   // Server blocks give their rules scope hosts too (nginx server_name): only file rules' own domain-level
   // sources (`http://example.com/*` in _redirects) say so of the rule.
-  const bool file_rules = r.origin.format == Format::netlify || r.origin.format == Format::yaml;
+  const bool file_rules = is_file_rules(r.origin.format);
   if (file_rules && (!r.scope.hosts.empty() || !r.scope.schemes.empty())) return true;
   for (const Condition& c : r.conds) {
     const std::string& t = c.test;

@@ -123,6 +123,9 @@ std::optional<Edit> status_edit(const SourceFiles& files, const Rule& r, int sta
           return make_edit(r, t[k].begin, t[k].begin + 3, std::to_string(status));
       }
       return std::nullopt;
+    case Format::netlify_toml:
+    case Format::vercel:
+    case Format::cloudflare_bulk: return std::nullopt;  // a fix in a table / JSON object / CSV row: not offered
     case Format::yaml:
       for (std::uint32_t ln = r.where.line; ln <= r.where.end_line; ++ln) {
         std::string_view l = files.line_text(r.where.file, ln);

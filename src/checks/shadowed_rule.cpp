@@ -31,6 +31,9 @@ bool runs_before(const RuleSet& rs, const Rule& a, const Rule& b) {
       if (!analysis::location_of(rs, a) && analysis::location_of(rs, b)) return true;  // server-level rewrites first
       return a.id < b.id;
     case Format::netlify:
+    case Format::netlify_toml:
+    case Format::vercel:
+    case Format::cloudflare_bulk:
     case Format::page:
     case Format::yaml: return a.id < b.id && !(b.force && !a.force);
     case Format::iis:  // rules in file order, httpRedirect after every rewrite rule

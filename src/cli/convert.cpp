@@ -26,8 +26,8 @@ struct ConvertArgs {
 
 int run_convert(const ConvertArgs& a) {
   Format to;
-  if (!parse_format(a.to, to) || to == Format::page) {
-    std::cerr << "redirlint: --to must be apache, htaccess, nginx, yaml or netlify (got \"" << a.to << "\")\n";
+  if (!parse_format(a.to, to) || to == Format::vercel || to == Format::cloudflare_bulk || to == Format::page) {
+    std::cerr << "redirlint: --to must be apache, htaccess, nginx, yaml, netlify or netlify-toml (got \"" << a.to << "\")\n";
     return kExitUsage;
   }
   if (to == Format::iis) {
@@ -124,7 +124,7 @@ int run_convert(const ConvertArgs& a) {
 void setup_convert(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ConvertArgs>();
   CLI::App* cmd = app.add_subcommand("convert", "convert redirect rules to another format (loss report on stderr)");
-  cmd->add_option("--to", args->to, "apache, htaccess, nginx, yaml or netlify")->required();
+  cmd->add_option("--to", args->to, "apache, htaccess, nginx, yaml, netlify or netlify-toml")->required();
   cmd->add_option("--from", args->from, "input format (default: detected)");
   cmd->add_option("--htaccess-dir", args->htaccess_dir, "URL path of the .htaccess directory (input and output)");
   cmd->add_option("-o,--output", args->output, "write here (atomically) instead of stdout");

@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 namespace rl::cli {
 
 void add_input_options(CLI::App& cmd, InputOptions& in) {
-  cmd.add_option("--format", in.format, "input format: apache, htaccess, nginx, yaml, netlify, iis (default: detect)");
+  cmd.add_option("--format", in.format, "input format: apache, htaccess, nginx, yaml, netlify, netlify-toml, vercel, cloudflare-bulk, iis (default: detect)");
   cmd.add_option("--htaccess-dir", in.htaccess_dir, "URL path of the .htaccess file's directory (default /)");
   cmd.add_option("--stdin-filename", in.stdin_filename,
                  "the path that stdin (-) stands for: its format, .redirlint.yaml and the name in messages");
@@ -83,7 +83,7 @@ bool make_parse_options(const InputOptions& in, ParseOptions& out) {
   if (!in.format.empty()) {
     Format f;
     if (!parse_format(in.format, f)) {
-      std::cerr << "redirlint: unknown format \"" << in.format << "\" (apache, htaccess, nginx, yaml, netlify, iis)\n";
+      std::cerr << "redirlint: unknown format \"" << in.format << "\" (apache, htaccess, nginx, yaml, netlify, netlify-toml, vercel, cloudflare-bulk, iis)\n";
       return false;
     }
     out.format = f;
@@ -119,6 +119,32 @@ std::string page_url_path(const std::string& path, const std::string& root) {
   while (rel.size() > 1 && rel[0] == '/' && rel[1] == '/') rel.erase(0, 1);
   if (rel.empty() || rel[0] != '/') rel.insert(rel.begin(), '/');
   return rel;
+}
+
+// Netlify reads a site's `_redirects` and its netlify.toml `[[redirects]]` as one list, `_redirects`
+// first: a netlify.toml next to a `_redirects` that was also read joins that set (its rules after
+// the file's), so chains and shadowing across the two files are found. Diagnostics keep each file's
+// positions; a netlify.toml with `disable-file=` stays its own set.
+void merge_netlify_sites(std::vector<RuleSet>& sets, const SourceFiles& files) {
+  auto dir_of = [&](const RuleSet& rs) { return fs::path(files.path(rs.file)).parent_path().string(); };
+  auto named = [&](const RuleSet& rs, std::string_view n) { return fs::path(files.path(rs.file)).filename() == n; };
+  for (std::size_t t = 0; t < sets.size(); ++t) {
+    RuleSet& toml = sets[t];
+    if (toml.format != Format::netlify_toml || !named(toml, "netlify.toml") || !toml.file_disabled.empty()) continue;
+    for (RuleSet& red : sets) {
+      if (red.format != Format::netlify || !named(red, "_redirects") || dir_of(red) != dir_of(toml)) continue;
+      for (Rule& r : toml.rules) {
+        r.id = static_cast<RuleId>(red.rules.size());
+        red.rules.push_back(std::move(r));
+      }
+      red.parse_diags.insert(red.parse_diags.end(), toml.parse_diags.begin(), toml.parse_diags.end());
+      red.unmodelled.insert(red.unmodelled.end(), toml.unmodelled.begin(), toml.unmodelled.end());
+      red.files.insert(red.files.end(), toml.files.begin(), toml.files.end());
+      red.sim_cache.reset();
+      sets.erase(sets.begin() + static_cast<std::ptrdiff_t>(t--));
+      break;
+    }
+  }
 }
 
 }  // namespace
@@ -202,6 +228,7 @@ Loaded load_inputs(const std::vector<std::string>& paths, const ParseOptions& op
     }
     out.sets.push_back(parse_file(files, id, file_opts));
   }
+  merge_netlify_sites(out.sets, files);
   // One config file can be read by both the walk and the limits: each error once.
   for (ConfigError& e : std::exchange(pending_config_errors(), {})) {
     bool seen = false;

@@ -46,7 +46,8 @@ void walk_dir(const fs::path& dir, std::vector<std::string>& found, std::vector<
     if (!it->is_regular_file(e2) || !is_recognised_name(p.string()) || name == ".redirlint.yaml") continue;
     // A walk meets YAML of every kind (CI workflows, test suites, other tools' maps): read only our rule
     // files. A YAML file named on the command line is always read (and told apart by the parser).
-    if (name_format(p.string()) == Format::yaml) {
+    bool csv = name.size() > 4 && name.compare(name.size() - 4, 4, ".csv") == 0;
+    if (name_format(p.string()) == Format::yaml || csv) {
       std::string head;
       int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd >= 0) {
@@ -55,7 +56,8 @@ void walk_dir(const fs::path& dir, std::vector<std::string>& found, std::vector<
         head.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
         ::close(fd);
       }
-      if (fd >= 0 && !looks_like_rule_file(head)) continue;  // unreadable: kept, so that it is reported
+      // A CSV is read only when it is a Cloudflare Bulk Redirects list (other CSVs are data).
+      if (fd >= 0 && !(csv ? looks_like_cloudflare_csv(head) : looks_like_rule_file(head))) continue;  // unreadable: kept, reported
     }
     found.push_back(p.string());
   }

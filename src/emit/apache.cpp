@@ -297,7 +297,7 @@ bool ApacheEmitter::alias_ok(const Rule& r) const {
   if (!r.conds.empty() || r.match.negated || r.flow != Flow::stop || r.flags->ne || r.flags->b) return false;
   // A line break or NUL in the path: the RewriteRule path refuses it (httpd ends the line there).
   if (has_line_break(r.match.text)) return false;
-  if ((rs_.format == Format::yaml || rs_.format == Format::netlify) && (!r.scope.hosts.empty() || !r.scope.schemes.empty()))
+  if (is_file_rules(rs_.format) && (!r.scope.hosts.empty() || !r.scope.schemes.empty()))
     return false;
   if (rs_.format == Format::nginx && r.scope.block >= 0 &&
       rs_.blocks[static_cast<std::size_t>(r.scope.block)].kind != BlockKind::server)
@@ -478,7 +478,7 @@ std::string ApacheEmitter::rewrite_lines(const Rule& r, const std::vector<Condit
   if (r.action == Action::redirect && (!r.target || !is_redirect_status(r.status)))
     return refuse("a redirect without target");
   std::vector<Condition> conds = extra;
-  if (rs_.format == Format::yaml || rs_.format == Format::netlify) {
+  if (is_file_rules(rs_.format)) {
     auto sc = scope_conditions(r);
     conds.insert(conds.end(), sc.begin(), sc.end());
   }
@@ -586,7 +586,7 @@ std::string ApacheEmitter::rewrite_lines(const Rule& r, const std::vector<Condit
       else flags.push_back("R=" + std::to_string(r.status));
       break;
     case Action::rewrite:
-      if (rs_.format == Format::nginx || rs_.format == Format::yaml || rs_.format == Format::netlify) {
+      if (rs_.format == Format::nginx || is_file_rules(rs_.format)) {
         if (r.flags->pt) flags.push_back("PT");
       }
       break;

@@ -173,6 +173,9 @@ Emitted emit(const RuleSet& source, Format to, const EmitOptions& opts, const So
     case Format::htaccess: e = emit_apache(live, opts, files, true); break;
     case Format::yaml: e = emit_yaml(live, opts, files); break;
     case Format::netlify: e = emit_netlify(live, opts, files); break;
+    case Format::netlify_toml: e = emit_netlify_toml(live, opts, files); break;
+    case Format::vercel:
+    case Format::cloudflare_bulk: e = emit_netlify(live, opts, files); break;  // refused by convert (not a target)
     case Format::iis: {
       // Only read: every rule is reported as not converted (cli/convert.cpp refuses --to iis first).
       emit_detail::Losses L(live, "iis");

@@ -50,5 +50,7 @@ Emitted emit_nginx(const RuleSet& rs, const EmitOptions& opts, const SourceFiles
 Emitted emit_apache(const RuleSet& rs, const EmitOptions& opts, const SourceFiles& files, bool htaccess);
 Emitted emit_yaml(const RuleSet& rs, const EmitOptions& opts, const SourceFiles& files);
 Emitted emit_netlify(const RuleSet& rs, const EmitOptions& opts, const SourceFiles& files);
+/// The `_redirects` rules as netlify.toml `[[redirects]]` tables (same semantics, same losses).
+Emitted emit_netlify_toml(const RuleSet& rs, const EmitOptions& opts, const SourceFiles& files);
 
 }  // namespace rl

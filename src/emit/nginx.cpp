@@ -620,7 +620,7 @@ std::string NginxEmitter::rule_block(const Rule& r, const std::string& ind, bool
 
   // Tests: scope, conditions, and the match when the final directive cannot carry it.
   std::vector<Condition> conds;
-  if (rs_.format == Format::yaml || rs_.format == Format::netlify) conds = scope_conditions(r);
+  if (is_file_rules(rs_.format)) conds = scope_conditions(r);
   conds.insert(conds.end(), r.conds.begin(), r.conds.end());
   for (const Condition& c : conds)
     if (c.test.rfind("${country}", 0) == 0 || c.test.rfind("${language}", 0) == 0 || c.test.rfind("${role}", 0) == 0 ||

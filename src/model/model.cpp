@@ -11,6 +11,9 @@ std::string_view to_string(Format f) {
     case Format::nginx: return "nginx";
     case Format::yaml: return "yaml";
     case Format::netlify: return "netlify";
+    case Format::netlify_toml: return "netlify-toml";
+    case Format::vercel: return "vercel";
+    case Format::cloudflare_bulk: return "cloudflare-bulk";
     case Format::iis: return "iis";
     case Format::page: return "page";
   }
@@ -18,7 +21,8 @@ std::string_view to_string(Format f) {
 }
 
 bool parse_format(std::string_view t, Format& out) {
-  for (Format f : {Format::apache, Format::htaccess, Format::nginx, Format::yaml, Format::netlify, Format::iis, Format::page})
+  for (Format f : {Format::apache, Format::htaccess, Format::nginx, Format::yaml, Format::netlify, Format::netlify_toml,
+                   Format::vercel, Format::cloudflare_bulk, Format::iis, Format::page})
     if (to_string(f) == t) {
       out = f;
       return true;
@@ -27,12 +31,27 @@ bool parse_format(std::string_view t, Format& out) {
     out = Format::iis;
     return true;
   }
+  if (t == "netlify.toml" || t == "toml") {
+    out = Format::netlify_toml;
+    return true;
+  }
+  if (t == "vercel.json") {
+    out = Format::vercel;
+    return true;
+  }
   if (t == "_redirects" || t == "cloudflare" || t == "redirects") {
     out = Format::netlify;
     return true;
   }
   return false;
 }
+
+bool is_file_rules(Format f) {
+  return f == Format::yaml || f == Format::netlify || f == Format::netlify_toml || f == Format::vercel ||
+         f == Format::cloudflare_bulk;
+}
+
+bool is_netlify_family(Format f) { return f == Format::netlify || f == Format::netlify_toml; }
 
 std::string_view to_string(Context c) {
   switch (c) {

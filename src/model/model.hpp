@@ -23,9 +23,14 @@ namespace rl {
 
 /// `page`: redirects written in a site's own pages (HTML meta refresh, inline JavaScript, PHP header()),
 /// read by src/parse/page.cpp; file-rules semantics (each page answers for its own URL).
-enum class Format { apache, htaccess, nginx, yaml, netlify, iis, page };
+enum class Format { apache, htaccess, nginx, yaml, netlify, netlify_toml, vercel, cloudflare_bulk, iis, page };
 std::string_view to_string(Format f);
 bool parse_format(std::string_view text, Format& out);
+/// True for the formats whose rules are a first-match list (Context::file_rules): YAML, `_redirects`,
+/// netlify.toml, vercel.json, Cloudflare Bulk Redirects. They share one simulator (simulate/file_rules.cpp).
+bool is_file_rules(Format f);
+/// True for the formats Netlify reads with `_redirects` semantics (`_redirects` and netlify.toml).
+bool is_netlify_family(Format f);
 
 /// Which contexts a RuleSet's rules were written in.
 enum class Context { server, per_directory, file_rules };

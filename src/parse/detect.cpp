@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <vector>
 
 #include "parse/parse.hpp"
 
@@ -159,6 +160,9 @@ std::size_t FormatEvidence::of(Format f) const {
     case Format::nginx: return nginx;
     case Format::netlify: return netlify;
     case Format::iis: return iis;
+    case Format::netlify_toml:
+    case Format::vercel:
+    case Format::cloudflare_bulk: return 0;  // told by name (or --format), never by sniffing
     case Format::yaml: return yaml;
     case Format::page: return 0;
   }
@@ -238,6 +242,9 @@ std::optional<Format> name_format(std::string_view path) {
   if (name == "_redirects" || ends_with(name, ".redirects") || starts_with(name, "_redirects.") ||
       ends_with(name, "_redirects"))
     return Format::netlify;
+  // `netlify.toml` / `vercel.json`, and named copies of them (`site.netlify.toml`, `prod.vercel.json`).
+  if (name == "netlify.toml" || ends_with(name, ".netlify.toml")) return Format::netlify_toml;
+  if (name == "vercel.json" || ends_with(name, ".vercel.json")) return Format::vercel;
   if (ends_with(name, ".yaml") || ends_with(name, ".yml")) return Format::yaml;
   if (name == "httpd.conf" || name == "apache2.conf") return Format::apache;
   if (name == "web.config" || (starts_with(name, "web.") && ends_with(name, ".config"))) return Format::iis;
@@ -248,12 +255,40 @@ std::optional<Format> name_format(std::string_view path) {
 
 bool is_recognised_name(std::string_view path) {
   std::string name = lower(basename(path));
-  return name_format(path).has_value() || ends_with(name, ".conf");
+  return name_format(path).has_value() || ends_with(name, ".conf") || ends_with(name, ".csv");
+}
+
+bool looks_like_cloudflare_csv(std::string_view text) {
+  std::size_t b = 0;
+  while (b < text.size() && (text[b] == '\n' || text[b] == '\r' || is_space(text[b]))) ++b;
+  std::string_view line = text.substr(b, text.find('\n', b) == std::string_view::npos ? std::string_view::npos : text.find('\n', b) - b);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  std::vector<std::string_view> f;
+  for (std::size_t p = 0; p <= line.size();) {
+    std::size_t e = line.find(',', p);
+    if (e == std::string_view::npos) e = line.size();
+    std::string_view v = line.substr(p, e - p);
+    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+    f.push_back(v);
+    p = e + 1;
+  }
+  if (f.size() < 2 || f.size() > 7) return false;
+  if (lower(f[0]) == "source_url" || lower(f[0]) == "source url") return true;
+  auto no_space = [](std::string_view v) { return !v.empty() && std::none_of(v.begin(), v.end(), [](char c) { return is_space(c); }); };
+  bool src = no_space(f[0]) && f[0].find('/') != std::string_view::npos && f[0].front() != '/';
+  bool dst = no_space(f[1]) && (starts_with(f[1], "http://") || starts_with(f[1], "https://") || starts_with(f[1], "/"));
+  bool status = f.size() < 3 || f[2].empty() ||
+                (f[2].size() == 3 && std::all_of(f[2].begin(), f[2].end(), [](char c) { return c >= '0' && c <= '9'; }));
+  return src && dst && status;
 }
 
 bool detect_format(std::string_view path, std::string_view text, Format& out) {
   if (auto f = name_format(path)) {
     out = *f;
+    return true;
+  }
+  if (ends_with(lower(basename(path)), ".csv") && looks_like_cloudflare_csv(text)) {
+    out = Format::cloudflare_bulk;
     return true;
   }
   FormatEvidence ev = sniff_format(text);

@@ -38,6 +38,10 @@ FormatEvidence sniff_format(std::string_view text);
 /// (the caller skips unrecognised files found by walking a directory, and errors on named ones).
 bool detect_format(std::string_view path, std::string_view text, Format& out);
 
+/// True when the first content line of `text` is a Cloudflare Bulk Redirects CSV row
+/// (`host/path,URL[,status,...]`) or that CSV's header row (`source_url,target_url...`).
+bool looks_like_cloudflare_csv(std::string_view text);
+
 /// True when a file found while walking a directory has a name redirlint reads.
 bool is_recognised_name(std::string_view path);
 

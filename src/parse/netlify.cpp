@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "grammar/netlify.hpp"
+#include "parse/netlify_rule.hpp"
 #include "parse/parse.hpp"
 #include "parse/yaml_util.hpp"
 #include "util/regex.hpp"
@@ -51,7 +52,7 @@ struct State {
   LineParts line;
   bool comment_line = false;  // the current line is a comment line
   std::vector<std::string> pending_comments;
-  std::size_t static_rules = 0, dynamic_rules = 0;
+  netlify_rule::Counters counters;
 };
 
 template <typename In>
@@ -287,10 +288,49 @@ std::string with_commas(std::size_t n) {
 
 void build_rule(State& st) {
   LineParts& p = st.line;
-  RuleSet& rs = st.rs;
   auto range = [&](std::size_t b, std::size_t e) { return st.files.range(st.id, b, e); };
-  auto tok_range = [&](const Tok& t) { return range(t.begin, t.end); };
+  auto field = [&](const Tok& t) { return netlify_rule::Field{std::string(t.text), range(t.begin, t.end)}; };
   bool ok = true;
+  std::string from_q = "\"" + std::string(p.from.text) + "\"";
+  for (const Tok& j : p.junk) {
+    std::string q = "\"" + std::string(j.text) + "\"";
+    std::string msg = &j == &p.junk.front() && !p.to && !p.status
+                          ? "expected a destination path starting with '/' or an http(s):// URL after " + from_q + ", found " + q
+                      : &j == &p.junk.front() && !p.status
+                          ? "expected a status code or a Key=value condition after the destination, found " + q
+                          : "unexpected " + q + " (conditions are written Key=value, a comment starts with '#')";
+    st.rs.parse_diags.push_back(make_diagnostic("RL001", range(j.begin, j.end), std::move(msg)));
+    ok = false;
+  }
+  netlify_rule::Fields f;
+  f.from = field(p.from);
+  for (const Tok& q : p.query) f.query.push_back(field(q));
+  if (p.to) f.to = field(*p.to);
+  f.after_from = range(p.from.end, p.from.end);
+  f.junk = !p.junk.empty();
+  if (p.status) f.status = field(*p.status);
+  for (const Tok& c : p.conds) f.conds.push_back(field(c));
+  f.where = range(p.from.begin, p.end);
+  f.original = std::string(st.files.get(st.id).text.substr(p.from.begin, p.end - p.from.begin));
+  f.comments = std::move(st.pending_comments);
+  st.pending_comments.clear();
+  if (p.comment) {
+    std::string_view c = p.comment->text.substr(1);
+    while (!c.empty() && c.front() == ' ') c.remove_prefix(1);
+    if (c.find("redirlint") == std::string_view::npos) f.note = std::string(c);
+  }
+  // An unexpected token after the destination is only reported when the destination itself is missing.
+  bool junk_blocks = ok;
+  netlify_rule::add_rule(f, Format::netlify, "_redirects", st.opts, st.counters, st.rs, junk_blocks);
+}
+
+}  // namespace
+
+namespace netlify_rule {
+
+void add_rule(const Fields& p, Format format, std::string_view directive, const ParseOptions& opts, Counters& counters,
+              RuleSet& rs, bool ok) {
+  auto tok_range = [](const Field& t) { return t.where; };
   auto report = [&](std::string_view code, SourceRange where, std::string msg) {
     rs.parse_diags.push_back(make_diagnostic(code, where, std::move(msg)));
   };
@@ -299,25 +339,21 @@ void build_rule(State& st) {
     ok = false;
   };
   std::string from_q = "\"" + std::string(p.from.text) + "\"";
-
-  for (const Tok& j : p.junk) {
-    std::string q = "\"" + std::string(j.text) + "\"";
-    if (&j == &p.junk.front() && !p.to && !p.status)
-      error("RL001", tok_range(j), "expected a destination path starting with '/' or an http(s):// URL after " + from_q + ", found " + q);
-    else if (&j == &p.junk.front() && !p.status)
-      error("RL001", tok_range(j), "expected a status code or a Key=value condition after the destination, found " + q);
-    else
-      error("RL001", tok_range(j), "unexpected " + q + " (conditions are written Key=value, a comment starts with '#')");
+  if (p.from.text.empty()) {
+    report("RL001", p.from.where, "the source is empty: write a path starting with '/' or an http(s):// URL");
+    return;
   }
 
   Rule r;
-  r.origin = Origin{Format::netlify, "_redirects"};
-  r.where = range(p.from.begin, p.end);
-  r.original = std::string(st.files.get(st.id).text.substr(p.from.begin, p.end - p.from.begin));
-  if (utf8_length(r.original) > st.opts.provider_max_line) {
+  r.force = p.force;
+  r.origin = Origin{format, std::string(directive)};
+  r.where = p.where;
+  r.original = p.original;
+  const bool pages = format == Format::netlify;  // Cloudflare Pages reads `_redirects` only
+  if (pages && utf8_length(r.original) > opts.provider_max_line) {
     Diagnostic d = make_diagnostic("RL007", r.where,
                                    "rule is " + with_commas(utf8_length(r.original)) + " characters long: Cloudflare Pages ignores a redirect longer than " +
-                                       with_commas(st.opts.provider_max_line) + " characters");
+                                       with_commas(opts.provider_max_line) + " characters");
     rs.parse_diags.push_back(std::move(d));
   }
 
@@ -344,17 +380,18 @@ void build_rule(State& st) {
   bool implicit = true;
   if (p.status) {
     std::string_view digits = p.status->text;
+    bool numeric = !digits.empty() && std::all_of(digits.begin(), digits.end() - (digits.back() == '!'), [](char c) { return c >= '0' && c <= '9'; });
     if (!digits.empty() && digits.back() == '!') {
       r.force = true;
       digits.remove_suffix(1);
     }
     implicit = false;
-    status = digits.size() <= 3 ? std::stoi(std::string(digits)) : 0;
+    status = numeric && digits.size() <= 3 ? std::stoi(std::string(digits)) : 0;
     bool known = status == 200 || status == 301 || status == 302 || status == 303 || status == 307 || status == 308 ||
                  (status >= 400 && status <= 599);
     if (!known)
       error("RL004", tok_range(*p.status),
-            "status " + std::string(digits) + " is not valid in _redirects (200 rewrite, 301 302 303 307 308 redirect, 4xx/5xx answer)");
+            "status " + std::string(digits) + " is not valid in " + std::string(directive) + " (200 rewrite, 301 302 303 307 308 redirect, 4xx/5xx answer)");
   }
 
   SourcePattern src = source_pattern(path);
@@ -363,7 +400,7 @@ void build_rule(State& st) {
 
   // Query parameter matching: `id=:id` (present, any value) or `id=value` (that value).
   std::vector<std::pair<std::string, std::string>> query_names;  // placeholder → parameter
-  for (const Tok& q : p.query) {
+  for (const Field& q : p.query) {
     std::size_t eq = q.text.find('=');
     std::string key(q.text.substr(0, eq)), value(q.text.substr(eq + 1));
     Condition c;
@@ -383,10 +420,10 @@ void build_rule(State& st) {
   }
 
   // Conditions after the destination.
-  for (const Tok& t : p.conds) {
+  for (const Field& t : p.conds) {
     std::size_t eq = t.text.find('=');
     std::string key(t.text.substr(0, eq));
-    std::string_view value = t.text.substr(eq + 1);
+    std::string_view value = std::string_view(t.text).substr(eq + 1);
     std::string lkey = ascii_lower(key);
     if (lkey == "sign" || lkey == "signed" || lkey == "signing") {
       rs.parse_diags.push_back(make_diagnostic("RL006", tok_range(t), "signed proxy header \"" + std::string(t.text) + "\" is not modelled"));
@@ -417,8 +454,8 @@ void build_rule(State& st) {
     to = std::string(p.to->text);
   } else if (status >= 200 && status < 300 && path.size() >= 2 && path.compare(path.size() - 2, 2, "/*") == 0) {
     to = path.substr(0, path.size() - 2) + "/:splat";
-  } else if (p.junk.empty()) {
-    error("RL001", range(p.from.end, p.from.end), "the rule " + from_q + " has no destination (a path starting with '/' or an http(s):// URL)");
+  } else if (!p.junk) {
+    error("RL001", p.after_from, "the rule " + from_q + " has no destination (a path starting with '/' or an http(s):// URL)");
   }
 
   if (!ok) return;
@@ -444,36 +481,31 @@ void build_rule(State& st) {
   }
   r.target = std::move(target);
   r.flow = Flow::stop;
-  if (!st.pending_comments.empty()) r.notes->comments = std::move(st.pending_comments);
-  st.pending_comments.clear();
-  if (p.comment) {
-    std::string_view c = p.comment->text.substr(1);
-    while (!c.empty() && c.front() == ' ') c.remove_prefix(1);
-    if (c.find("redirlint") == std::string_view::npos) r.notes->note = std::string(c);
-  }
+  if (!p.comments.empty()) r.notes->comments = p.comments;
+  if (!p.note.empty()) r.notes->note = p.note;
 
   // Cloudflare Pages limits: once, at the first rule past each limit.
   bool dynamic = r.match.kind == MatchKind::regex;
-  std::size_t& count = dynamic ? st.dynamic_rules : st.static_rules;
-  std::size_t limit = dynamic ? st.opts.provider_max_dynamic : st.opts.provider_max_static;
-  if (++count == limit + 1)
+  std::size_t& count = dynamic ? counters.dynamic_rules : counters.static_rules;
+  std::size_t limit = dynamic ? opts.provider_max_dynamic : opts.provider_max_static;
+  if (++count == limit + 1 && pages)
     rs.parse_diags.push_back(make_diagnostic(
         "RL007", r.where,
         "rule " + from_q + " is " + (dynamic ? "dynamic" : "static") + " rule number " + with_commas(count) +
-            ": Cloudflare Pages accepts at most " + with_commas(st.opts.provider_max_static) + " static and " +
-            with_commas(st.opts.provider_max_dynamic) + " dynamic (splat or placeholder) redirects"));
+            ": Cloudflare Pages accepts at most " + with_commas(opts.provider_max_static) + " static and " +
+            with_commas(opts.provider_max_dynamic) + " dynamic (splat or placeholder) redirects"));
 
   r.id = static_cast<RuleId>(rs.rules.size());
   rs.rules.push_back(std::move(r));
 }
 
-}  // namespace
+}  // namespace netlify_rule
 
 RuleSet parse_netlify(SourceFiles& files, FileId id, const ParseOptions& opts) {
   return file_rules::read_rule_file(files, id, Format::netlify, [&](RuleSet& rs) {
     const std::string& text = files.get(id).text;
     rs.rules.reserve(file_rules::count_occurrences(text, "\n") + 1);  // at most one rule a line
-    State st{files, id, opts, rs, text.data(), {}, false, {}, 0, 0};
+    State st{files, id, opts, rs, text.data(), {}, false, {}, {}};
     pegtl::memory_input<pegtl::tracking_mode::lazy> in(text.data(), text.size(), files.path(id));
     pegtl::parse<g::file, action>(in, st);
   });

@@ -34,6 +34,8 @@ struct ParseOptions {
   /// Cloudflare Pages `_redirects` limits (RL007): static rules, dynamic (splat/placeholder) rules,
   /// characters per rule line. Documented at developers.cloudflare.com/pages/configuration/redirects/.
   std::size_t provider_max_static = 2000, provider_max_dynamic = 100, provider_max_line = 1000;
+  /// Vercel: routes per deployment (redirects + rewrites + headers + routes of vercel.json), RL007.
+  std::size_t vercel_max_routes = 1024;
 };
 
 /// True when YAML text looks like a redirlint rule file (a top-level `version: 1`, or `version:` next
@@ -46,6 +48,9 @@ RuleSet parse_apache(SourceFiles& files, FileId id, Format format, const ParseOp
 RuleSet parse_nginx(SourceFiles& files, FileId id, const ParseOptions& opts);
 RuleSet parse_yaml(SourceFiles& files, FileId id, const ParseOptions& opts);
 RuleSet parse_netlify(SourceFiles& files, FileId id, const ParseOptions& opts);
+RuleSet parse_netlify_toml(SourceFiles& files, FileId id, const ParseOptions& opts);
+RuleSet parse_vercel(SourceFiles& files, FileId id, const ParseOptions& opts);
+RuleSet parse_cloudflare_bulk(SourceFiles& files, FileId id, const ParseOptions& opts);
 RuleSet parse_iis(SourceFiles& files, FileId id, const ParseOptions& opts);
 /// A page (HTML, PHP) named alone: served at "/" + its file name (docs/pages.md).
 RuleSet parse_page(SourceFiles& files, FileId id, const ParseOptions& opts);

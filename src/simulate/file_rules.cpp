@@ -10,7 +10,8 @@
 ///   the target (before the target's own query); `regex` fills `$N`, `${splat}`, `${ph:NAME}`.
 /// - Scope::hosts / Scope::schemes (domain-level sources, YAML `host:`) must match the request
 ///   (Host compared lower-cased, without port and trailing dot; `*.x` matches any sub-domain of x).
-/// - Conditions: `${arg:KEY}` query parameters (first occurrence, raw value), `${country}`,
+/// - Conditions: `${arg:KEY}` query parameters (first occurrence, raw value), `${http:NAME}` headers,
+///   `${cookie:NAME}` a cookie's value (vercel.json), `${country}`,
 ///   `${language}` and `${role}` from the Request (a comma-separated list matches if any item does;
 ///   a language also by its primary tag), `${cookie}` against each cookie name in the Cookie header.
 /// - Shadowing: a rule without force (Netlify `!`) does not apply when the path exists as a file
@@ -323,6 +324,11 @@ std::string FileRules::value(const TemplatePart& p) const {
   if (n.starts_with("ph:")) return url::escape_capture(caps_.named(n.substr(3)).value_or(""));
   if (n.starts_with("arg:")) return arg(n.substr(4));
   if (n.starts_with("http:")) return header(n.substr(5));
+  if (n.starts_with("cookie:")) {  // vercel.json `has: [{type: cookie, key}]`: the value of that cookie
+    for (std::string_view kv : split_list(header("cookie"), ';'))
+      if (kv.substr(0, kv.find('=')) == n.substr(7)) return kv.find('=') == std::string_view::npos ? "" : std::string(kv.substr(kv.find('=') + 1));
+    return {};
+  }
   if (n == "host") return host_;
   if (n == "http_host") return req_.host;
   if (n == "scheme") return req_.scheme;

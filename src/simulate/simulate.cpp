@@ -36,6 +36,9 @@ Outcome simulate(const RuleSet& rs, const Request& req, const SimOptions& opts) 
     case Format::nginx: return simulate_nginx(rs, req, opts);
     case Format::yaml:
     case Format::netlify:
+    case Format::netlify_toml:
+    case Format::vercel:
+    case Format::cloudflare_bulk:
     case Format::page: return simulate_file_rules(rs, req, opts);
     case Format::iis: return simulate_iis(rs, req, opts);
   }

@@ -152,7 +152,7 @@ class Server:
                 os.makedirs(os.path.dirname(full), exist_ok=True)
                 with open(full, "w") as f:
                     f.write("ok\n")
-        for name, text in self.case.mapfiles.items():
+        for name, text in getattr(self.case, "mapfiles", {}).items():  # cases built without _parse have none
             full = os.path.join(self.tmp, name)
             os.makedirs(os.path.dirname(full), exist_ok=True)
             with open(full, "w") as f:

@@ -30,6 +30,9 @@ inline const char* file_name(rl::Format f) {
     case rl::Format::nginx: return "fuzz-nginx.conf";
     case rl::Format::yaml: return "fuzz.yaml";
     case rl::Format::netlify: return "_redirects";
+    case rl::Format::netlify_toml: return "netlify.toml";
+    case rl::Format::vercel: return "vercel.json";
+    case rl::Format::cloudflare_bulk: return "bulk-redirects.csv";
     case rl::Format::iis: return "web.config";
     case rl::Format::page: return "fuzz.html";
   }

@@ -30,7 +30,8 @@ std::string answer(const RuleSet& rs, const std::string& url) {
   Outcome o = simulate(rs, req);
   if (o.kind == OutcomeKind::redirect) return std::to_string(o.status) + " " + o.location;
   if (o.kind == OutcomeKind::answer) return std::to_string(o.status);
-  if (o.kind == OutcomeKind::limit) return "unknown";
+  if (o.kind == OutcomeKind::limit) return "limit";
+  if (o.kind == OutcomeKind::unknown) return "unknown";
   return "none " + o.final_path;
 }
 
