@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   rl::cli::setup_lsp(app, exit_code);
   rl::cli::setup_convert(app, exit_code);
   rl::cli::setup_logs(app, exit_code);
+  rl::cli::setup_site(app, exit_code);
+  rl::cli::setup_export(app, exit_code);
   // An unknown word where the subcommand goes: say which word, and the nearest subcommand.
   if (argc > 1 && argv[1][0] != '-') {
     std::string word = argv[1];

@@ -157,6 +157,7 @@ std::optional<Edit> status_edit(const SourceFiles& files, const Rule& r, int sta
       }
       return std::nullopt;
     }
+    case Format::page: return std::nullopt;  // a page's code is not rewritten (written by hand)
   }
   return std::nullopt;
 }

@@ -34,6 +34,7 @@ bool runs_before(const RuleSet& rs, const Rule& a, const Rule& b) {
     case Format::netlify_toml:
     case Format::vercel:
     case Format::cloudflare_bulk:
+    case Format::page:
     case Format::yaml: return a.id < b.id && !(b.force && !a.force);
     case Format::iis:  // rules in file order, httpRedirect after every rewrite rule
       return a.origin.directive == "httpRedirect" ? b.origin.directive == "httpRedirect" && a.id < b.id

@@ -7,6 +7,7 @@
 #include "cli/against.hpp"
 #include "cli/baseline.hpp"
 #include "cli/commands.hpp"
+#include "cli/findings.hpp"
 #include "cli/inputs.hpp"
 #include "parse/yaml_util.hpp"
 #include "report/report.hpp"
@@ -35,21 +36,6 @@ struct CheckArgs {
   AgainstOptions against;        ///< --against REV / --staged (cli/against.hpp)
 };
 
-/// "RL101,RL102" arguments (possibly repeated) into one list of codes.
-std::vector<std::string> split_codes(const std::vector<std::string>& args) {
-  std::vector<std::string> out;
-  for (const std::string& a : args) {
-    std::size_t b = 0;
-    while (b <= a.size()) {
-      std::size_t e = a.find(',', b);
-      if (e == std::string::npos) e = a.size();
-      if (e > b) out.push_back(a.substr(b, e - b));
-      b = e + 1;
-    }
-  }
-  return out;
-}
-
 /// --select / --ignore for findings that do not come from lint() (the --against comparison).
 bool selected(const Diagnostic& d, const std::vector<std::string>& select, const std::vector<std::string>& ignore) {
   auto names = [&](const std::vector<std::string>& list) {
@@ -58,23 +44,6 @@ bool selected(const Diagnostic& d, const std::vector<std::string>& select, const
     return false;
   };
   return (select.empty() || names(select)) && !names(ignore);
-}
-
-bool known_codes(const std::vector<std::string>& codes) {
-  for (const std::string& c : codes)
-    if (!find_check(c)) {
-      std::vector<std::string_view> known;
-      for (const CheckInfo& info : all_checks()) {
-        known.push_back(info.code);
-        known.push_back(info.slug);
-      }
-      std::string near = file_rules::did_you_mean(c, known);
-      std::cerr << "redirlint: unknown check \"" << c << "\"";
-      if (!near.empty()) std::cerr << "; did you mean \"" << near << "\"?";
-      std::cerr << " (see redirlint list-checks)\n";
-      return false;
-    }
-  return true;
 }
 
 /// `--select RL201 RL202 .` reads RL202 as a path (each --select takes one value): a path that does not
@@ -90,36 +59,6 @@ bool no_code_as_path(const std::vector<std::string>& paths) {
     return false;
   }
   return true;
-}
-
-/// --fix / --unsafe-fixes / --diff. Returns false when a file could not be written.
-bool handle_fixes(const CheckArgs& a, std::vector<Diagnostic>& diags, const SourceFiles& files, bool& changed) {
-  FixResult fr = apply_fixes(diags, files, a.unsafe_fixes);
-  changed = !fr.texts.empty();
-  bool ok = true;
-  std::size_t fixed = 0;
-  for (bool b : fr.applied) fixed += b;
-  for (const auto& [fid, text] : fr.texts) {
-    if (a.diff) {
-      std::cout << unified_diff(files.path(fid), files.get(fid).text, text);
-      continue;
-    }
-    std::string error;
-    if (!write_atomically(files.path(fid), text, error)) {
-      std::cerr << "redirlint: --fix: " << error << "; the file is unchanged\n";
-      ok = false;
-    }
-  }
-  if (!a.diff) {
-    std::vector<Diagnostic> left;
-    for (std::size_t i = 0; i < diags.size(); ++i)
-      if (!fr.applied[i] || !ok) left.push_back(std::move(diags[i]));
-    diags = std::move(left);
-    if (!ok) fixed = 0;
-    std::cerr << "redirlint: fixed " << fixed << " problem" << (fixed == 1 ? "" : "s") << " in "
-              << fr.texts.size() << " file" << (fr.texts.size() == 1 ? "" : "s") << "\n";
-  }
-  return ok;
 }
 
 int run_check(const CheckArgs& a) {
@@ -226,7 +165,7 @@ int run_check(const CheckArgs& a) {
   }
   if (a.fix || a.unsafe_fixes || a.diff) {
     bool changed = false;
-    if (!handle_fixes(a, diags, files, changed)) return kExitBadInput;
+    if (!handle_fixes(a.unsafe_fixes, a.diff, diags, files, changed)) return kExitBadInput;
     // --diff prints the fixes and still says whether findings remain: exit 1 with findings at or above
     // --fail-level (fixed or not), as a plain check would.
     if (a.diff) {
@@ -257,7 +196,7 @@ int run_check(const CheckArgs& a) {
   } else {
     print_diagnostics(a.output, diags, files, in.files_counted(), !a.quiet);
   }
-  return findings_exit_code(diags, fail, never_fail, bad_input);
+  return findings_exit(bad_input, never_fail, fail, diags);
 }
 
 }  // namespace

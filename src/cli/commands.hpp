@@ -18,5 +18,7 @@ void setup_graph(CLI::App& app, int& exit_code);  ///< src/cli/graph.cpp
 void setup_lsp(CLI::App& app, int& exit_code);    ///< src/cli/lsp.cpp
 void setup_convert(CLI::App& app, int& exit_code);
 void setup_logs(CLI::App& app, int& exit_code);     ///< src/cli/logs.cpp
+void setup_site(CLI::App& app, int& exit_code);    ///< src/cli/site.cpp
+void setup_export(CLI::App& app, int& exit_code);  ///< src/cli/export.cpp
 
 }  // namespace rl::cli

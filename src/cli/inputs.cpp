@@ -20,11 +20,13 @@ namespace fs = std::filesystem;
 
 namespace rl::cli {
 
-bool writable_format(Format f) { return f != Format::vercel && f != Format::cloudflare_bulk && f != Format::iis; }
+bool writable_format(Format f) {
+  return f != Format::vercel && f != Format::cloudflare_bulk && f != Format::iis && f != Format::page;
+}
 
 std::string format_choices(bool writable) {
   std::string out;
-  for (int i = 0; i <= static_cast<int>(Format::iis); ++i)  // iis is the enum's last format
+  for (int i = 0; i <= static_cast<int>(Format::page); ++i)  // page is the enum's last format
     if (Format f = static_cast<Format>(i); !writable || writable_format(f))
       out += (out.empty() ? "{" : ",") + std::string(to_string(f));
   return out + "}";
@@ -124,6 +126,14 @@ bool make_parse_options(const InputOptions& in, ParseOptions& out) {
 
 namespace {
 
+/// The URL path a page found under `root` is served at: its path below the root, with a leading '/'.
+std::string page_url_path(const std::string& path, const std::string& root) {
+  std::string rel = path.substr(std::min(path.size(), root.size()));
+  while (rel.size() > 1 && rel[0] == '/' && rel[1] == '/') rel.erase(0, 1);
+  if (rel.empty() || rel[0] != '/') rel.insert(rel.begin(), '/');
+  return rel;
+}
+
 // Netlify reads a site's `_redirects` and its netlify.toml `[[redirects]]` as one list, `_redirects`
 // first: a netlify.toml next to a `_redirects` that was also read joins that set (its rules after
 // the file's), so chains and shadowing across the two files are found. Diagnostics keep each file's
@@ -193,6 +203,8 @@ Loaded load_inputs_each(const std::vector<std::string>& paths, const ParseOption
   std::vector<WalkError>& walk_errors = ex.errors;
   for (const std::string& n : ex.notes) std::cerr << "redirlint: " << display_text(n) << "\n";
   Loaded out;
+  // Walked root -> its pages, read into one set (see read_one).
+  std::map<std::string, RuleSet> pages_of_root;
   for (const WalkError& e : walk_errors) {
     out.unreadable = true;
     ++out.unreadable_files;  // counted as one input: "1 error in 1 file", not "in 0 files"
@@ -228,9 +240,25 @@ Loaded load_inputs_each(const std::vector<std::string>& paths, const ParseOption
       return false;
     }
     FileId id = files.add(shown, std::move(text));
+    auto root = ex.root_of.find(p);
+    if (root != ex.root_of.end() && !opts.format && name_format(p) == Format::page) {
+      // The pages of one walked directory are one set of file rules (each page answers for its own
+      // URL), so that a chain from page to page is seen; handed over after the other files.
+      auto [it, fresh] = pages_of_root.try_emplace(root->second);
+      if (fresh) {
+        it->second.format = Format::page;
+        it->second.context = Context::file_rules;
+        it->second.file = id;
+      }
+      read_page(files, id, page_url_path(p, root->second), it->second);
+      return false;
+    }
     rs = parse_file(files, id, file_opts);
     return true;
   };
+  bool any_pages = false;
+  for (const std::string& p : expanded)
+    any_pages = any_pages || (!opts.format && ex.root_of.count(p) && name_format(p) == Format::page);
   // A netlify.toml and the _redirects of the same folder are one site (merge_netlify_sites): they are
   // read together, when the first of the two is reached, and handed over as one set.
   std::vector<std::size_t> partner(expanded.size(), SIZE_MAX);
@@ -249,7 +277,8 @@ Loaded load_inputs_each(const std::vector<std::string>& paths, const ParseOption
   }
   std::vector<bool> done(expanded.size(), false);
   std::size_t next = 0;  // every index below it is done
-  for (std::size_t i = 0; i < expanded.size(); ++i) {
+  bool stopped = false;
+  for (std::size_t i = 0; i < expanded.size() && !stopped; ++i) {
     if (done[i]) continue;
     std::vector<std::size_t> group{i};
     if (partner[i] != SIZE_MAX) group.push_back(partner[i]);
@@ -265,9 +294,13 @@ Loaded load_inputs_each(const std::vector<std::string>& paths, const ParseOption
     bool stop = false;
     for (std::size_t k = 0; k < sets.size() && !stop; ++k) {
       ++out.files_read;
-      stop = !each(sets[k], next == expanded.size() && k + 1 == sets.size());
+      stop = !each(sets[k], !any_pages && next == expanded.size() && k + 1 == sets.size());
     }
-    if (stop) break;
+    stopped = stop;
+  }
+  for (auto it = pages_of_root.begin(); it != pages_of_root.end() && !stopped; ++it) {
+    ++out.files_read;
+    stopped = !each(it->second, std::next(it) == pages_of_root.end());
   }
   // One config file can be read by both the walk and the limits: each error once.
   for (ConfigError& e : std::exchange(pending_config_errors(), {})) {
@@ -277,14 +310,6 @@ Loaded load_inputs_each(const std::vector<std::string>& paths, const ParseOption
     if (!seen) out.config_errors.push_back(std::move(e));
   }
   return out;
-}
-
-int findings_exit_code(const std::vector<Diagnostic>& diags, Severity fail, bool never_fail, bool bad_input) {
-  if (bad_input) return kExitBadInput;
-  if (never_fail) return kExitClean;
-  for (const Diagnostic& d : diags)
-    if (static_cast<int>(d.severity) <= static_cast<int>(fail)) return kExitFindings;
-  return kExitClean;
 }
 
 bool report_config_errors(const Loaded& in) {

@@ -80,9 +80,6 @@ struct Loaded {
   std::vector<ConfigError> config_errors;
 };
 
-/// The exit code of a command that reports findings (DESIGN §7): 2 with unreadable input, else 1 when a
-/// finding is at or above `fail` (never with `never_fail`), else 0.
-int findings_exit_code(const std::vector<Diagnostic>& diags, Severity fail, bool never_fail, bool bad_input);
 
 /// Prints `in.config_errors` on stderr; true when there were any (the command should exit kExitUsage).
 bool report_config_errors(const Loaded& in);

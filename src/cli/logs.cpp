@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/findings.hpp"
 #include "cli/inputs.hpp"
 #include "cli/trace_support.hpp"
 #include "history/access_log.hpp"
@@ -183,7 +184,7 @@ int run_logs(const LogsArgs& a) {
     if (a.output == "gcc" || a.output.rfind("text", 0) == 0)
       std::cout << summary_table(rep, traffic, skipped, a.logs.size(), files);
   }
-  return findings_exit_code(diags, fail, never_fail, bad_input);
+  return findings_exit(bad_input, never_fail, fail, diags);
 }
 
 }  // namespace

@@ -199,7 +199,10 @@ Expanded expand_paths(const std::vector<std::string>& paths, const WalkOptions& 
     for (const std::string& f : found) {
       if (fs::is_symlink(f, ec) && real_files.count(fs::weakly_canonical(f, ec).string())) continue;
       std::string where;
-      if (!w.active || !exclude_glob(f, w, configs, where)) keep(f);
+      if (!w.active || !exclude_glob(f, w, configs, where)) {
+        keep(f);
+        out.root_of.emplace(f, p);
+      }
     }
     out.errors.insert(out.errors.end(), errors.begin(), errors.end());
   }

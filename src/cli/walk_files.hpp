@@ -1,6 +1,7 @@
 #pragma once
 /// Turning the paths of a command line into the files to read: folders walked, git's ignore rules and
 /// the exclude globs applied, each file once (docs/configuration.md "Walking a folder").
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct Expanded {
   std::vector<std::string> files;  ///< in command-line order, each folder's files sorted; "-" kept as is
   std::vector<WalkError> errors;
   std::vector<std::string> notes;  ///< for stderr: a named file left out by an exclude, git not answering
+  std::map<std::string, std::string> root_of;  ///< a file found by walking a folder -> that folder as named
 };
 
 /// Walks the folders of `paths` (recognised names only; hidden folders, node_modules and build skipped;

@@ -184,6 +184,7 @@ Emitted emit(const RuleSet& source, Format to, const EmitOptions& opts, const So
       e = L.finish("");
       break;
     }
+    case Format::page: break;  // refused by `convert` (a page is written by hand, not generated)
   }
   // Lines the parser did not read as a rule (RL002, an Apache rule PCRE2 rejects): never silent.
   std::string unread_text;

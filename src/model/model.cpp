@@ -15,13 +15,14 @@ std::string_view to_string(Format f) {
     case Format::vercel: return "vercel";
     case Format::cloudflare_bulk: return "cloudflare-bulk";
     case Format::iis: return "iis";
+    case Format::page: return "page";
   }
   return "?";
 }
 
 bool parse_format(std::string_view t, Format& out) {
   for (Format f : {Format::apache, Format::htaccess, Format::nginx, Format::yaml, Format::netlify, Format::netlify_toml,
-                   Format::vercel, Format::cloudflare_bulk, Format::iis})
+                   Format::vercel, Format::cloudflare_bulk, Format::iis, Format::page})
     if (to_string(f) == t) {
       out = f;
       return true;

@@ -21,7 +21,9 @@
 
 namespace rl {
 
-enum class Format { apache, htaccess, nginx, yaml, netlify, netlify_toml, vercel, cloudflare_bulk, iis };
+/// `page`: redirects written in a site's own pages (HTML meta refresh, inline JavaScript, PHP header()),
+/// read by src/parse/page.cpp; file-rules semantics (each page answers for its own URL).
+enum class Format { apache, htaccess, nginx, yaml, netlify, netlify_toml, vercel, cloudflare_bulk, iis, page };
 std::string_view to_string(Format f);
 bool parse_format(std::string_view text, Format& out);
 /// True for the formats whose rules are a first-match list (Context::file_rules): YAML, `_redirects`,

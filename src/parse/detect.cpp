@@ -164,6 +164,7 @@ std::size_t FormatEvidence::of(Format f) const {
     case Format::vercel:
     case Format::cloudflare_bulk: return 0;  // told by name (or --format), never by sniffing
     case Format::yaml: return yaml;
+    case Format::page: return 0;
   }
   return 0;
 }
@@ -248,6 +249,7 @@ std::optional<Format> name_format(std::string_view path) {
   if (name == "httpd.conf" || name == "apache2.conf") return Format::apache;
   if (name == "web.config" || (starts_with(name, "web.") && ends_with(name, ".config"))) return Format::iis;
   if (name == "nginx.conf") return Format::nginx;
+  if (ends_with(name, ".html") || ends_with(name, ".htm") || ends_with(name, ".php")) return Format::page;
   return std::nullopt;
 }
 

@@ -64,7 +64,7 @@ std::optional<Diagnostic> check_file_limits(const SourceFiles& files, FileId id,
 // A file in which the chosen format recognised no rule and whose text has none of that format's
 // directives is not that format: RL001 naming the format it looks like, never "no problems found".
 void report_nothing_recognised(RuleSet& rs, const SourceFiles& files, FileId id, Format f, bool forced) {
-  if (!rs.rules.empty() || f == Format::netlify_toml || f == Format::vercel || f == Format::cloudflare_bulk) return;
+  if (!rs.rules.empty() || f == Format::netlify_toml || f == Format::vercel || f == Format::cloudflare_bulk || f == Format::page) return;  // most pages redirect nowhere
   for (const Diagnostic& d : rs.parse_diags)
     if (d.code == "RL001") return;  // already an error
   FormatEvidence ev = sniff_format(files.get(id).text);
@@ -130,6 +130,7 @@ RuleSet parse_file(SourceFiles& files, FileId id, const ParseOptions& opts) {
     case Format::vercel: rs = parse_vercel(files, id, opts); break;
     case Format::cloudflare_bulk: rs = parse_cloudflare_bulk(files, id, opts); break;
     case Format::iis: rs = parse_iis(files, id, opts); break;
+    case Format::page: rs = parse_page(files, id, opts); break;
   }
   apply_comment_annotations(rs, files);
   drop_rules_over_limit(rs, opts);

@@ -52,6 +52,17 @@ RuleSet parse_netlify_toml(SourceFiles& files, FileId id, const ParseOptions& op
 RuleSet parse_vercel(SourceFiles& files, FileId id, const ParseOptions& opts);
 RuleSet parse_cloudflare_bulk(SourceFiles& files, FileId id, const ParseOptions& opts);
 RuleSet parse_iis(SourceFiles& files, FileId id, const ParseOptions& opts);
+/// A page (HTML, PHP) named alone: served at "/" + its file name (docs/pages.md).
+RuleSet parse_page(SourceFiles& files, FileId id, const ParseOptions& opts);
+
+/// Reads the redirects of page `id` served at `url_path` ("/a/index.html", %-decoded) into `into`:
+/// its rules are appended (ids continued, one more for the directory URL "/a/" of an index page), its
+/// file added to `into.files`. `into` is a Format::page set of file rules (load_inputs merges the pages
+/// of one walked directory into one set, so that chains between pages are seen).
+void read_page(const SourceFiles& files, FileId id, std::string_view url_path, RuleSet& into);
+
+/// True for a page rule the browser follows, not the server: a meta refresh or a JavaScript location.
+bool is_client_side_redirect(const Rule& r);
 
 /// Detects (unless opts.format) and parses; a file whose format cannot be told gives RL001 at 1:1.
 RuleSet parse_file(SourceFiles& files, FileId id, const ParseOptions& opts);

@@ -216,7 +216,7 @@ void Engine::split_path_info(const std::string& path, std::string& filename, std
       break;
     }
     std::string prefix = path.substr(0, end);
-    bool is_file = std::find(opts_.existing_files.begin(), opts_.existing_files.end(), prefix) != opts_.existing_files.end();
+    bool is_file = opts_.has_file(prefix);
     if (is_file || !dir_exists(root + prefix)) {
       filename = root + prefix;
       path_info = path.substr(end);
@@ -232,7 +232,7 @@ bool Engine::file_exists(std::string_view path) const {
   std::string root = docroot();
   if (!starts_with(path, root + "/")) return false;
   std::string_view p = path.substr(root.size());
-  return std::find(opts_.existing_files.begin(), opts_.existing_files.end(), p) != opts_.existing_files.end();
+  return opts_.has_file(p);
 }
 
 bool Engine::dir_exists(std::string_view path) const {
@@ -242,14 +242,13 @@ bool Engine::dir_exists(std::string_view path) const {
   std::string p(path.substr(root.size()));
   if (p.size() > 1 && p.back() == '/') p.pop_back();
   if (rs_.format == Format::htaccess && (p + "/") == rs_.dir) return true;
+  if (opts_.sorted) return opts_.has_dir(p) || opts_.has_dir(p + "/") || opts_.has_file_under(p);
   for (const std::string& d : opts_.existing_dirs) {
     std::string dd = d;
     if (dd.size() > 1 && dd.back() == '/') dd.pop_back();
     if (dd == p) return true;
   }
-  for (const std::string& f : opts_.existing_files)
-    if (starts_with(f, p + "/")) return true;
-  return false;
+  return opts_.has_file_under(p);
 }
 
 // mod_rewrite lookup_variable(), on model names (`${http_host}`) and Apache names (`${var:NAME}`).

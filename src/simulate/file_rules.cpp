@@ -299,10 +299,7 @@ FileRules::Match FileRules::match_conds(const Rule& r) {
 }
 
 bool FileRules::shadowed() const {
-  std::string index = path_.ends_with('/') ? path_ + "index.html" : std::string();
-  for (const std::string& f : opts_.existing_files)
-    if (f == path_ || (!index.empty() && f == index)) return true;
-  return false;
+  return opts_.has_file(path_) || (path_.ends_with('/') && opts_.has_file(path_ + "index.html"));
 }
 
 std::string FileRules::header(std::string_view name) const {

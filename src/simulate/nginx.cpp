@@ -962,6 +962,11 @@ bool Engine::path_exists(std::string_view path, bool files, bool dirs) const {
     while (b.size() > 1 && b.ends_with('/')) b.remove_suffix(1);
     return a == b;
   };
+  if (opts_.sorted) {
+    std::string p(path);
+    while (p.size() > 1 && p.back() == '/') p.pop_back();
+    return (files && (opts_.has_file(p) || opts_.has_file(p + "/"))) || (dirs && (opts_.has_dir(p) || opts_.has_dir(p + "/")));
+  }
   if (files)
     for (const std::string& f : opts_.existing_files)
       if (same(f, path)) return true;

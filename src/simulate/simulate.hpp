@@ -71,6 +71,14 @@ struct SimOptions {
   std::vector<std::string> existing_files;  ///< URL paths that exist as files (-f, Netlify shadowing); none by default
   std::vector<std::string> existing_dirs;   ///< URL paths that exist as directories (-d)
   std::string document_root = "/var/www/html";  ///< filesystem docroot (per-dir [R] without RewriteBase leaks it)
+  /// existing_files and existing_dirs are sorted and unique (`redirlint site`: 10^5 files): looked up by
+  /// binary search instead of a scan.
+  bool sorted = false;
+
+  /// Is `path` in existing_files / existing_dirs? Is there a file below directory `dir` ("/a" or "/a/")?
+  bool has_file(std::string_view path) const;
+  bool has_dir(std::string_view path) const;
+  bool has_file_under(std::string_view dir) const;
 };
 
 /// Dispatches on rs.format: Apache server context, .htaccess, nginx, YAML and _redirects semantics.

@@ -6,6 +6,8 @@ tests/checks/RLxxx/NAME.EXT        triggering fixture; NAME.expected holds the e
                                    run from the repository root.
 tests/checks/RLxxx/NAME_ok.EXT     must produce no [RLxxx] at all (no .expected needed).
 tests/checks/RLxxx/NAME.args       optional: extra arguments, one line (e.g. `--format nginx`).
+RL4xx (site findings) run `redirlint site --root tests/checks/site ...` instead of `check`: the rule
+file is checked against the small built site there (pages, assets, sitemaps, robots.txt).
 REDIRLINT_UPDATE_GOLDENS=1 rewrites the .expected files; review the diff.
 """
 import os
@@ -26,7 +28,9 @@ for name in sorted(os.listdir(os.path.join(root, folder))):
     args_file = os.path.join(root, folder, stem + ".args")
     if os.path.exists(args_file):
         args = open(args_file).read().split()
-    cmd = [binary, "check", "--select", code, "--output", "gcc", "--fail-level", "info"] + args + [path]
+    # RL4xx are findings about a built site: `redirlint site` on the small site in tests/checks/site/.
+    command = ["site", "--root", "tests/checks/site"] if code.startswith("RL4") else ["check"]
+    cmd = [binary, *command, "--select", code, "--output", "gcc", "--fail-level", "info"] + args + [path]
     out = subprocess.run(cmd, cwd=root, capture_output=True, text=True, errors="replace", timeout=120)
     ran += 1
     if out.returncode < 0 or out.returncode > 3:

@@ -6,7 +6,8 @@
 - the page's Example block equals samples/CODE.* and its Output block equals the real
   `redirlint check --select CODE --output gcc samples/CODE.EXT` (run from the repository root;
   RL3xx pages show `redirlint convert` output and RL50x pages `check --against` output, and only their
-  Example is compared; RL51x pages show `redirlint logs --output gcc samples/CODE.EXT samples/access.log`);
+  Example is compared; RL4xx pages show `redirlint site --root samples/site --select CODE --output gcc
+  samples/CODE.EXT`; RL51x pages show `redirlint logs --output gcc samples/CODE.EXT samples/access.log`);
 - README.md has the checks table with exactly the registry's codes, slugs, severities and summaries:
       | code | slug | severity | summary |
       |---|---|---|---|
@@ -72,7 +73,8 @@ for code, slug, severity, summary in registry:
     if code.startswith("RL51"):  # `redirlint logs` on the sample rules and samples/access.log
         real = run("logs", "--output", "gcc", samples[0], "samples/access.log").stdout
     else:
-        real = run("check", "--select", code, "--output", "gcc", samples[0]).stdout
+        command = ["site", "--root", "samples/site"] if code.startswith("RL4") else ["check"]
+        real = run(*command, "--select", code, "--output", "gcc", samples[0]).stdout
     if output != real:
         failures.append(f"{code}: Output block differs from the real output:\n{real}")
 

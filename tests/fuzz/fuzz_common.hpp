@@ -34,6 +34,7 @@ inline const char* file_name(rl::Format f) {
     case rl::Format::vercel: return "vercel.json";
     case rl::Format::cloudflare_bulk: return "bulk-redirects.csv";
     case rl::Format::iis: return "web.config";
+    case rl::Format::page: return "fuzz.html";
   }
   return "fuzz";
 }

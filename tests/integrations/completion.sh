@@ -36,7 +36,7 @@ expect "redirlint check --color a" "always auto"
 expect "redirlint check --fail-level w" "warning"
 expect "redirlint check --format ng" "nginx"
 # Every format the binary reads, from its help (the list once stopped at netlify).
-expect "redirlint check --format " "apache cloudflare-bulk htaccess iis netlify netlify-toml nginx vercel yaml"
+expect "redirlint check --format " "apache cloudflare-bulk htaccess iis netlify netlify-toml nginx page vercel yaml"
 expect "redirlint convert --from v" "vercel"
 expect "redirlint convert --to netlify" "netlify netlify-toml"
 expect "redirlint check --fail-level " "error info never warning"
@@ -68,8 +68,8 @@ if command -v zsh >/dev/null; then
   [[ " $zsh_subs " == *" check "*" "* && " $zsh_subs " == *" lsp "* ]] && echo "ok   zsh 'redirlint ' -> subcommands" \
     || { echo "FAIL zsh 'redirlint ' -> '$zsh_subs'"; status=1; }
   zexpect "redirlint check --output " "checkstyle gcc github gitlab json junit sarif text"
-  zexpect "redirlint check --format " "apache cloudflare-bulk htaccess iis netlify netlify-toml nginx vercel yaml"
-  zexpect "redirlint convert --from " "apache cloudflare-bulk htaccess iis netlify netlify-toml nginx vercel yaml"
+  zexpect "redirlint check --format " "apache cloudflare-bulk htaccess iis netlify netlify-toml nginx page vercel yaml"
+  zexpect "redirlint convert --from " "apache cloudflare-bulk htaccess iis netlify netlify-toml nginx page vercel yaml"
   zexpect "redirlint check --fail-level " "error info never warning"
   zexpect "redirlint graph --from " ""
   zexpect "redirlint check --config " "<files>"

@@ -50,7 +50,7 @@ if command -v fish >/dev/null; then
   grep -q '^RL201' <<<"$got" || fail "fish does not complete check codes after explain: $got"
   # Option values from the binary's help: every format, and `never` for --fail-level.
   got=$(PATH="$prefix/bin:$PATH" fish --no-config -c "source $prefix/share/fish/vendor_completions.d/redirlint.fish; complete -C 'redirlint check --format '" | cut -f1 | sort | tr '\n' ' ')
-  [ "$got" = "apache cloudflare-bulk htaccess iis netlify netlify-toml nginx vercel yaml " ] || fail "fish: check --format offers '$got'"
+  [ "$got" = "apache cloudflare-bulk htaccess iis netlify netlify-toml nginx page vercel yaml " ] || fail "fish: check --format offers '$got'"
   got=$(PATH="$prefix/bin:$PATH" fish --no-config -c "source $prefix/share/fish/vendor_completions.d/redirlint.fish; complete -C 'redirlint check --fail-level n'" | cut -f1)
   [ "$got" = never ] || fail "fish: check --fail-level n offers '$got'"
 else echo "note: fish absent, its completion not tried"; fi

@@ -30,9 +30,12 @@ COMMANDS = [
 
 def digest():
     h = hashlib.sha256()
-    for name in sorted(os.listdir(SAMPLES)):
-        with open(os.path.join(SAMPLES, name), "rb") as f:
-            h.update(name.encode() + f.read())
+    for folder, dirs, names in sorted(os.walk(SAMPLES)):  # samples/site/ is a folder of pages
+        dirs.sort()
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            with open(path, "rb") as f:
+                h.update(os.path.relpath(path, SAMPLES).encode() + f.read())
     return h.hexdigest()
 
 
