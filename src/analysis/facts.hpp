@@ -103,12 +103,8 @@ const Block* location_of(const RuleSet& rs, const Rule& r);
 /// The literal text an anchored regex starts with ("^/old/(.*)$" -> "/old/"); "" when not anchored.
 std::string regex_literal_prefix(std::string_view re);
 
-/// `"text"`: user values in messages are quoted. The std::string and const char* overloads keep a
-/// call with a std::string from meeting std::quoted (<iomanip>) through argument-dependent lookup.
+/// `"text"`: user values in messages are quoted.
 std::string quoted(std::string_view text);
-inline std::string quoted(const std::string& text) { return quoted(std::string_view(text)); }
-inline std::string quoted(std::string& text) { return quoted(std::string_view(text)); }
-inline std::string quoted(const char* text) { return quoted(std::string_view(text)); }
 
 /// "file:line" of a range, for messages that name another rule.
 std::string place(const SourceFiles& files, const SourceRange& where);

@@ -68,9 +68,6 @@ std::string quoted(std::string_view s) {
   }
   return out + "\"";
 }
-// A std::string argument would otherwise meet std::quoted (<iomanip>) through argument-dependent lookup.
-std::string quoted(const std::string& s) { return quoted(std::string_view(s)); }
-std::string quoted(std::string& s) { return quoted(std::string_view(s)); }
 
 std::string node_kind(yaml_event_type_t t) {
   switch (t) {
