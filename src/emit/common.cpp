@@ -147,13 +147,15 @@ std::string comment_lines(std::string_view text, std::string_view indent) {
   return out;
 }
 
-std::string carried_comments(const Rule& r, std::string_view indent) {
+std::string carried_comments(const Rule& r, std::string_view indent, bool with_until) {
   std::string out;
   for (const std::string& c : r.notes->comments) {
     std::string_view t = c;
     while (!t.empty() && (t.front() == '#' || t.front() == ' ')) t.remove_prefix(1);
     out += comment_lines(t, indent);
   }
+  // The review date of a temporary redirect (RL102/RL103) travels as the annotation every format reads.
+  if (with_until && r.notes->until) out += comment_lines("redirlint: until=" + *r.notes->until, indent);
   return out;
 }
 

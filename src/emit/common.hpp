@@ -55,8 +55,9 @@ class Losses {
 std::string header_comment(const EmitOptions& opts, std::string_view to);
 /// Each line of `text` prefixed by `indent` + "# " (CR and NUL made harmless).
 std::string comment_lines(std::string_view text, std::string_view indent);
-/// The rule's preceding comments (notes.comments), each as a comment line.
-std::string carried_comments(const Rule& r, std::string_view indent);
+/// The rule's preceding comments (notes.comments), each as a comment line, then its review date as
+/// `# redirlint: until=DATE` unless `with_until` is false (YAML writes it as a key).
+std::string carried_comments(const Rule& r, std::string_view indent, bool with_until = true);
 /// The rule's original text as a comment block headed "redirlint: not converted (RL301): why".
 std::string not_converted_block(const Rule& r, std::string_view why, std::string_view indent);
 

@@ -81,6 +81,7 @@ std::string passthrough(const RuleSet& rs, const EmitOptions& opts, Losses& L) {
   for (const Rule& r : rs.rules) {
     // The rule's comments go above its first line (its first RewriteCond).
     std::vector<std::string> comments = r.notes->comments;
+    if (r.notes->until) comments.push_back("redirlint: until=" + *r.notes->until);  // the review date travels
     for (const Condition& c : r.conds)
       if (rs.format != Format::nginx && c.where.valid() && !c.original.empty() && c.where != r.where) {
         items.push_back({order_of(c.where.file), c.where.line, c.where.column, 1, r.scope.block, c.original, comments});

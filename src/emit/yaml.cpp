@@ -309,7 +309,7 @@ Emitted emit_yaml(const RuleSet& rs, const EmitOptions& opts, const SourceFiles&
   std::string body;
   bool any = false;
   for (const Rule& r : rs.rules) {
-    body += carried_comments(r, "  ");
+    body += carried_comments(r, "  ", false);  // until: is a YAML key
     std::string why = section_refusal(rs, r);
     std::string e = why.empty() ? entry(r, L, why) : "";
     if (e.empty()) {

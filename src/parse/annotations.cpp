@@ -49,6 +49,8 @@ void apply_comment_annotations(RuleSet& rs, const SourceFiles& files) {
       std::string_view c = line.substr(hash + 1);
       c.remove_prefix(std::min(c.find_first_not_of(" \t"), c.size()));
       if (c.rfind("redirlint", 0) != 0) continue;
+      // redirlint's own converted-output comments ("# redirlint: not converted (RL301): ...") are not notes.
+      if (c.rfind("redirlint: not converted", 0) == 0 || c.rfind("redirlint: never fires", 0) == 0) continue;
       std::string_view body = c.substr(9);
       if (!body.empty() && body[0] == ':') body.remove_prefix(1);
       else if (!body.empty() && body[0] != ' ' && body[0] != '\t') continue;  // "redirlinter", "redirlint.yaml"
@@ -105,7 +107,14 @@ void apply_comment_annotations(RuleSet& rs, const SourceFiles& files) {
   std::map<std::pair<FileId, std::uint32_t>, bool> rule_lines;
   for (const Rule& r : rs.rules) rule_lines[{r.where.file, r.where.line}] = true;
   for (Rule& r : rs.rules) {
-    for (std::uint32_t ln : {r.where.line, r.where.line - 1}) {
+    // The rule's own line, the line above it, and the line above its first condition (a comment
+    // above a RewriteCond block is about the RewriteRule that ends it).
+    std::uint32_t first = r.where.line;
+    for (const Condition& c : r.conds)
+      if (c.where.valid() && c.where.file == r.where.file) first = std::min(first, c.where.line);
+    std::vector<std::uint32_t> lines{r.where.line, r.where.line - 1};
+    if (first != r.where.line) lines.push_back(first - 1);
+    for (std::uint32_t ln : lines) {
       if (ln != r.where.line && rule_lines.count({r.where.file, ln})) continue;
       auto it = notes.find({r.where.file, ln});
       if (it == notes.end()) continue;

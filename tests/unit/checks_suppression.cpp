@@ -78,3 +78,15 @@ TEST_CASE("review dates come from comments and are compared with the configured 
   REQUIRE(count(ds, "RL103") == 1);
   CHECK(count(ds, "RL104") == 0);
 }
+
+TEST_CASE("a review date above a RewriteCond block belongs to the RewriteRule that ends it") {
+  const std::string cond = "RewriteCond %{HTTP_HOST} ^example\\.com$\nRewriteRule ^sale$ /summer [R=302,L]\n";
+  auto dated = check_text("a.htaccess", "RewriteEngine On\n# redirlint: until=2024-12-31\n" + cond);
+  CHECK(count(dated, "RL103") == 1);  // expired: the date was read
+  CHECK(count(dated, "RL104") == 0);
+  auto undated = check_text("a.htaccess", "RewriteEngine On\n# an ordinary comment\n" + cond);
+  CHECK(count(undated, "RL103") == 0);
+  // redirlint's own "not converted" comments in converted output are not annotations (no RL002).
+  auto converted = check_text("_redirects", "# redirlint: not converted (RL301): conditions have no equivalent\n/a /b 301\n");
+  CHECK(count(converted, "RL002") == 0);
+}
