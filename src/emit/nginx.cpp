@@ -166,7 +166,9 @@ std::set<std::string> scheme_envs(const RuleSet& rs) {
     }
   }
   std::set<std::string> out;
-  for (const auto& [name, s] : seen) {
+  for (const auto& entry : seen) {
+    const std::string& name = entry.first;
+    const Seen& s = entry.second;  // not a structured binding: the lambda below captures it (clang 14)
     if (s.other || !s.https || !s.http) continue;
     std::string ref = "${env:" + name + "}";
     bool early = std::any_of(rs.rules.begin(), rs.rules.end(), [&](const Rule& r) {

@@ -20,21 +20,29 @@ namespace rl {
 namespace {
 
 /// A JSON value with its byte range (and, for an object member, its key's range).
+struct JMember;
 struct JNode {
   enum Kind { null, boolean, number, string, array, object } kind = null;
   bool b = false;
   double num = 0;
   bool integer = false;
   std::string str;
-  std::vector<std::pair<std::string, JNode>> members;
+  std::vector<JMember> members;  // not std::pair<std::string, JNode>: clang rejects the pair of an incomplete type
   std::vector<JNode> items;
   std::size_t begin = 0, end = 0, key_begin = 0, key_end = 0;
-  const JNode* get(std::string_view k) const {
-    for (const auto& [name, v] : members)
-      if (name == k) return &v;
-    return nullptr;
-  }
+  const JNode* get(std::string_view k) const;
 };
+
+struct JMember {
+  std::string name;
+  JNode value;
+};
+
+const JNode* JNode::get(std::string_view k) const {
+  for (const auto& [name, v] : members)
+    if (name == k) return &v;
+  return nullptr;
+}
 
 /// Input iterator over the text that records the furthest byte the lexer has read.
 struct CountingIt {
@@ -165,7 +173,7 @@ class Builder : public nlohmann::json_sax<nlohmann::json> {
     } else {
       n.key_begin = key_begin_;
       n.key_end = key_end_;
-      parent.members.emplace_back(key_, std::move(n));
+      parent.members.push_back(JMember{key_, std::move(n)});
     }
     return true;
   }
