@@ -1,15 +1,17 @@
 # make run  : install what is missing, build, lint samples/ and convert a sample to nginx
-# make test : install what is missing, build, run the whole test suite (ctest), then the same suite again
-#             in an ASan+UBSan clang build with short fuzzer runs (test-asan; `make test ASAN=0` skips it)
+# make test : install what is missing, build, run the whole test suite (ctest), then the unit tests again
+#             in an ASan+UBSan clang build (test-asan-unit; `make test ASAN=0` skips it). CI's 15 minutes on
+#             2 cores hold one sanitized build of the unit tests, not of the whole tree with its fuzzers.
 # make test-asan : only the sanitized suite: build-asan (clang, ASan+UBSan -O1) and its ctest, including
 #             fuzz.<target> (each libFuzzer target mutating for a few seconds) and fuzz.replay
 # make fuzz : build the libFuzzer targets in build-asan and run each for FUZZ_SECONDS (default 30)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+ASAN_UNIT_BUILD ?= build-asan-unit
 JOBS ?= $(shell nproc)
 ASAN ?= 1
 
-.PHONY: deps build run test test-asan asan-build fuzz bench clean
+.PHONY: deps build run test test-asan asan-build test-asan-unit asan-unit-build fuzz bench clean
 
 deps:
 	@bash scripts/deps.sh
@@ -35,8 +37,17 @@ run: build
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 ifeq ($(ASAN),1)
-	@$(MAKE) --no-print-directory test-asan
+	@$(MAKE) --no-print-directory test-asan-unit
 endif
+
+# The unit tests (every parser, simulator, check and emitter on in-memory inputs) under ASan+UBSan.
+asan-unit-build: deps
+	@cmake -S . -B $(ASAN_UNIT_BUILD) -DCMAKE_CXX_COMPILER=clang++ -DREDIRLINT_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_UNIT_BUILD) -j $(JOBS) --target unit_tests
+
+test-asan-unit: asan-unit-build
+	@bash tests/fuzz/asan_test.sh $(ASAN_UNIT_BUILD) $(JOBS) '^unit\.'
+
 
 # One clang tree, ASan+UBSan -O1, coverage-instrumented: it runs the whole suite and links the fuzzers.
 asan-build: deps
@@ -53,4 +64,4 @@ bench: build
 	@python3 bench/run.py --build $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
+	rm -rf $(BUILD) $(ASAN_BUILD) $(ASAN_UNIT_BUILD) build-fuzz
