@@ -267,7 +267,8 @@ FileRules::Match FileRules::match_conds(const Rule& r) {
     std::vector<std::string> subjects;
     const bool is_language = c.test == "${language}";
     if (c.test == "${cookie}") {
-      for (std::string_view kv : split_list(header("cookie"), ';')) subjects.emplace_back(kv.substr(0, kv.find('=')));
+      const std::string cookies = header("cookie");  // kept: split_list's views point into it
+      for (std::string_view kv : split_list(cookies, ';')) subjects.emplace_back(kv.substr(0, kv.find('=')));
     } else if (c.test == "${country}" || c.test == "${role}" || is_language) {
       // list-valued inputs: any item matches; a language also by its primary tag ("en" for "en-GB")
       std::string_view in = c.test == "${country}" ? req_.country : c.test == "${role}" ? req_.role : req_.language;
@@ -325,7 +326,8 @@ std::string FileRules::value(const TemplatePart& p) const {
   if (n.starts_with("arg:")) return arg(n.substr(4));
   if (n.starts_with("http:")) return header(n.substr(5));
   if (n.starts_with("cookie:")) {  // vercel.json `has: [{type: cookie, key}]`: the value of that cookie
-    for (std::string_view kv : split_list(header("cookie"), ';'))
+    const std::string cookies = header("cookie");  // kept: split_list's views point into it
+    for (std::string_view kv : split_list(cookies, ';'))
       if (kv.substr(0, kv.find('=')) == n.substr(7)) return kv.find('=') == std::string_view::npos ? "" : std::string(kv.substr(kv.find('=') + 1));
     return {};
   }
